@@ -1,0 +1,34 @@
+package io.spectracache.keyvalue;
+
+/**
+ * The Micrometer meters of the key-value cache, declared once. All are counters shared by every stream task of
+ * the process.
+ */
+public enum KeyValueMeters {
+    /** {@code kv.writes} records that were not applied, tagged {@code reason}: {@code invalid-ttl},
+     * {@code value-too-large} or {@code null-key}. Each is also logged at WARN with its topic, partition and offset. */
+    WRITES_SKIPPED("spectracache.kv.writes.skipped", "kv.writes records that were not applied, by reason"),
+    /** Entries deleted by the purge because their TTL had passed. */
+    ENTRIES_EXPIRED("spectracache.kv.entries.expired", "key-value entries deleted because their TTL had passed");
+
+    /** The tag that says why {@link #WRITES_SKIPPED} counted a record. */
+    public static final String REASON_TAG = "reason";
+
+    private final String meterName;
+    private final String description;
+
+    KeyValueMeters(String meterName, String description) {
+        this.meterName = meterName;
+        this.description = description;
+    }
+
+    /** The meter's name as registered, for example {@code spectracache.kv.writes.skipped}. */
+    public String meterName() {
+        return meterName;
+    }
+
+    /** What the meter counts, as registered with it. */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,122 @@
+package io.spectracache.keyvalue;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topics.Topics;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The key-value cache: applies the records of {@code kv.writes} to the store {@link #STORE}.
+ *
+ * <pre>{@code
+ * StreamsBuilder builder = new StreamsBuilder();
+ * new KeyValueTopology(KeyValueSettings.defaults(), "spectra.").addTo(builder);
+ * // later, on the instance that owns the key:
+ * StateQueryResult<KvEntry> result = streams.query(StateQueryRequest.inStore(KeyValueTopology.STORE.name())
+ *         .withQuery(KeyQuery.<String, KvEntry>withKey("greeting"))
+ *         .withPartitions(Set.of(partition)).withPositionBound(PositionBound.at(position)));
+ * }</pre>
+ *
+ * <p>Semantics of a record of {@link Topics#KV_WRITES}:
+ * <ul>
+ *   <li>a non-null value puts a {@link KvEntry} (value, header {@code content-type}, record timestamp) that
+ *       replaces the previous entry of the key, its TTL included;
+ *   <li>header {@code spectra.ttl} = positive ASCII digits gives the entry a TTL in seconds counted from the record
+ *       timestamp. A header that is present but not that (empty, zero, signed, spaced, overflowing) makes the record
+ *       invalid: it is skipped, counted in {@link KeyValueMeters#WRITES_SKIPPED} and logged at WARN with its topic,
+ *       partition and offset; the previous entry stays. Values longer than
+ *       {@link KeyValueSettings#maxValueBytes()} and null keys are skipped the same way;
+ *   <li>a put whose TTL has already run out by wall-clock time deletes the key, as the write it replays would have
+ *       done by now;
+ *   <li>a null value (tombstone) deletes the key.
+ * </ul>
+ * An entry is gone from its {@code expiresAt} on. A wall-clock punctuator deletes expired entries every
+ * {@link KeyValueSettings#purgeInterval()}, at most {@link KeyValueSettings#maxPurgePerRun()} per run, so between
+ * expiry and purge the store may still hold it: readers must filter with {@link KvEntry#isExpiredAt(long)}.
+ *
+ * <p>For interactive queries: the records are read straight from {@code kv.writes}, never repartitioned, so the
+ * store's IQv2 {@code Position} is in {@code kv.writes} partitions and offsets, and a consistency token of a write
+ * (its partition and offset) is a valid {@code PositionBound}. The store is a plain, uncached key-value store:
+ * {@code KeyQuery<String, KvEntry>} answers the {@code KvEntry} (null if absent) and {@code RangeQuery<String,
+ * KvEntry>} a {@code KeyValueIterator<String, KvEntry>} in key order (UTF-8 byte order), which the caller must
+ * close. Caching is off so that point and range queries see the same, latest state.
+ */
+public final class KeyValueTopology {
+    /** The cache: key = cache key, value = the entry, possibly expired but not yet purged. */
+    public static final StoreSpec<String, KvEntry> STORE =
+            new StoreSpec<>("kv-cache", Serdes.String(), new KvEntrySerde());
+
+    /** Expiry time and key of every entry with a TTL, in expiry order (see {@link ExpiryIndex}). */
+    static final StoreSpec<Bytes, byte[]> EXPIRY_INDEX =
+            new StoreSpec<>("kv-expiry", Serdes.Bytes(), Serdes.ByteArray());
+
+    static final String SOURCE_NAME = "kv-writes-source";
+    static final String PROCESSOR_NAME = "kv-writes-apply";
+
+    private final KeyValueSettings settings;
+    private final String topicPrefix;
+    private final MeterRegistry meters;
+
+    /**
+     * A topology that reads {@code topicPrefix + "kv.writes"} and counts in Micrometer's global registry.
+     *
+     * @param settings    tuning; never null
+     * @param topicPrefix the deployment's topic prefix, such as {@code "spectra."}; never null
+     */
+    public KeyValueTopology(KeyValueSettings settings, String topicPrefix) {
+        this(settings, topicPrefix, Metrics.globalRegistry);
+    }
+
+    /** As {@link #KeyValueTopology(KeyValueSettings, String)}, counting in {@code meters}. */
+    public KeyValueTopology(KeyValueSettings settings, String topicPrefix, MeterRegistry meters) {
+        this.settings = requireNonNull(settings, "settings");
+        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
+        this.meters = requireNonNull(meters, "meters");
+    }
+
+    /**
+     * Adds the source {@code kv-writes-source}, the processor {@code kv-writes-apply} and the stores
+     * {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs) to {@code builder}. Call it once per
+     * builder: Kafka Streams allows one source per topic.
+     */
+    public void addTo(StreamsBuilder builder) {
+        requireNonNull(builder, "builder")
+                .stream(Topics.KV_WRITES.name(topicPrefix),
+                        Consumed.with(Topics.KV_WRITES.keySerde(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME))
+                .process(new Supplier(), Named.as(PROCESSOR_NAME));
+    }
+
+    private final class Supplier implements ProcessorSupplier<String, byte[], Void, Void> {
+        @Override
+        public Processor<String, byte[], Void, Void> get() {
+            return new KvWriteProcessor(settings, meters);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            StoreBuilder<KeyValueStore<String, KvEntry>> cache = Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(STORE.name()), STORE.keySerde(), STORE.valueSerde())
+                    .withCachingDisabled();
+            // The index is only scanned by its own task, through the cache layer, so caching is safe here and
+            // saves RocksDB and changelog writes for entries that are replaced or purged within a commit interval.
+            StoreBuilder<KeyValueStore<Bytes, byte[]>> index = Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(EXPIRY_INDEX.name()),
+                            EXPIRY_INDEX.keySerde(), EXPIRY_INDEX.valueSerde())
+                    .withCachingEnabled();
+            return Set.of(cache, index);
+        }
+    }
+}

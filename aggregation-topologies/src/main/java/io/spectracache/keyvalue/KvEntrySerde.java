@@ -1,0 +1,109 @@
+package io.spectracache.keyvalue;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.ByteUtils;
+
+/**
+ * The binary form of a {@link KvEntry} in the {@code kv-cache} store and its changelog. Stateless and thread-safe.
+ *
+ * <p>Format version 1, all integers big-endian:
+ * <pre>
+ * byte    version      = 1
+ * byte    flags        bit 0: a content type follows; other bits are 0
+ * int64   writtenAt    epoch ms
+ * int64   expiresAt    epoch ms, 0 = never
+ * [uvarint length, UTF-8 bytes]   content type, only if flag bit 0
+ * bytes   value        everything up to the end
+ * </pre>
+ * The value needs no length because it is last. A reader rejects versions and flags it does not know with
+ * Kafka's {@link SerializationException}, so a newer format is never misread. {@code KvEntrySerdeTest} decodes a
+ * committed golden file: changing this format means a new version number, never an edit of version 1.
+ */
+final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deserializer<KvEntry> {
+    static final byte VERSION_1 = 1;
+    private static final int FLAG_CONTENT_TYPE = 1;
+    private static final int HEADER_BYTES = 2 + Long.BYTES + Long.BYTES;
+
+    @Override
+    public byte[] serialize(String topic, KvEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        byte[] contentType = entry.contentType() == null ? null : entry.contentType().getBytes(StandardCharsets.UTF_8);
+        byte[] value = entry.valueArray();
+        int size = HEADER_BYTES + value.length
+                + (contentType == null ? 0 : ByteUtils.sizeOfUnsignedVarint(contentType.length) + contentType.length);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION_1);
+        out.put((byte) (contentType == null ? 0 : FLAG_CONTENT_TYPE));
+        out.putLong(entry.writtenAt());
+        out.putLong(entry.expiresAt());
+        if (contentType != null) {
+            ByteUtils.writeUnsignedVarint(contentType.length, out);
+            out.put(contentType);
+        }
+        out.put(value);
+        return out.array();
+    }
+
+    @Override
+    public KvEntry deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            byte version = in.get();
+            if (version != VERSION_1) {
+                throw new SerializationException("unknown KvEntry format version " + version);
+            }
+            int flags = in.get();
+            if ((flags & ~FLAG_CONTENT_TYPE) != 0) {
+                throw new SerializationException("unknown KvEntry flags " + flags);
+            }
+            long writtenAt = in.getLong();
+            long expiresAt = in.getLong();
+            String contentType = null;
+            if ((flags & FLAG_CONTENT_TYPE) != 0) {
+                int length = ByteUtils.readUnsignedVarint(in);
+                if (length > in.remaining()) {
+                    throw new SerializationException("KvEntry content type longer than the record");
+                }
+                contentType = new String(data, in.position(), length, StandardCharsets.UTF_8);
+                in.position(in.position() + length);
+            }
+            byte[] value = new byte[in.remaining()];
+            in.get(value);
+            return KvEntry.wrap(value, contentType, writtenAt, expiresAt);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new SerializationException("not a valid KvEntry: " + e, e);
+        }
+    }
+
+    @Override
+    public Serializer<KvEntry> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<KvEntry> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        // The format is fixed by its version byte: nothing to configure.
+    }
+
+    @Override
+    public void close() {
+        // Stateless.
+    }
+}

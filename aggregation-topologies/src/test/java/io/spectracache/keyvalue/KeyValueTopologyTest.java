@@ -1,0 +1,348 @@
+package io.spectracache.keyvalue;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.topics.KvWriteHeaders;
+import io.spectracache.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyValueTopologyTest {
+    private static final String TOPIC = "spectra.kv.writes";
+    private static final Instant START = Instant.parse("2026-11-24T19:00:00Z");
+    private static final long START_MS = START.toEpochMilli();
+
+    @TempDir
+    java.nio.file.Path stateDir;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private Topology topology;
+    private KeyValueStore<String, KvEntry> cache;
+    private KeyValueStore<Bytes, byte[]> expiryIndex;
+
+    @BeforeEach
+    void startDriver() {
+        start(KeyValueSettings.defaults().withPurgeInterval(Duration.ofSeconds(1)));
+    }
+
+    private void start(KeyValueSettings settings) {
+        if (driver != null) {
+            driver.close();
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        new KeyValueTopology(settings, "spectra.", meters).addTo(builder);
+        topology = builder.build();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, START);
+        cache = driver.getKeyValueStore(KeyValueTopology.STORE.name());
+        expiryIndex = driver.getKeyValueStore(KeyValueTopology.EXPIRY_INDEX.name());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    private void write(String key, String value, long timestampMs, String... headers) {
+        RecordHeaders recordHeaders = new RecordHeaders();
+        for (int i = 0; i < headers.length; i += 2) {
+            recordHeaders.add(headers[i], headers[i + 1].getBytes(UTF_8));
+        }
+        driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(key, value == null ? null : value.getBytes(UTF_8), recordHeaders,
+                        Instant.ofEpochMilli(timestampMs)));
+    }
+
+    private void put(String key, String value) {
+        write(key, value, START_MS);
+    }
+
+    private void putWithTtl(String key, String value, long ttlSeconds) {
+        write(key, value, START_MS, KvWriteHeaders.TTL_SECONDS, Long.toString(ttlSeconds));
+    }
+
+    private String valueOf(String key) {
+        KvEntry entry = cache.get(key);
+        return entry == null ? null : new String(entry.value(), UTF_8);
+    }
+
+    private List<KeyValue<Bytes, byte[]>> indexRows() {
+        List<KeyValue<Bytes, byte[]>> rows = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = expiryIndex.all()) {
+            all.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    private double skipped(String reason) {
+        return meters.get(KeyValueMeters.WRITES_SKIPPED.meterName())
+                .tag(KeyValueMeters.REASON_TAG, reason).counter().count();
+    }
+
+    @Test
+    void shouldStoreAPutWithItsContentTypeAndRecordTimestamp() {
+        write("greeting", "hello", START_MS - 5, KvWriteHeaders.CONTENT_TYPE, "text/plain");
+
+        assertThat(cache.get("greeting"))
+                .isEqualTo(KvEntry.of("hello".getBytes(UTF_8), "text/plain", START_MS - 5, KvEntry.NEVER));
+        assertThat(indexRows()).isEmpty();
+    }
+
+    @Test
+    void shouldReplaceAnEntryOnOverwrite() {
+        put("greeting", "hello");
+        write("greeting", "bonjour", START_MS + 1);
+
+        assertThat(valueOf("greeting")).isEqualTo("bonjour");
+        assertThat(cache.get("greeting").contentType()).isNull();
+        assertThat(cache.get("greeting").writtenAt()).isEqualTo(START_MS + 1);
+    }
+
+    @Test
+    void shouldDeleteAnEntryOnTombstone() {
+        putWithTtl("greeting", "hello", 60);
+        put("other", "kept");
+        write("greeting", null, START_MS);
+
+        assertThat(cache.get("greeting")).isNull();
+        assertThat(valueOf("other")).isEqualTo("kept");
+        assertThat(indexRows()).isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreATombstoneForAnAbsentKey() {
+        write("never-written", null, START_MS);
+
+        assertThat(cache.approximateNumEntries()).isZero();
+        assertThat(indexRows()).isEmpty();
+    }
+
+    @Test
+    void shouldNeverReturnEntryAfterItsTtl() {
+        putWithTtl("session", "abc", 10);
+        put("forever", "x");
+
+        assertThat(cache.get("session").expiresAt()).isEqualTo(START_MS + 10_000);
+        assertThat(cache.get("session").isExpiredAt(START_MS + 9_999)).isFalse();
+        assertThat(cache.get("session").isExpiredAt(START_MS + 10_000)).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(valueOf("session")).isEqualTo("abc");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(cache.get("session")).isNull();
+        assertThat(valueOf("forever")).isEqualTo("x");
+        assertThat(indexRows()).isEmpty();
+        assertThat(meters.get(KeyValueMeters.ENTRIES_EXPIRED.meterName()).counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldCountTtlFromTheRecordTimestampNotFromArrival() {
+        write("early", "v", START_MS - 8_000, KvWriteHeaders.TTL_SECONDS, "10");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        assertThat(cache.get("early")).isNull();
+    }
+
+    @Test
+    void shouldDeleteTheKeyWhenAPutArrivesAlreadyExpired() {
+        put("stale", "old");
+        write("stale", "new", START_MS - 20_000, KvWriteHeaders.TTL_SECONDS, "10");
+
+        assertThat(cache.get("stale")).isNull();
+        assertThat(indexRows()).isEmpty();
+    }
+
+    @Test
+    void shouldMoveTheExpiryWhenOverwrittenWithANewTtl() {
+        putWithTtl("session", "v1", 10);
+        putWithTtl("session", "v2", 60);
+
+        assertThat(indexRows()).singleElement()
+                .satisfies(row -> assertThat(ExpiryIndex.expiresAt(row.key)).isEqualTo(START_MS + 60_000));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        assertThat(valueOf("session")).isEqualTo("v2");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        assertThat(cache.get("session")).isNull();
+    }
+
+    @Test
+    void shouldKeepOneIndexRowWhenOverwrittenWithTheSameExpiry() {
+        putWithTtl("session", "v1", 10);
+        putWithTtl("session", "v2", 10);
+
+        assertThat(indexRows()).hasSize(1);
+        assertThat(valueOf("session")).isEqualTo("v2");
+    }
+
+    @Test
+    void shouldRemoveTheTtlWhenOverwrittenWithoutOne() {
+        putWithTtl("session", "v1", 10);
+        put("session", "v2");
+
+        assertThat(indexRows()).isEmpty();
+        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        assertThat(valueOf("session")).isEqualTo("v2");
+        assertThat(cache.get("session").hasExpiry()).isFalse();
+    }
+
+    @Test
+    void shouldSkipAndCountWritesWithAnInvalidTtlHeader() {
+        put("key", "before");
+        for (String ttl : List.of("", "0", "-5", " 5", "5s", "1.5", "+5", "9999999999999999")) {
+            write("key", "after " + ttl, START_MS, KvWriteHeaders.TTL_SECONDS, ttl);
+        }
+
+        assertThat(valueOf("key")).isEqualTo("before");
+        assertThat(indexRows()).isEmpty();
+        assertThat(skipped("invalid-ttl")).isEqualTo(8.0);
+    }
+
+    @Test
+    void shouldSkipValuesLargerThanTheLimitAndNullKeys() {
+        start(KeyValueSettings.defaults().withMaxValueBytes(4));
+        put("small", "1234");
+        put("large", "12345");
+        write(null, "orphan", START_MS);
+
+        assertThat(valueOf("small")).isEqualTo("1234");
+        assertThat(cache.get("large")).isNull();
+        assertThat(cache.approximateNumEntries()).isEqualTo(1);
+        assertThat(skipped("value-too-large")).isEqualTo(1.0);
+        assertThat(skipped("null-key")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldPurgeAtMostTheConfiguredNumberOfEntriesPerRun() {
+        start(KeyValueSettings.defaults().withMaxPurgePerRun(2));
+        for (int i = 0; i < 5; i++) {
+            putWithTtl("k" + i, "v", 1 + i);
+        }
+
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(cache.approximateNumEntries()).isEqualTo(3);
+        assertThat(cache.get("k0")).isNull();
+        assertThat(cache.get("k1")).isNull();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(cache.approximateNumEntries()).isZero();
+        assertThat(indexRows()).isEmpty();
+    }
+
+    @Test
+    void shouldPurgeEntriesExpiringAtTheSameMillisecondWithEmptyAndLongKeys() {
+        putWithTtl("", "empty key", 1);
+        putWithTtl("b", "v", 1);
+        putWithTtl("a-much-longer-key", "v", 1);
+        putWithTtl("later", "v", 2);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(cache.get("")).isNull();
+        assertThat(cache.get("b")).isNull();
+        assertThat(cache.get("a-much-longer-key")).isNull();
+        assertThat(valueOf("later")).isEqualTo("v");
+    }
+
+    @Test
+    void shouldIterateRangesInKeyOrder() {
+        for (String key : List.of("user:3", "device:1", "user:1", "user:2", "zeta")) {
+            put(key, key);
+        }
+
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, KvEntry> range = cache.range("user:", "user:\uffff")) {
+            range.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        assertThat(keys).containsExactly("user:1", "user:2", "user:3");
+    }
+
+    @Test
+    void shouldAnswerIqv2QueriesWithEntriesAndKvWritesPositions() {
+        put("a", "1");
+        put("b", "2");
+        write("a", null, START_MS);
+        put("c", "3");
+        StateStore store = driver.getAllStateStores().get(KeyValueTopology.STORE.name());
+
+        QueryResult<KvEntry> hit = store.query(KeyQuery.<String, KvEntry>withKey("b"),
+                PositionBound.unbounded(), new QueryConfig(false));
+        assertThat(hit.isSuccess()).isTrue();
+        assertThat(new String(hit.getResult().value(), UTF_8)).isEqualTo("2");
+        assertThat(hit.getPosition()).isEqualTo(Position.emptyPosition().withComponent(TOPIC, 0, 3));
+
+        QueryResult<KvEntry> deleted = store.query(KeyQuery.<String, KvEntry>withKey("a"),
+                PositionBound.at(Position.emptyPosition().withComponent(TOPIC, 0, 2)), new QueryConfig(false));
+        assertThat(deleted.isSuccess()).isTrue();
+        assertThat(deleted.getResult()).isNull();
+
+        QueryResult<KvEntry> ahead = store.query(KeyQuery.<String, KvEntry>withKey("b"),
+                PositionBound.at(Position.emptyPosition().withComponent(TOPIC, 0, 4)), new QueryConfig(false));
+        assertThat(ahead.isFailure()).isTrue();
+        assertThat(ahead.getFailureReason()).isEqualTo(FailureReason.NOT_UP_TO_BOUND);
+
+        QueryResult<KeyValueIterator<String, KvEntry>> range = store.query(
+                RangeQuery.<String, KvEntry>withRange("a", "z"), PositionBound.unbounded(), new QueryConfig(false));
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, KvEntry> entries = range.getResult()) {
+            entries.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        assertThat(keys).containsExactly("b", "c");
+    }
+
+    @Test
+    void shouldReadKvWritesWithoutRepartitioningAndWithStableNames() {
+        TopologyDescription description = topology.describe();
+
+        assertThat(description.subtopologies()).singleElement().satisfies(sub -> {
+            assertThat(sub.nodes()).extracting(TopologyDescription.Node::name)
+                    .containsExactlyInAnyOrder(KeyValueTopology.SOURCE_NAME, KeyValueTopology.PROCESSOR_NAME);
+            assertThat(sub.nodes()).noneMatch(node -> node instanceof TopologyDescription.Sink);
+        });
+        TopologyDescription.Source source = (TopologyDescription.Source) description.subtopologies().iterator().next()
+                .nodes().stream().filter(node -> node.name().equals(KeyValueTopology.SOURCE_NAME)).findFirst()
+                .orElseThrow();
+        assertThat(source.topicSet()).containsExactly(Topics.KV_WRITES.name("spectra."));
+        TopologyDescription.Processor processor = (TopologyDescription.Processor) source.successors().iterator().next();
+        assertThat(processor.stores()).containsExactlyInAnyOrder("kv-cache", "kv-expiry");
+        assertThat(description.toString()).doesNotContain("repartition");
+    }
+}
