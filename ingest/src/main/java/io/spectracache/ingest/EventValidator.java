@@ -51,11 +51,15 @@ public final class EventValidator {
 
     private final IngestSettings settings;
     private final Clock clock;
+    private final long maxPastMillis;
+    private final long maxFutureMillis;
     private final JsonFactory json = Json.mapper().getFactory();
 
     public EventValidator(IngestSettings settings, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.clock = requireNonNull(clock, "clock");
+        this.maxPastMillis = settings.maxPast().toMillis();
+        this.maxFutureMillis = settings.maxFuture().toMillis();
     }
 
     /** A validator that checks timestamps against the system clock. */
@@ -165,12 +169,22 @@ public final class EventValidator {
                 throw wrongType(parser, "ts", "an ISO-8601 string or epoch milliseconds");
         }
         long now = clock.millis();
-        long millis = ts.toEpochMilli();
-        if (millis < now - settings.maxPast().toMillis() || millis > now + settings.maxFuture().toMillis()) {
+        long millis = epochMillis(ts);
+        // Kafka record timestamps cannot be negative, whatever maxPast allows.
+        // Differences, not sums, so no setting can overflow the comparison.
+        if (millis < 0 || now - millis > maxPastMillis || millis - now > maxFutureMillis) {
             throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is more than " + settings.maxPast()
                     + " before or " + settings.maxFuture() + " after the current time " + Instant.ofEpochMilli(now));
         }
         return ts;
+    }
+
+    private static long epochMillis(Instant ts) {
+        try {
+            return ts.toEpochMilli();
+        } catch (ArithmeticException e) {
+            return ts.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private static Instant parseIso(String text) throws Reject {

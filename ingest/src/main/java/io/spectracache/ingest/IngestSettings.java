@@ -33,15 +33,22 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
         if (maxEventBytes <= 0) {
             throw new IllegalArgumentException("maxEventBytes must be positive, was " + maxEventBytes);
         }
-        // Whole milliseconds: the window becomes a state store retention, which Kafka Streams keeps in ms.
-        if (dedupWindow.toMillis() <= 0) {
-            throw new IllegalArgumentException("dedupWindow must be at least 1 ms, was " + dedupWindow);
-        }
         if (maxPast.isNegative() || maxPast.isZero()) {
             throw new IllegalArgumentException("maxPast must be positive, was " + maxPast);
         }
         if (maxFuture.isNegative()) {
             throw new IllegalArgumentException("maxFuture must not be negative, was " + maxFuture);
+        }
+        // Every duration is used in milliseconds; fail here, not on the first event, if one does not fit.
+        try {
+            maxPast.toMillis();
+            maxFuture.toMillis();
+            // Whole milliseconds: the window becomes a state store retention, which Kafka Streams keeps in ms.
+            if (dedupWindow.toMillis() <= 0) {
+                throw new IllegalArgumentException("dedupWindow must be at least 1 ms, was " + dedupWindow);
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("durations must fit in a long of milliseconds", e);
         }
     }
 

@@ -1,0 +1,144 @@
+package io.spectracache.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.spectracache.errors.DeadLetter;
+import io.spectracache.errors.RejectReason;
+import io.spectracache.topics.Topics;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dead-letters what Kafka Streams itself cannot deserialize or process, in every topology of the application, and
+ * lets the stream thread go on: a bad record never stops SpectraCache.
+ *
+ * <p>The dead letter is the same {@link DeadLetter} envelope validation writes: the original key, value and headers
+ * of the record as it was read by the failing sub-topology, plus reason {@code deserialization-error} or
+ * {@code processing-error}, the exception's class and message as detail (never a stack trace) and the source
+ * topic, partition and offset. It goes to {@code <prefix>events.dlq} through Streams' own producer, inside the
+ * transaction under exactly-once, and is counted in {@code spectra.ingest.dlq}. For a processing error in a
+ * sub-topology that reads an internal topic, "original" means that internal record (for example the event as
+ * JSON in {@code ingest-by-device-repartition}).
+ *
+ * <p>Kafka Streams creates handlers from their class, so everything the handler needs comes through the
+ * application's configs; {@link #streamsConfig(String, MeterRegistry)} returns them all:
+ * <pre>{@code
+ * Properties props = new Properties();
+ * props.putAll(DeadLetterExceptionHandler.streamsConfig("spectra.", registry));
+ * }</pre>
+ * {@value #TOPIC_PREFIX_CONFIG} is the topic prefix (default {@value #DEFAULT_TOPIC_PREFIX});
+ * {@value #METER_REGISTRY_CONFIG} holds the {@link MeterRegistry} object itself (a config value need not be a
+ * string). Without a registry the handler counts into Micrometer's {@link Metrics#globalRegistry}. Kafka's clients
+ * receive these entries too and list them once as unused configs; that is harmless.
+ */
+public final class DeadLetterExceptionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+    /** The deployment's topic prefix; a string. */
+    public static final String TOPIC_PREFIX_CONFIG = "spectracache.topic.prefix";
+    /** The {@link MeterRegistry} to count dead letters in; the object, not a class name. */
+    public static final String METER_REGISTRY_CONFIG = "spectracache.ingest.meter-registry";
+    public static final String DEFAULT_TOPIC_PREFIX = "spectra.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
+
+    private String dlqTopic = Topics.EVENTS_DLQ.name(DEFAULT_TOPIC_PREFIX);
+    private IngestMetrics metrics;
+
+    /** For Kafka Streams, which creates the handler from its class and then calls {@link #configure(Map)}. */
+    public DeadLetterExceptionHandler() {
+    }
+
+    /**
+     * The Streams config entries that install this handler for deserialization and processing errors.
+     *
+     * @param topicPrefix the deployment's topic prefix, e.g. {@code "spectra."}
+     * @param registry    where to count dead letters; the same registry the {@link IngestTopology} uses
+     * @return an immutable map to add to the application's properties
+     */
+    public static Map<String, Object> streamsConfig(String topicPrefix, MeterRegistry registry) {
+        return Map.of(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
+                TOPIC_PREFIX_CONFIG, requireNonNull(topicPrefix, "topicPrefix"),
+                METER_REGISTRY_CONFIG, requireNonNull(registry, "registry"));
+    }
+
+    /**
+     * Reads {@value #TOPIC_PREFIX_CONFIG} and {@value #METER_REGISTRY_CONFIG}.
+     *
+     * @throws ConfigException if either is present with the wrong type
+     */
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object prefix = configs.get(TOPIC_PREFIX_CONFIG);
+        if (prefix != null && !(prefix instanceof String)) {
+            throw new ConfigException(TOPIC_PREFIX_CONFIG, prefix, "must be a string");
+        }
+        dlqTopic = Topics.EVENTS_DLQ.name(prefix == null ? DEFAULT_TOPIC_PREFIX : (String) prefix);
+        Object registry = configs.get(METER_REGISTRY_CONFIG);
+        if (registry != null && !(registry instanceof MeterRegistry)) {
+            throw new ConfigException(METER_REGISTRY_CONFIG, registry.getClass().getName(), "must be a MeterRegistry instance");
+        }
+        metrics = new IngestMetrics(registry == null ? Metrics.globalRegistry : (MeterRegistry) registry);
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        DeadLetter letter = DeadLetter.of(RejectReason.DESERIALIZATION_ERROR, detail(exception))
+                .from(record.topic(), record.partition(), record.offset());
+        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, record.key(), record.value(), record.headers());
+        count(letter, exception, context.processorNodeId());
+        return DeserializationExceptionHandler.Response.resume(List.of(deadLetter));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        // The raw source bytes, not the record at the failing node: that one may be any type, and the envelope
+        // promises the original bytes.
+        byte[] key = context.sourceRawKey() != null ? context.sourceRawKey()
+                : record.key() instanceof byte[] bytes ? bytes : null;
+        byte[] value = context.sourceRawValue() != null ? context.sourceRawValue()
+                : record.value() instanceof byte[] bytes ? bytes : null;
+        DeadLetter letter = DeadLetter.of(RejectReason.PROCESSING_ERROR, detail(exception))
+                .from(context.topic(), context.partition(), context.offset());
+        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers());
+        count(letter, exception, context.processorNodeId());
+        return ProcessingExceptionHandler.Response.resume(List.of(deadLetter));
+    }
+
+    private void count(DeadLetter letter, Exception exception, String node) {
+        if (metrics == null) {
+            // Streams always configures a handler it creates; this covers a caller that did not.
+            configure(Map.of());
+        }
+        metrics.deadLettered(letter.reason());
+        // Debug, not warn: the DLQ topic and the counter are the record of it, and a flood of bad input must not
+        // become a flood of log lines.
+        LOG.debug("Dead-lettered {}-{}@{} at {} ({}): {}", letter.sourceTopic(), letter.sourcePartition(),
+                letter.sourceOffset(), node, letter.reason().code(), exception.toString());
+    }
+
+    /** The exception's class and message: says what failed without a stack trace. */
+    static String detail(Exception exception) {
+        Throwable shown = exception;
+        // Streams wraps; the useful message is usually on the innermost cause.
+        while (shown.getMessage() == null && shown.getCause() != null) {
+            shown = shown.getCause();
+        }
+        String message = shown.getMessage();
+        return shown.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

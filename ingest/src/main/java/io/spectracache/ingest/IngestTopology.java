@@ -1,0 +1,135 @@
+package io.spectracache.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.events.DeviceEvent;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The ingest capability: {@code events.raw} → validate → dead-letter or re-key by device → repartition →
+ * de-duplicate → {@code events}.
+ *
+ * <pre>{@code
+ * StreamsBuilder builder = new StreamsBuilder();
+ * KStream<String, DeviceEvent> events =
+ *         new IngestTopology(IngestSettings.defaults(), "spectra.", registry).addTo(builder);
+ * // capability topologies attach to `events`: same sub-topology, no second read of spectra.events
+ * }</pre>
+ *
+ * <p><b>Shape and names.</b> Every node, the repartition topic and the store are named, so internal topic names
+ * never shift when this or another capability changes: source {@code ingest-read-raw}, processor
+ * {@code ingest-validate}, split {@code ingest-valid} / {@code ingest-rejected}, DLQ sink {@code ingest-write-dlq},
+ * repartition topic {@code <application.id>-ingest-by-device-repartition}, processor {@code ingest-dedup} with store
+ * {@link #DEDUP_STORE} (changelog {@code <application.id>-ingest-dedup-changelog}), sink {@code ingest-write-events}.
+ * Rejected records are written by this topology, not by a side producer, so under {@code exactly_once_v2} a record
+ * lands either in {@code events} or in {@code events.dlq}, once.
+ *
+ * <p><b>Valid events</b> are keyed by {@code deviceId} and their record timestamp is the event time. The
+ * repartition makes de-duplication exact even when producers key by something else (or nothing).
+ *
+ * <p><b>De-duplication</b> drops an event whose device sent the same {@code eventId} within
+ * {@link IngestSettings#dedupWindow()}. The window is measured on the timestamp of the raw records in
+ * {@code events.raw} (the producer's send time, or the broker's if the topic uses {@code LogAppendTime}), not on
+ * event time: a resend carries the same event time however late it comes, and a gateway replaying an hour-old
+ * backlog must still be de-duplicated. It is not the processing wall clock either, so replays after a crash decide
+ * the same way. Ids are remembered in a window store rather than a key-value store with expiry: the window store
+ * forgets by dropping whole time segments (no scan, no tombstone per id), and a lookup is one short range read.
+ * Known limit: if the raw timestamps of one partition run backwards by more than a few seconds (producers with
+ * skewed clocks), an original older than the newest receipt minus the window may be forgotten early.
+ *
+ * <p><b>Metrics</b> ({@link IngestMeters}) are registered, at zero, by the constructor.
+ */
+public final class IngestTopology {
+    /** Ids already seen, per device: key {@code <len>:<deviceId><eventId>}, value the event time in ms. */
+    public static final StoreSpec<String, Long> DEDUP_STORE =
+            new StoreSpec<>("ingest-dedup", Serdes.String(), Serdes.Long());
+
+    /** The name of the repartition step; Kafka Streams names the topic {@code <application.id>-<this>-repartition}. */
+    public static final String REPARTITION_NAME = "ingest-by-device";
+
+    private final IngestSettings settings;
+    private final String topicPrefix;
+    private final IngestMetrics metrics;
+    private final EventValidator validator;
+
+    /**
+     * @param settings    limits and the de-duplication window
+     * @param topicPrefix the deployment's topic prefix, e.g. {@code "spectra."}
+     * @param registry    where the {@link IngestMeters} counters are registered
+     */
+    public IngestTopology(IngestSettings settings, String topicPrefix, MeterRegistry registry) {
+        this(settings, topicPrefix, registry, Clock.systemUTC());
+    }
+
+    /** With the clock timestamps are checked against: tests pin it. */
+    IngestTopology(IngestSettings settings, String topicPrefix, MeterRegistry registry, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
+        this.metrics = new IngestMetrics(requireNonNull(registry, "registry"));
+        this.validator = new EventValidator(settings, clock);
+    }
+
+    /**
+     * Adds ingest to {@code builder}: reads {@code <prefix>events.raw}, writes {@code <prefix>events} and
+     * {@code <prefix>events.dlq}.
+     *
+     * @return the validated, de-duplicated events keyed by device id, exactly what is written to
+     *         {@code <prefix>events}; attach capability topologies to it rather than reading the topic again
+     */
+    public KStream<String, DeviceEvent> addTo(StreamsBuilder builder) {
+        requireNonNull(builder, "builder");
+        // A record with an invalid timestamp must reach validation (and the DLQ), not stop the stream thread.
+        Consumed<byte[], byte[]> raw = Consumed.with(Topics.EVENTS_RAW.keySerde(), Topics.EVENTS_RAW.valueSerde())
+                .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp())
+                .withName("ingest-read-raw");
+
+        Map<String, KStream<String, Checked>> branches = builder
+                .stream(Topics.EVENTS_RAW.name(topicPrefix), raw)
+                .process(() -> new ValidateProcessor(validator, metrics), Named.as("ingest-validate"))
+                .split(Named.as("ingest-"))
+                .branch((key, checked) -> !checked.isValid(), Branched.as("rejected"))
+                .defaultBranch(Branched.as("valid"));
+
+        branches.get("ingest-rejected")
+                .map((key, checked) -> KeyValue.pair(checked.rawKey(), checked.rawValue()), Named.as("ingest-unwrap-rejected"))
+                .to(Topics.EVENTS_DLQ.name(topicPrefix),
+                        Produced.with(Topics.EVENTS_DLQ.keySerde(), Topics.EVENTS_DLQ.valueSerde()).withName("ingest-write-dlq"));
+
+        builder.addStateStore(dedupStore(settings.dedupWindow()));
+        KStream<String, DeviceEvent> events = branches.get("ingest-valid")
+                .mapValues(Checked::event, Named.as("ingest-unwrap-valid"))
+                .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
+                        .withName(REPARTITION_NAME))
+                .process(() -> new DedupProcessor(settings.dedupWindow().toMillis(), metrics),
+                        Named.as("ingest-dedup"), DEDUP_STORE.name());
+        events.to(Topics.EVENTS.name(topicPrefix),
+                Produced.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()).withName("ingest-write-events"));
+        return events;
+    }
+
+    private static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration window) {
+        // Retention = window: an id is needed for one window after its receipt and no longer. Caching stays off:
+        // almost every lookup misses, and a cache would only delay the changelog writes.
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DEDUP_STORE.name(), window, window, false),
+                DEDUP_STORE.keySerde(), DEDUP_STORE.valueSerde());
+    }
+}

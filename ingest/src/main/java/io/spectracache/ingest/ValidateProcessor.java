@@ -1,0 +1,56 @@
+package io.spectracache.ingest;
+
+import io.spectracache.errors.DeadLetter;
+import io.spectracache.events.DeviceEvent;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Validates each raw record. A valid event goes on keyed by its device, stamped with its event time and carrying
+ * the raw record's timestamp in {@link ReceivedAt#HEADER} for de-duplication. A rejected record goes on unchanged
+ * (key, value, headers) plus the {@link DeadLetter} headers, so the DLQ sink of the same topology writes it inside
+ * the same transaction as everything else.
+ */
+final class ValidateProcessor implements Processor<byte[], byte[], String, Checked> {
+    private final EventValidator validator;
+    private final IngestMetrics metrics;
+    private ProcessorContext<String, Checked> context;
+
+    ValidateProcessor(EventValidator validator, IngestMetrics metrics) {
+        this.validator = validator;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Checked> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        metrics.read();
+        ValidationResult result = validator.validate(record.value());
+        if (result instanceof ValidationResult.Accepted accepted) {
+            metrics.accepted();
+            DeviceEvent event = accepted.event();
+            Headers headers = new RecordHeaders(record.headers().toArray());
+            ReceivedAt.set(headers, record.timestamp());
+            context.forward(new Record<>(event.deviceId(), Checked.valid(event), event.ts().toEpochMilli(), headers));
+        } else {
+            ValidationResult.Rejected rejected = (ValidationResult.Rejected) result;
+            metrics.deadLettered(rejected.reason());
+            DeadLetter letter = DeadLetter.of(rejected.reason(), rejected.detail());
+            // Always present for records read from a topic; absent only for punctuations, which we do not schedule.
+            RecordMetadata source = context.recordMetadata().orElse(null);
+            if (source != null) {
+                letter = letter.from(source.topic(), source.partition(), source.offset());
+            }
+            context.forward(new Record<String, Checked>(null, Checked.rejected(record.key(), record.value()),
+                    record.timestamp(), letter.headers(record.headers())));
+        }
+    }
+}
