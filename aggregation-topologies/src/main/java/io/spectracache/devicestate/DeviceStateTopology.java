@@ -5,14 +5,15 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.StoreSpec;
-import io.spectracache.topics.Topics;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The latest state of every device: folds the validated event stream into {@link #STORE}, one
@@ -20,46 +21,50 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * never replaces newer state).
  *
  * <pre>{@code
- * KStream<String, DeviceEvent> events = ...; // from ingest: keyed by device id, validated, de-duplicated
+ * KStream<String, DeviceEvent> events = new IngestTopology(settings, "spectra.", registry).addTo(builder);
  * new DeviceStateTopology().addTo(events);
  * // later, on the instance that owns the device:
  * StateQueryResult<DeviceState> result = streams.query(StateQueryRequest.inStore(DeviceStateTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, DeviceState>withKey("truck-0042")).withPartitions(Set.of(partition)));
  * }</pre>
  *
- * <p>The store is a persistent, cached, timestamped key-value store (the DSL's), with changelog
- * {@code <application.id>-device-state-changelog}. For IQv2: {@code KeyQuery<String, DeviceState>} answers the
- * {@code DeviceState} (null for an unknown device), {@code TimestampedKeyQuery<String, DeviceState>} a
- * {@code ValueAndTimestamp<DeviceState>} whose timestamp is the greatest record timestamp folded in. The record
- * cache merges updates of busy devices before RocksDB and the changelog see them; a {@code KeyQuery} reads through
- * the cache, but a {@code RangeQuery} reads RocksDB only and may lag by up to one commit interval.
+ * <p><b>Partitioning.</b> The stream handed to {@link #addTo} must already be partitioned by device id (ingest
+ * repartitions by device before de-duplicating). The fold is a processor, not a DSL {@code groupByKey}, because
+ * Kafka Streams marks the output of any upstream {@code process()} step as possibly re-keyed and a DSL grouping
+ * would then add a second repartition topic to the ingest hot path. So nothing is repartitioned here, ever: a
+ * stream keyed otherwise would be folded in the wrong partition, and interactive queries would not find it.
  *
- * <p>The stream must be partitioned by device id already: grouping by the existing key adds no repartition topic
- * for a stream read from {@code spectra.events}. If the stream handed over was re-keyed in the same topology,
- * Kafka Streams inserts a repartition topic named {@code <application.id>-device-state-repartition}, which is
- * correct but costs a second trip through Kafka on the hot path.
+ * <p><b>Store.</b> {@code device-state}: persistent (RocksDB), plain (not timestamped) key-value store with a
+ * changelog ({@code <application.id>-device-state-changelog}) and the record cache, which merges the many updates
+ * of a busy device into one RocksDB write and one changelog record per commit. For IQv2,
+ * {@code KeyQuery<String, DeviceState>} answers the {@code DeviceState}, or null for a device never seen; it reads
+ * through the cache. {@code RangeQuery<String, DeviceState>} answers a {@code KeyValueIterator} that the caller must
+ * close; it reads RocksDB only, so it may lag up to one commit interval behind point queries.
  */
 public final class DeviceStateTopology {
-    /** Latest state per device id. Values are stored in a compact binary form, not JSON. */
+    /** Latest state per device id. Values are stored in a compact, versioned binary form, not JSON. */
     public static final StoreSpec<String, DeviceState> STORE =
             new StoreSpec<>("device-state", Serdes.String(), new DeviceStateSerde());
 
-    static final String GROUPED_NAME = "device-state";
     static final String AGGREGATE_NAME = "device-state-aggregate";
 
-    /** Adds the aggregation of {@code events} into {@link #STORE} to the topology {@code events} belongs to. */
+    /** Adds processor {@code device-state-aggregate} and store {@code device-state} after {@code events}. */
     public void addTo(KStream<String, DeviceEvent> events) {
-        requireNonNull(events, "events")
-                .groupByKey(Grouped.with(GROUPED_NAME, Serdes.String(), Topics.EVENTS.valueSerde()))
-                .aggregate(
-                        () -> null,
-                        (deviceId, event, state) -> state == null ? DeviceState.first(event) : state.plus(event),
-                        Named.as(AGGREGATE_NAME),
-                        Materialized.<String, DeviceState, KeyValueStore<Bytes, byte[]>>as(STORE.name())
-                                .withKeySerde(STORE.keySerde())
-                                .withValueSerde(STORE.valueSerde())
-                                // Merges the many updates of a busy device into one RocksDB write and one
-                                // changelog record per commit; point queries read through it.
-                                .withCachingEnabled());
+        requireNonNull(events, "events").process(new Supplier(), Named.as(AGGREGATE_NAME));
+    }
+
+    private static final class Supplier implements ProcessorSupplier<String, DeviceEvent, Void, Void> {
+        @Override
+        public Processor<String, DeviceEvent, Void, Void> get() {
+            return new DeviceStateProcessor();
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            StoreBuilder<KeyValueStore<String, DeviceState>> store = Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(STORE.name()), STORE.keySerde(), STORE.valueSerde())
+                    .withCachingEnabled();
+            return Set.of(store);
+        }
     }
 }
