@@ -2,11 +2,14 @@ package io.spectracache.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.errors.RejectReason;
+import io.spectracache.serialization.Json;
 import io.spectracache.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * topic, partition and offset. It goes to {@code <prefix>events.dlq} through Streams' own producer, inside the
  * transaction under exactly-once, and is counted in {@code spectra.ingest.dlq}. For a processing error in a
  * sub-topology that reads an internal topic, "original" means that internal record (for example the event as
- * JSON in {@code ingest-by-device-repartition}).
+ * JSON in {@code ingest-by-device-repartition}). Kafka Streams drops a record's raw bytes once it has been
+ * written to a sink; a processor failing after that (any capability attached to the stream
+ * {@link IngestTopology#addTo} returns, since that stream is first written to {@code events}) gets the record at
+ * the failing node rendered as JSON instead.
  *
  * <p>Kafka Streams creates handlers from their class, so everything the handler needs comes through the
  * application's configs; {@link #streamsConfig(String, MeterRegistry)} returns them all:
@@ -106,12 +112,11 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     @Override
     public ProcessingExceptionHandler.Response handleError(
             ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        // The raw source bytes, not the record at the failing node: that one may be any type, and the envelope
-        // promises the original bytes.
-        byte[] key = context.sourceRawKey() != null ? context.sourceRawKey()
-                : record.key() instanceof byte[] bytes ? bytes : null;
-        byte[] value = context.sourceRawValue() != null ? context.sourceRawValue()
-                : record.value() instanceof byte[] bytes ? bytes : null;
+        // The raw source bytes, as the envelope promises. Kafka Streams frees them once the record has passed a
+        // sink (RecordCollectorImpl), which is always the case for capabilities attached to the stream
+        // IngestTopology returns; then the record at the failing node is written as JSON, our wire format.
+        byte[] key = context.sourceRawKey() != null ? context.sourceRawKey() : bytesOf(record.key());
+        byte[] value = context.sourceRawValue() != null ? context.sourceRawValue() : bytesOf(record.value());
         DeadLetter letter = DeadLetter.of(RejectReason.PROCESSING_ERROR, detail(exception))
                 .from(context.topic(), context.partition(), context.offset());
         ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers());
@@ -129,6 +134,22 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         // become a flood of log lines.
         LOG.debug("Dead-lettered {}-{}@{} at {} ({}): {}", letter.sourceTopic(), letter.sourcePartition(),
                 letter.sourceOffset(), node, letter.reason().code(), exception.toString());
+    }
+
+    /** Best-effort bytes of a record part whose serde is unknown here; null if it has none. */
+    static byte[] bytesOf(Object part) {
+        if (part == null || part instanceof byte[]) {
+            return (byte[]) part;
+        }
+        if (part instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return Json.mapper().writeValueAsBytes(part);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // The dead letter still carries the reason and the source position, which locate the record.
+            return null;
+        }
     }
 
     /** The exception's class and message: says what failed without a stack trace. */
