@@ -1,9 +1,9 @@
 package io.spectracache.ingest;
 
 import io.spectracache.events.DeviceEvent;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
@@ -12,11 +12,14 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * time the records reached Kafka ({@link ReceivedAt}). The window is symmetric, so whichever copy arrives second
  * is dropped even if the repartition delivered the resend before the original. Events without an id are never
  * duplicates. See {@link IngestTopology} for why the store is a window store.
+ *
+ * <p>A fixed-key processor on purpose: the stream it produces is still known to be partitioned by device, so a
+ * capability that groups it by key gets no second repartition topic.
  */
-final class DedupProcessor implements Processor<String, DeviceEvent, String, DeviceEvent> {
+final class DedupProcessor implements FixedKeyProcessor<String, DeviceEvent, DeviceEvent> {
     private final long windowMs;
     private final IngestMetrics metrics;
-    private ProcessorContext<String, DeviceEvent> context;
+    private FixedKeyProcessorContext<String, DeviceEvent> context;
     private WindowStore<String, Long> seen;
 
     DedupProcessor(long windowMs, IngestMetrics metrics) {
@@ -25,13 +28,13 @@ final class DedupProcessor implements Processor<String, DeviceEvent, String, Dev
     }
 
     @Override
-    public void init(ProcessorContext<String, DeviceEvent> context) {
+    public void init(FixedKeyProcessorContext<String, DeviceEvent> context) {
         this.context = context;
         this.seen = context.getStateStore(IngestTopology.DEDUP_STORE.name());
     }
 
     @Override
-    public void process(Record<String, DeviceEvent> record) {
+    public void process(FixedKeyRecord<String, DeviceEvent> record) {
         long receivedAt = ReceivedAt.take(record.headers(), record.timestamp());
         DeviceEvent event = record.value();
         if (event.eventId() == null) {

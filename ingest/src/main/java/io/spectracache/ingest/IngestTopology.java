@@ -43,7 +43,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * lands either in {@code events} or in {@code events.dlq}, once.
  *
  * <p><b>Valid events</b> are keyed by {@code deviceId} and their record timestamp is the event time. The
- * repartition makes de-duplication exact even when producers key by something else (or nothing).
+ * repartition makes de-duplication exact even when producers key by something else (or nothing). Everything
+ * after it keeps the key, so the returned stream is known to be partitioned by device: {@code groupByKey()} on it
+ * adds no repartition topic.
  *
  * <p><b>De-duplication</b> drops an event whose device sent the same {@code eventId} within
  * {@link IngestSettings#dedupWindow()}. The window is measured on the timestamp of the raw records in
@@ -118,7 +120,7 @@ public final class IngestTopology {
                 .mapValues(Checked::event, Named.as("ingest-unwrap-valid"))
                 .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
                         .withName(REPARTITION_NAME))
-                .process(() -> new DedupProcessor(settings.dedupWindow().toMillis(), metrics),
+                .processValues(() -> new DedupProcessor(settings.dedupWindow().toMillis(), metrics),
                         Named.as("ingest-dedup"), DEDUP_STORE.name());
         events.to(Topics.EVENTS.name(topicPrefix),
                 Produced.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()).withName("ingest-write-events"));

@@ -30,6 +30,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -269,6 +271,18 @@ class IngestTopologyTest {
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
         assertThat(description).contains("ingest-by-device-repartition", IngestTopology.DEDUP_STORE.name(),
                 "ingest-validate", "ingest-dedup", "ingest-write-dlq", "ingest-write-events");
+    }
+
+    @Test
+    void shouldReturnAStreamThatCapabilitiesCanGroupByDeviceWithoutAnotherRepartition() {
+        StreamsBuilder builder = new StreamsBuilder();
+        new IngestTopology(IngestSettings.defaults(), "spectra.", new SimpleMeterRegistry()).addTo(builder)
+                .groupByKey(Grouped.as("test-by-device"))
+                .count(Named.as("test-count"), Materialized.as("test-count-store"));
+
+        String description = builder.build().describe().toString();
+
+        assertThat(description).contains("ingest-by-device-repartition").doesNotContain("test-by-device-repartition");
     }
 
     @Test
