@@ -18,7 +18,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -98,9 +97,8 @@ public final class IngestTopology {
      */
     public KStream<String, DeviceEvent> addTo(StreamsBuilder builder) {
         requireNonNull(builder, "builder");
-        // A record with an invalid timestamp must reach validation (and the DLQ), not stop the stream thread.
         Consumed<byte[], byte[]> raw = Consumed.with(Topics.EVENTS_RAW.keySerde(), Topics.EVENTS_RAW.valueSerde())
-                .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp())
+                .withTimestampExtractor(new RawTimestampExtractor())
                 .withName("ingest-read-raw");
 
         Map<String, KStream<String, Checked>> branches = builder
