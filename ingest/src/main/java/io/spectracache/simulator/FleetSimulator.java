@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,15 +77,25 @@ public final class FleetSimulator implements AutoCloseable {
      * 256 KiB batches) and idempotent so that producer retries add no duplicates of their own.
      */
     public static FleetSimulator connect(String bootstrapServers, SimulatorSettings settings) {
+        return connect(bootstrapServers, Map.of(), settings);
+    }
+
+    /**
+     * As {@link #connect(String, SimulatorSettings)}, with producer configs that override the defaults (security,
+     * client id, ...); the serializers are always the simulator's own.
+     */
+    public static FleetSimulator connect(String bootstrapServers, Map<String, ?> clientOverrides, SimulatorSettings settings) {
         requireNonNull(bootstrapServers, "bootstrapServers");
-        Map<String, Object> config = Map.of(
+        requireNonNull(clientOverrides, "clientOverrides");
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "spectra-fleet-simulator",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+        config.putAll(clientOverrides);
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         return new FleetSimulator(settings, producer, true, Clock.systemUTC());
