@@ -7,9 +7,9 @@ package io.spectracache.keyvalue;
 public enum KeyValueMeters {
     /** {@code kv.writes} records that were not applied, tagged {@code reason}: {@code invalid-ttl},
      * {@code value-too-large} or {@code null-key}. Each is also logged at WARN with its topic, partition and offset. */
-    WRITES_SKIPPED("spectracache.kv.writes.skipped", "kv.writes records that were not applied, by reason"),
+    WRITES_SKIPPED("spectra.kv.writes.skipped", "kv.writes records that were not applied, by reason"),
     /** Entries deleted by the purge because their TTL had passed. */
-    ENTRIES_EXPIRED("spectracache.kv.entries.expired", "key-value entries deleted because their TTL had passed");
+    ENTRIES_EXPIRED("spectra.kv.entries.expired", "key-value entries deleted because their TTL had passed");
 
     /** The tag that says why {@link #WRITES_SKIPPED} counted a record. */
     public static final String REASON_TAG = "reason";

@@ -1,0 +1,77 @@
+package io.spectracache.rest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.spectracache.serialization.Json;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP face of one instance: every {@link RouteGroup}, JSON errors from {@link RestErrors}, and a latency
+ * timer per route ({@code spectra.http.requests}, tagged with the route template, method and status).
+ *
+ * <pre>{@code
+ * try (RestServer rest = RestServer.start("0.0.0.0", 7070, 1 << 20, List.of(new HealthRoutes(...)), registry)) {
+ *     int port = rest.port();
+ * }
+ * }</pre>
+ */
+public final class RestServer implements AutoCloseable {
+    private final Javalin app;
+
+    private RestServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * Starts serving on {@code host:port} (port 0: any free port).
+     *
+     * @param maxRequestBytes larger bodies are refused with 413 before they are read
+     */
+    public static RestServer start(String host, int port, long maxRequestBytes, List<RouteGroup> groups, MeterRegistry registry) {
+        requireNonNull(groups, "groups");
+        requireNonNull(registry, "registry");
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = maxRequestBytes;
+            config.http.prefer405over404 = true;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.requestLogger.http((ctx, millis) -> Timer.builder(RestMeters.REQUESTS.meterName())
+                    .description(RestMeters.REQUESTS.description())
+                    .tag("route", routeOf(ctx))
+                    .tag("method", ctx.method().name())
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentileHistogram()
+                    .register(registry)
+                    .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+            RestErrors.install(config.routes);
+            groups.forEach(group -> group.addTo(config.routes));
+        });
+        app.start(host, port);
+        return new RestServer(app);
+    }
+
+    // The route template, not the path: one meter per route, however many keys are read.
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException noEndpoint) {
+            return "unmatched";
+        }
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,17 @@
+package io.spectracache.routing;
+
+import io.spectracache.errors.ErrorCode;
+import io.spectracache.errors.SpectraException;
+
+/** The request itself is wrong (a parameter, a token, a body): fix it, retrying as is cannot succeed. */
+public final class InvalidRequestException extends SpectraException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidRequestException(String message) {
+        super(ErrorCode.BAD_REQUEST, message);
+    }
+
+    public InvalidRequestException(ErrorCode code, String message) {
+        super(code, message);
+    }
+}

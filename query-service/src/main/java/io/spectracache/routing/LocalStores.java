@@ -1,0 +1,211 @@
+package io.spectracache.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.spectracache.consistency.ConsistencyToken;
+import io.spectracache.topics.StoreSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Reads this instance's own state stores through Interactive Queries v2, always from active copies.
+ *
+ * <p>A read may name a {@link ConsistencyToken}: it then waits (up to the configured wait) until the store
+ * partition has processed the token's record, so a client reads its own writes even across instances.
+ * Failures come back as {@link RetryLaterException}s: never a Streams exception.
+ */
+public final class LocalStores {
+    private static final long POLL_NANOS = Duration.ofMillis(2).toNanos();
+
+    private final KafkaStreams streams;
+    private final Duration waitForPosition;
+
+    public LocalStores(KafkaStreams streams, Duration waitForPosition) {
+        this.streams = requireNonNull(streams, "streams");
+        this.waitForPosition = requireNonNull(waitForPosition, "waitForPosition");
+    }
+
+    /**
+     * The value of {@code key} in the given partition of a local store, or empty if the key is absent.
+     *
+     * @throws RetryLaterException if the partition is not active here, not ready, or has not reached
+     *                             {@code after} in time
+     */
+    public <K, V> Optional<V> get(StoreSpec<K, V> store, K key, int partition, Optional<ConsistencyToken> after) {
+        KeyQuery<K, V> query = KeyQuery.withKey(key);
+        StateQueryRequest<V> request = StateQueryRequest.inStore(store.name())
+                .withQuery(query)
+                .withPartitions(Set.of(partition))
+                .withPositionBound(boundOf(after))
+                .requireActive();
+        QueryResult<V> result = awaitPartition(request, partition, after);
+        return Optional.ofNullable(result.getResult());
+    }
+
+    /** One page of a local ordered scan over every active partition of a store on this instance. */
+    public record LocalPage<K, V>(List<KeyValue<K, V>> items, boolean hasMore, Set<Integer> partitions) {
+    }
+
+    /**
+     * Scans every local active partition of {@code store} in key order (UTF-8 byte order, as RocksDB keeps
+     * it), keeping keys that pass {@code keep} and values that pass {@code visible}, and returns at most
+     * {@code limit} of them starting strictly after {@code exclusiveStart} (or at {@code from} inclusive).
+     * The scan stops at the first key past {@code stopWhen}.
+     */
+    public <V> LocalPage<String, V> scan(StoreSpec<String, V> store, ScanBounds bounds, Predicate<V> visible,
+                                         int limit, Optional<ConsistencyToken> after) {
+        RangeQuery<String, V> query = bounds.lowerInclusive() == null
+                ? RangeQuery.withNoBounds()
+                : RangeQuery.withLowerBound(bounds.lowerInclusive());
+        StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store.name())
+                .withQuery(query)
+                .withPositionBound(boundOf(after))
+                .requireActive();
+        Map<Integer, QueryResult<KeyValueIterator<String, V>>> results = awaitAll(request, after);
+        List<KeyValueIterator<String, V>> iterators = new ArrayList<>();
+        try {
+            for (QueryResult<KeyValueIterator<String, V>> result : results.values()) {
+                iterators.add(result.getResult());
+            }
+            return mergePage(iterators, bounds, visible, limit, new TreeSet<>(results.keySet()));
+        } finally {
+            iterators.forEach(KeyValueIterator::close);
+        }
+    }
+
+    private static <V> LocalPage<String, V> mergePage(List<KeyValueIterator<String, V>> iterators, ScanBounds bounds,
+                                                      Predicate<V> visible, int limit, Set<Integer> partitions) {
+        record Head<V>(KeyValue<String, V> entry, KeyValueIterator<String, V> source) {
+        }
+        Comparator<String> order = KeyOrder.UTF8;
+        PriorityQueue<Head<V>> heads = new PriorityQueue<>((a, b) -> order.compare(a.entry().key, b.entry().key));
+        for (KeyValueIterator<String, V> iterator : iterators) {
+            if (iterator.hasNext()) {
+                heads.add(new Head<>(iterator.next(), iterator));
+            }
+        }
+        List<KeyValue<String, V>> page = new ArrayList<>(Math.min(limit, 1024));
+        while (!heads.isEmpty()) {
+            Head<V> head = heads.poll();
+            KeyValue<String, V> entry = head.entry();
+            if (bounds.isPastEnd(entry.key)) {
+                break; // every source is ordered, so nothing after this head can be in range either
+            }
+            if (bounds.admits(entry.key) && entry.value != null && visible.test(entry.value)) {
+                if (page.size() == limit) {
+                    return new LocalPage<>(page, true, partitions);
+                }
+                page.add(entry);
+            }
+            if (head.source().hasNext()) {
+                heads.add(new Head<>(head.source().next(), head.source()));
+            }
+        }
+        return new LocalPage<>(page, false, partitions);
+    }
+
+    private <R> QueryResult<R> awaitPartition(StateQueryRequest<R> request, int partition, Optional<ConsistencyToken> after) {
+        long deadline = System.nanoTime() + waitForPosition.toNanos();
+        while (true) {
+            QueryResult<R> result = run(request).getPartitionResults().get(partition);
+            if (result == null) {
+                throw RetryLaterException.ownerUnavailable("partition " + partition + " of " + request.getStoreName()
+                        + " is not active on this instance");
+            }
+            if (result.isSuccess()) {
+                return result;
+            }
+            failUnlessBehind(result, request.getStoreName());
+            if (System.nanoTime() > deadline) {
+                throw behind(after);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    private <R> Map<Integer, QueryResult<R>> awaitAll(StateQueryRequest<R> request, Optional<ConsistencyToken> after) {
+        long deadline = System.nanoTime() + waitForPosition.toNanos();
+        while (true) {
+            StateQueryResult<R> results = run(request);
+            boolean behind = false;
+            for (QueryResult<R> result : results.getPartitionResults().values()) {
+                if (result.isFailure()) {
+                    failUnlessBehind(result, request.getStoreName());
+                    behind = true;
+                }
+            }
+            if (!behind) {
+                return results.getPartitionResults();
+            }
+            // Iterators of the partitions that did answer are open: close them before asking again.
+            results.getPartitionResults().values().stream()
+                    .filter(QueryResult::isSuccess)
+                    .map(QueryResult::getResult)
+                    .filter(AutoCloseable.class::isInstance)
+                    .forEach(LocalStores::closeQuietly);
+            if (System.nanoTime() > deadline) {
+                throw behind(after);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    private <R> StateQueryResult<R> run(StateQueryRequest<R> request) {
+        try {
+            return streams.query(request);
+        } catch (StreamsException | IllegalStateException e) {
+            throw RetryLaterException.notReady("store " + request.getStoreName() + " is not ready: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static void failUnlessBehind(QueryResult<?> result, String store) {
+        FailureReason reason = result.getFailureReason();
+        if (reason == FailureReason.NOT_UP_TO_BOUND) {
+            return;
+        }
+        if (reason == FailureReason.NOT_ACTIVE || reason == FailureReason.NOT_PRESENT) {
+            throw RetryLaterException.ownerUnavailable("store " + store + " moved to another instance; retry");
+        }
+        throw new IllegalStateException("query on store " + store + " failed: " + reason + " " + result.getFailureMessage());
+    }
+
+    private static RetryLaterException behind(Optional<ConsistencyToken> after) {
+        return RetryLaterException.notReady("the state has not caught up with the write of token "
+                + after.map(ConsistencyToken::encode).orElse("?") + " yet; retry");
+    }
+
+    private static PositionBound boundOf(Optional<ConsistencyToken> after) {
+        return after.map(token -> PositionBound.at(Position.emptyPosition()
+                        .withComponent(token.topic(), token.partition(), token.offset())))
+                .orElse(PositionBound.unbounded());
+    }
+
+    private static void closeQuietly(Object closeable) {
+        try {
+            ((AutoCloseable) closeable).close();
+        } catch (Exception e) {
+            // Closing a RocksDB iterator does not fail in practice; nothing a caller could do about it.
+        }
+    }
+}

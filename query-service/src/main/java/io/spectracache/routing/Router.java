@@ -1,0 +1,74 @@
+package io.spectracache.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.spectracache.topics.StoreSpec;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Answers "which instance owns this key?" and "which instances hold this store?" from Kafka Streams'
+ * metadata, which every instance learns from the consumer group. The standard interactive-queries idea,
+ * with {@code NOT_AVAILABLE} (rebalancing, not started) turned into a retryable error.
+ *
+ * <pre>{@code Owner owner = router.ownerOf(DeviceStateTopology.STORE, "truck-0042");}</pre>
+ */
+public final class Router {
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    public Router(KafkaStreams streams, HostInfo self) {
+        this.streams = requireNonNull(streams, "streams");
+        this.self = requireNonNull(self, "self");
+    }
+
+    /** This instance's advertised REST address. */
+    public HostInfo self() {
+        return self;
+    }
+
+    /**
+     * The active owner of {@code key} in {@code store}.
+     *
+     * @throws RetryLaterException if ownership is unknown right now (starting, rebalancing)
+     */
+    public <K> Owner ownerOf(StoreSpec<K, ?> store, K key) {
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store.name(), key, store.keySerde().serializer());
+        } catch (IllegalStateException e) {
+            throw RetryLaterException.notReady("the streams of this instance are not running yet");
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.partition() < 0) {
+            throw RetryLaterException.notReady("the owner of this key is not known yet (starting or rebalancing)");
+        }
+        HostInfo active = metadata.activeHost();
+        return new Owner(active, metadata.partition(), self.equals(active));
+    }
+
+    /**
+     * Every instance that holds active partitions of {@code storeName}, this one included, in a stable order.
+     *
+     * @throws RetryLaterException if the streams are not running
+     */
+    public List<HostInfo> instancesOf(String storeName) {
+        Set<String> seen = new TreeSet<>();
+        List<HostInfo> hosts = new java.util.ArrayList<>();
+        try {
+            for (StreamsMetadata metadata : streams.streamsMetadataForStore(storeName)) {
+                if (!metadata.topicPartitions().isEmpty() && seen.add(metadata.host() + ':' + metadata.port())) {
+                    hosts.add(metadata.hostInfo());
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw RetryLaterException.notReady("the streams of this instance are not running yet");
+        }
+        hosts.sort(java.util.Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port));
+        return List.copyOf(hosts);
+    }
+}

@@ -1,0 +1,109 @@
+package io.spectracache.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.devicestate.DeviceStateTopology;
+import io.spectracache.ingest.DeadLetterExceptionHandler;
+import io.spectracache.keyvalue.KeyValueTopology;
+import io.spectracache.rest.HealthRoutes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Kafka Streams application of one instance: its properties, its lifecycle and its readiness. */
+final class StreamsRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
+    private static final List<String> QUERYABLE_STORES = List.of(DeviceStateTopology.STORE.name(), KeyValueTopology.STORE.name());
+
+    private final KafkaStreams streams;
+
+    private StreamsRuntime(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry) {
+        Properties props = properties(config, bootstrapServers, self, registry);
+        Topology topology = TopologyComposer.compose(config, registry);
+        LOG.debug("topology:\n{}", topology.describe());
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(error -> {
+            // Bad input never gets here (validation and the dead-letter handler catch it); this is a bug or
+            // a broker problem, and a fresh thread resumes from the last commit without losing anything.
+            LOG.error("stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        return new StreamsRuntime(streams);
+    }
+
+    static Properties properties(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry) {
+        Properties props = new Properties();
+        props.putAll(config.kafkaClientOverrides());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(SpectraConfig.APPLICATION_ID_CONFIG));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ':' + self.port());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(SpectraConfig.PROCESSING_GUARANTEE_CONFIG));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(SpectraConfig.COMMIT_INTERVAL_MS_CONFIG));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(SpectraConfig.STREAM_THREADS_CONFIG));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(SpectraConfig.STANDBY_REPLICAS_CONFIG));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.getShort(SpectraConfig.TOPIC_REPLICATION_FACTOR_CONFIG));
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topicPrefix(), registry));
+        props.putAll(config.streamsOverrides());
+        return props;
+    }
+
+    void start() {
+        streams.start();
+    }
+
+    KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    /** Ready when the streams run and every queryable store answers on every partition it holds here. */
+    HealthRoutes.Readiness readiness() {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return new HealthRoutes.Readiness(false, state.name(), "Kafka Streams is " + state.name());
+        }
+        for (String store : QUERYABLE_STORES) {
+            try {
+                StateQueryResult<Object> result = streams.query(StateQueryRequest.inStore(store)
+                        .withQuery(KeyQuery.withKey("readiness-probe"))
+                        .requireActive());
+                for (Map.Entry<Integer, QueryResult<Object>> partition : result.getPartitionResults().entrySet()) {
+                    if (partition.getValue().isFailure()) {
+                        return new HealthRoutes.Readiness(false, state.name(), "store " + store + " partition "
+                                + partition.getKey() + ": " + partition.getValue().getFailureReason());
+                    }
+                }
+            } catch (RuntimeException e) {
+                return new HealthRoutes.Readiness(false, state.name(), "store " + store + " does not answer yet");
+            }
+        }
+        return new HealthRoutes.Readiness(true, state.name(), "streams running, stores answering");
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

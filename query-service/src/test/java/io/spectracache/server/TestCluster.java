@@ -1,0 +1,109 @@
+package io.spectracache.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spectracache.broker.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** A real in-process KRaft broker plus helpers to start SpectraCache instances against it and talk HTTP to them. */
+final class TestCluster implements AutoCloseable {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Path root;
+    final EmbeddedKafka kafka;
+    final String applicationId;
+
+    TestCluster(String applicationId) {
+        try {
+            this.root = Files.createTempDirectory("spectracache-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.kafka = EmbeddedKafka.start(root.resolve("kafka"), 0, 0, Map.of());
+        this.applicationId = applicationId;
+    }
+
+    /** Settings of one more instance against this broker: free REST port, its own state directory. */
+    Map<String, Object> instanceSettings(String name) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(SpectraConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        settings.put(SpectraConfig.APPLICATION_ID_CONFIG, applicationId);
+        settings.put(SpectraConfig.DATA_DIR_CONFIG, root.resolve(name).toString());
+        settings.put(SpectraConfig.REST_PORT_CONFIG, 0);
+        settings.put(SpectraConfig.REST_HOST_CONFIG, "127.0.0.1");
+        settings.put(SpectraConfig.ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        settings.put(SpectraConfig.TOPIC_PARTITIONS_CONFIG, 4);
+        settings.put(SpectraConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
+        return settings;
+    }
+
+    SpectraCache startInstance(Map<String, Object> settings) {
+        SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings));
+        assertThat(cache.awaitReady(Duration.ofSeconds(90))).as("instance ready").isTrue();
+        return cache;
+    }
+
+    KafkaProducer<byte[], byte[]> rawProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static HttpResponse<String> get(int port, String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(port, pathAndQuery)).GET());
+    }
+
+    static HttpResponse<String> put(int port, String pathAndQuery, String body, String contentType) {
+        return send(HttpRequest.newBuilder(uri(port, pathAndQuery)).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    static HttpResponse<String> delete(int port, String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(port, pathAndQuery)).DELETE());
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static URI uri(int port, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+        deleteQuietly(root);
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temp directory left behind is harmless; the test result is what matters.
+        }
+    }
+}
