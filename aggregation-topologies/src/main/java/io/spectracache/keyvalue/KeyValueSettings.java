@@ -19,8 +19,10 @@ import java.time.Duration;
  *                       several runs instead of stalling the stream thread; positive
  * @param maxValueBytes  the largest value stored; a bigger write is skipped and counted. Positive; the REST layer
  *                       should reject bigger bodies before they reach Kafka
+ * @param writesPartitions the partition count of {@code kv.writes}, so that writes a producer placed on another
+ *                       partition than Kafka's default (murmur2) partitioner would are re-routed; 0 = do not check
  */
-public record KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int maxValueBytes) {
+public record KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int maxValueBytes, int writesPartitions) {
     /** One second. */
     public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofSeconds(1);
     /** Ten thousand entries. */
@@ -39,6 +41,19 @@ public record KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int m
         if (maxValueBytes <= 0) {
             throw new IllegalArgumentException("maxValueBytes must be positive, was " + maxValueBytes);
         }
+        if (writesPartitions < 0) {
+            throw new IllegalArgumentException("writesPartitions must not be negative, was " + writesPartitions);
+        }
+    }
+
+    /** Settings that do not check the partitioning of {@code kv.writes}. */
+    public KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int maxValueBytes) {
+        this(purgeInterval, maxPurgePerRun, maxValueBytes, 0);
+    }
+
+    /** A copy that re-routes writes found on another partition than murmur2 of their key gives. */
+    public KeyValueSettings withWritesPartitions(int newWritesPartitions) {
+        return new KeyValueSettings(purgeInterval, maxPurgePerRun, maxValueBytes, newWritesPartitions);
     }
 
     /** Purge every second, at most 10,000 entries a run, values up to 1 MiB. */
@@ -48,16 +63,16 @@ public record KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int m
 
     /** A copy with another purge interval. */
     public KeyValueSettings withPurgeInterval(Duration newPurgeInterval) {
-        return new KeyValueSettings(newPurgeInterval, maxPurgePerRun, maxValueBytes);
+        return new KeyValueSettings(newPurgeInterval, maxPurgePerRun, maxValueBytes, writesPartitions);
     }
 
     /** A copy with another purge bound. */
     public KeyValueSettings withMaxPurgePerRun(int newMaxPurgePerRun) {
-        return new KeyValueSettings(purgeInterval, newMaxPurgePerRun, maxValueBytes);
+        return new KeyValueSettings(purgeInterval, newMaxPurgePerRun, maxValueBytes, writesPartitions);
     }
 
     /** A copy with another value size limit. */
     public KeyValueSettings withMaxValueBytes(int newMaxValueBytes) {
-        return new KeyValueSettings(purgeInterval, maxPurgePerRun, newMaxValueBytes);
+        return new KeyValueSettings(purgeInterval, maxPurgePerRun, newMaxValueBytes, writesPartitions);
     }
 }

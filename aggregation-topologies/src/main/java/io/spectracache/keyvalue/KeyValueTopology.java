@@ -6,7 +6,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -65,6 +75,9 @@ public final class KeyValueTopology {
 
     static final String SOURCE_NAME = "kv-writes-source";
     static final String PROCESSOR_NAME = "kv-writes-apply";
+    static final String CHECK_NAME = "kv-writes-check-placement";
+    /** Kafka Streams names the topic {@code <application.id>-kv-writes-rerouted-repartition}. */
+    static final String REROUTE_NAME = "kv-writes-rerouted";
 
     private final KeyValueSettings settings;
     private final String topicPrefix;
@@ -93,10 +106,61 @@ public final class KeyValueTopology {
      * builder: Kafka Streams allows one source per topic.
      */
     public void addTo(StreamsBuilder builder) {
-        requireNonNull(builder, "builder")
-                .stream(Topics.KV_WRITES.name(topicPrefix),
-                        Consumed.with(Topics.KV_WRITES.keySerde(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME))
-                .process(new Supplier(), Named.as(PROCESSOR_NAME));
+        requireNonNull(builder, "builder");
+        stores().forEach(builder::addStateStore);
+        KStream<String, byte[]> writes = builder.stream(Topics.KV_WRITES.name(topicPrefix),
+                Consumed.with(Topics.KV_WRITES.keySerde(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME));
+        if (settings.writesPartitions() == 0) {
+            writes.process(new Supplier(), Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
+            return;
+        }
+        // Point reads find a key's partition with Kafka's default partitioner (murmur2). Producers with another
+        // partitioner (librdkafka's default, so kcat's) may put a write elsewhere: such writes take one trip
+        // through a repartition topic to the partition where reads will look, and are applied there.
+        Map<String, KStream<String, PlacedWrite>> placed = writes
+                .processValues(() -> new PlacementCheck(settings.writesPartitions()), Named.as(CHECK_NAME))
+                .split(Named.as("kv-writes-"))
+                .branch((key, write) -> write.misplaced(), Branched.as("misplaced"))
+                .defaultBranch(Branched.as("in-place"));
+        placed.get("kv-writes-in-place")
+                .mapValues(PlacedWrite::value, Named.as("kv-writes-in-place-unwrap"))
+                .process(new Supplier(), Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
+        placed.get("kv-writes-misplaced")
+                .mapValues(PlacedWrite::value, Named.as("kv-writes-misplaced-unwrap"))
+                .repartition(Repartitioned.<String, byte[]>as(REROUTE_NAME)
+                        .withKeySerde(Topics.KV_WRITES.keySerde())
+                        .withValueSerde(Topics.KV_WRITES.valueSerde()))
+                .process(new Supplier(), Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name());
+    }
+
+    /** A write and whether it sits on another partition than the default partitioner would have chosen. */
+    record PlacedWrite(byte[] value, boolean misplaced) {
+    }
+
+    /** Marks writes whose partition is not murmur2(key) mod partitions, as Kafka's Java producer computes it. */
+    static final class PlacementCheck implements FixedKeyProcessor<String, byte[], PlacedWrite> {
+        private final int partitions;
+        private FixedKeyProcessorContext<String, PlacedWrite> context;
+
+        PlacementCheck(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, PlacedWrite> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, byte[]> write) {
+            int actual = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+            boolean misplaced = write.key() != null && actual >= 0 && actual != partitionOf(write.key(), partitions);
+            context.forward(write.withValue(new PlacedWrite(write.value(), misplaced)));
+        }
+
+        static int partitionOf(String key, int partitions) {
+            return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+        }
     }
 
     private final class Supplier implements ProcessorSupplier<String, byte[], Void, Void> {
@@ -104,19 +168,18 @@ public final class KeyValueTopology {
         public Processor<String, byte[], Void, Void> get() {
             return new KvWriteProcessor(settings, meters);
         }
+    }
 
-        @Override
-        public Set<StoreBuilder<?>> stores() {
-            StoreBuilder<KeyValueStore<String, KvEntry>> cache = Stores.keyValueStoreBuilder(
-                            Stores.persistentKeyValueStore(STORE.name()), STORE.keySerde(), STORE.valueSerde())
-                    .withCachingDisabled();
-            // The index is only scanned by its own task, through the cache layer, so caching is safe here and
-            // saves RocksDB and changelog writes for entries that are replaced or purged within a commit interval.
-            StoreBuilder<KeyValueStore<Bytes, byte[]>> index = Stores.keyValueStoreBuilder(
-                            Stores.persistentKeyValueStore(EXPIRY_INDEX.name()),
-                            EXPIRY_INDEX.keySerde(), EXPIRY_INDEX.valueSerde())
-                    .withCachingEnabled();
-            return Set.of(cache, index);
-        }
+    private static Set<StoreBuilder<?>> stores() {
+        StoreBuilder<KeyValueStore<String, KvEntry>> cache = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(STORE.name()), STORE.keySerde(), STORE.valueSerde())
+                .withCachingDisabled();
+        // The index is only scanned by its own task, through the cache layer, so caching is safe here and
+        // saves RocksDB and changelog writes for entries that are replaced or purged within a commit interval.
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> index = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(EXPIRY_INDEX.name()),
+                        EXPIRY_INDEX.keySerde(), EXPIRY_INDEX.valueSerde())
+                .withCachingEnabled();
+        return Set.of(cache, index);
     }
 }

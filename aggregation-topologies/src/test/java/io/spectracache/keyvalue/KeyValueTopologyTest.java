@@ -345,4 +345,28 @@ class KeyValueTopologyTest {
         assertThat(processor.stores()).containsExactlyInAnyOrder("kv-cache", "kv-expiry");
         assertThat(description.toString()).doesNotContain("repartition");
     }
+
+    @Test
+    void shouldRerouteWritesThatAProducerPutOnAnotherPartitionThanMurmur2() {
+        start(KeyValueSettings.defaults().withWritesPartitions(4));
+        // The test driver feeds everything into partition 0: keys that murmur2 places elsewhere are misplaced.
+        String inPlace = null;
+        String misplaced = null;
+        for (int i = 0; inPlace == null || misplaced == null; i++) {
+            String key = "key-" + i;
+            if (KeyValueTopology.PlacementCheck.partitionOf(key, 4) == 0) {
+                inPlace = inPlace == null ? key : inPlace;
+            } else {
+                misplaced = misplaced == null ? key : misplaced;
+            }
+        }
+        put(inPlace, "stays");
+        put(misplaced, "travels");
+        write(misplaced, null, START_MS + 1);
+        put(misplaced, "travels again");
+
+        assertThat(valueOf(inPlace)).isEqualTo("stays");
+        assertThat(valueOf(misplaced)).isEqualTo("travels again");
+        assertThat(topology.describe().toString()).contains("kv-writes-rerouted-repartition");
+    }
 }

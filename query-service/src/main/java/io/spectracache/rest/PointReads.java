@@ -18,6 +18,7 @@ import java.util.Optional;
  * forwarding the same request once to the owner and passing its answer through.
  */
 final class PointReads {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PointReads.class);
     private final Router router;
     private final LocalStores stores;
     private final PeerClient peers;
@@ -35,6 +36,10 @@ final class PointReads {
     <K, V> Optional<Optional<V>> read(Context ctx, StoreSpec<K, V> store, K key) {
         Optional<ConsistencyToken> after = afterToken(ctx);
         Owner owner = router.ownerOf(store, key);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("read {} key {} at partition {} of {} (local: {}, after: {})", store.name(), key, owner.partition(),
+                    owner.host(), owner.local(), after.orElse(null));
+        }
         if (owner.local()) {
             return Optional.of(stores.get(store, key, owner.partition(), after));
         }
@@ -43,7 +48,7 @@ final class PointReads {
             throw RetryLaterException.ownerUnavailable("this instance does not own the key (ownership is moving); retry");
         }
         PeerClient.PeerResponse answer = peers.get(owner.host(), pathAndQuery(ctx));
-        ctx.status(answer.status()).contentType(answer.contentType()).result(answer.body());
+        RestErrors.passThrough(ctx, answer.status(), answer.contentType(), answer.body());
         ctx.header("X-Spectra-Served-By", owner.host().host() + ':' + owner.host().port());
         return Optional.empty();
     }

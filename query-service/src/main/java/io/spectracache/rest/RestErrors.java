@@ -57,6 +57,12 @@ final class RestErrors {
         ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
     }
 
+    /** Answers with another instance's response as it is; its error body, if any, is kept. */
+    static void passThrough(Context ctx, int status, String contentType, byte[] body) {
+        ctx.status(status).contentType(contentType).result(body);
+        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+    }
+
     private static final String ERROR_WRITTEN = "spectra.error-written";
 
     private static boolean hasBody(Context ctx) {

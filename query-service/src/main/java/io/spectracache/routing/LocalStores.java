@@ -54,11 +54,9 @@ public final class LocalStores {
      */
     public <K, V> Optional<V> get(StoreSpec<K, V> store, K key, int partition, Optional<ConsistencyToken> after) {
         KeyQuery<K, V> query = KeyQuery.withKey(key);
-        StateQueryRequest<V> request = StateQueryRequest.inStore(store.name())
+        StateQueryRequest<V> request = bounded(StateQueryRequest.inStore(store.name())
                 .withQuery(query)
-                .withPartitions(Set.of(partition))
-                .withPositionBound(boundOf(after))
-                .requireActive();
+                .withPartitions(Set.of(partition)), after);
         QueryResult<V> result = awaitPartition(request, partition, after);
         return Optional.ofNullable(result.getResult());
     }
@@ -78,10 +76,8 @@ public final class LocalStores {
         RangeQuery<String, V> query = bounds.lowerInclusive() == null
                 ? RangeQuery.withNoBounds()
                 : RangeQuery.withLowerBound(bounds.lowerInclusive());
-        StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store.name())
-                .withQuery(query)
-                .withPositionBound(boundOf(after))
-                .requireActive();
+        StateQueryRequest<KeyValueIterator<String, V>> request =
+                bounded(StateQueryRequest.inStore(store.name()).withQuery(query), after);
         Map<Integer, QueryResult<KeyValueIterator<String, V>>> results = awaitAll(request, after);
         List<KeyValueIterator<String, V>> iterators = new ArrayList<>();
         try {
@@ -193,6 +189,16 @@ public final class LocalStores {
     private static RetryLaterException behind(Optional<ConsistencyToken> after) {
         return RetryLaterException.notReady("the state has not caught up with the write of token "
                 + after.map(ConsistencyToken::encode).orElse("?") + " yet; retry");
+    }
+
+    /**
+     * Kafka Streams ignores the position bound of a request that requires an active store (active stores are
+     * taken as current), so a read that must include a write is bounded and not restricted to active copies;
+     * the caller already routed it to the partition's active owner, and a standby here may answer only once it
+     * has reached the bound. Reads without a token require the active copy.
+     */
+    private static <R> StateQueryRequest<R> bounded(StateQueryRequest<R> request, Optional<ConsistencyToken> after) {
+        return after.isPresent() ? request.withPositionBound(boundOf(after)) : request.requireActive();
     }
 
     private static PositionBound boundOf(Optional<ConsistencyToken> after) {

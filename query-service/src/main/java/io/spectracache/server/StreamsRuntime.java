@@ -34,9 +34,10 @@ final class StreamsRuntime implements AutoCloseable {
         this.streams = streams;
     }
 
-    static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry) {
+    static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry,
+                                 int kvWritesPartitions) {
         Properties props = properties(config, bootstrapServers, self, registry);
-        Topology topology = TopologyComposer.compose(config, registry);
+        Topology topology = TopologyComposer.compose(config, registry, kvWritesPartitions);
         LOG.debug("topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {
@@ -66,6 +67,8 @@ final class StreamsRuntime implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topicPrefix(), registry));
+        // No global stores exist; enabling it only silences a start-up warning and keeps behaviour uniform.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(config.streamsOverrides());
         return props;
     }

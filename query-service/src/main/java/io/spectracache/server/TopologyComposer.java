@@ -21,11 +21,14 @@ public final class TopologyComposer {
     private TopologyComposer() {
     }
 
-    public static Topology compose(SpectraConfig config, MeterRegistry registry) {
+    /**
+     * @param kvWritesPartitions the partition count of {@code kv.writes}, so misplaced cache writes get re-routed
+     */
+    public static Topology compose(SpectraConfig config, MeterRegistry registry, int kvWritesPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, DeviceEvent> events = new IngestTopology(ingestSettings(config), config.topicPrefix(), registry).addTo(builder);
         new DeviceStateTopology().addTo(events);
-        new KeyValueTopology(keyValueSettings(config), config.topicPrefix(), registry).addTo(builder);
+        new KeyValueTopology(keyValueSettings(config).withWritesPartitions(kvWritesPartitions), config.topicPrefix(), registry).addTo(builder);
         return builder.build();
     }
 

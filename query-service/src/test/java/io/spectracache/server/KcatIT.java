@@ -67,6 +67,7 @@ class KcatIT {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode state = Json.mapper().readTree(run(null, "curl", "-s", url("/v1/devices/kcat-truck")));
+            assertThat(state.has("eventCount")).as(state.toString()).isTrue();
             assertThat(state.get("eventCount").asLong()).isEqualTo(3);
             assertThat(state.get("metrics").get("speed").get("value").asDouble()).isEqualTo(61.5);
         });

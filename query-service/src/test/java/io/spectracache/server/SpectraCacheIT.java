@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.serialization.Json;
 import java.net.http.HttpRequest;
@@ -42,6 +43,7 @@ class SpectraCacheIT {
         Map<String, Object> settings = cluster.instanceSettings("one");
         settings.put(SpectraConfig.KV_MAX_VALUE_BYTES_CONFIG, 4096);
         settings.put(SpectraConfig.KV_PURGE_INTERVAL_MS_CONFIG, 100L);
+        settings.put(SpectraConfig.QUERY_WAIT_MS_CONFIG, 1_000L);
         cache = cluster.startInstance(settings);
         port = cache.restPort();
     }
@@ -143,6 +145,20 @@ class SpectraCacheIT {
         HttpResponse<String> gone = TestCluster.get(port, "/v1/kv/greeting?after=" + deleteToken);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(Json.mapper().readTree(gone.body()).get("error").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhileTheStateHasNotReachedTheToken() throws Exception {
+        String token = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/patience", "v", "text/plain").body()).get("token").asText();
+        ConsistencyToken written = ConsistencyToken.decode(token);
+        String future = ConsistencyToken.of(written.topic(), written.partition(), written.offset() + 1_000_000).encode();
+
+        HttpResponse<String> early = TestCluster.get(port, "/v1/kv/patience?after=" + future);
+
+        assertThat(early.statusCode()).isEqualTo(503);
+        assertThat(early.headers().firstValue("Retry-After")).isPresent();
+        assertThat(Json.mapper().readTree(early.body()).get("error").asText()).isEqualTo("not_ready");
+        assertThat(TestCluster.get(port, "/v1/kv/patience?after=" + token).statusCode()).isEqualTo(200);
     }
 
     @Test
