@@ -1,5 +1,6 @@
 package io.spectracache.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,13 +10,22 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The default mode (embedded broker) keeps everything across a restart on the same data directory. */
+/**
+ * The default mode (embedded broker, simulated fleet) keeps everything across a restart on the same data
+ * directory, and counts every event exactly once across it.
+ */
 @Tag("integration")
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class RestartIT {
@@ -31,39 +41,42 @@ class RestartIT {
         settings.put(SpectraConfig.REST_HOST_CONFIG, "127.0.0.1");
         settings.put(SpectraConfig.SIMULATE_DEVICES_CONFIG, 20);
         settings.put(SpectraConfig.SIMULATE_RATE_CONFIG, 200);
-        long countBefore;
-        try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
-            assertThat(cache.awaitReady(Duration.ofSeconds(90))).isTrue();
-            int port = cache.restPort();
-            String token = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/durable", "survives", "text/plain").body()).get("token").asText();
-            assertThat(TestCluster.get(port, "/v1/kv/durable?after=" + token).body()).isEqualTo("survives");
-            // The simulator names its devices; wait until one of them has a few events.
-            String device = await().atMost(Duration.ofSeconds(60)).until(() -> firstSimulatedDevice(port), d -> d != null);
-            cache.simulator().orElseThrow().close();
-            countBefore = await().atMost(Duration.ofSeconds(30)).until(() -> eventCount(port, device), c -> c > 0);
-            Thread.sleep(500); // let the last commit land: the test asserts nothing is lost, not that it is fast
-            countBefore = eventCount(port, device);
-            settings.put("device", device);
-        }
-        settings.remove(SpectraConfig.SIMULATE_DEVICES_CONFIG);
-        String device = (String) settings.remove("device");
-        try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
-            assertThat(cache.awaitReady(Duration.ofSeconds(90))).isTrue();
-            int port = cache.restPort();
-            assertThat(TestCluster.get(port, "/v1/kv/durable").body()).isEqualTo("survives");
-            assertThat(eventCount(port, device)).isGreaterThanOrEqualTo(countBefore);
+        try {
+            try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
+                assertThat(cache.awaitReady(Duration.ofSeconds(90))).isTrue();
+                int port = cache.restPort();
+                String token = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/durable", "survives", "text/plain").body())
+                        .get("token").asText();
+                assertThat(TestCluster.get(port, "/v1/kv/durable?after=" + token).body()).isEqualTo("survives");
+                produceTenEvents(cache.bootstrapServers());
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(eventCount(port, "restart-truck")).isEqualTo(10);
+                    assertThat(cache.registry().get("spectra.ingest.accepted").counter().count())
+                            .as("the simulated fleet is sending").isGreaterThan(50);
+                });
+            }
+            settings.remove(SpectraConfig.SIMULATE_DEVICES_CONFIG);
+            try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
+                assertThat(cache.awaitReady(Duration.ofSeconds(90))).isTrue();
+                int port = cache.restPort();
+                assertThat(TestCluster.get(port, "/v1/kv/durable").body()).isEqualTo("survives");
+                assertThat(eventCount(port, "restart-truck")).as("counted exactly once across the restart").isEqualTo(10);
+            }
         } finally {
             TestCluster.deleteQuietly(dataDir);
         }
     }
 
-    private static String firstSimulatedDevice(int port) throws IOException {
-        for (String candidate : new String[] {"truck-0000", "truck-0001", "meter-0000", "sensor-0000", "device-0000"}) {
-            if (TestCluster.get(port, "/v1/devices/" + candidate).statusCode() == 200) {
-                return candidate;
+    private static void produceTenEvents(String bootstrapServers) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            Instant now = Instant.now();
+            for (int i = 0; i < 10; i++) {
+                String json = "{\"deviceId\":\"restart-truck\",\"ts\":\"" + now.plusMillis(i) + "\",\"eventId\":\"r" + i + "\"}";
+                producer.send(new ProducerRecord<>("spectra.events.raw", json.getBytes(UTF_8))).get();
             }
         }
-        return null;
     }
 
     private static long eventCount(int port, String device) throws IOException {
