@@ -39,10 +39,12 @@ public final class LocalStores {
     private static final long POLL_NANOS = Duration.ofMillis(2).toNanos();
 
     private final KafkaStreams streams;
+    private final LocalPartitions partitions;
     private final Duration waitForPosition;
 
-    public LocalStores(KafkaStreams streams, Duration waitForPosition) {
+    public LocalStores(KafkaStreams streams, LocalPartitions partitions, Duration waitForPosition) {
         this.streams = requireNonNull(streams, "streams");
+        this.partitions = requireNonNull(partitions, "partitions");
         this.waitForPosition = requireNonNull(waitForPosition, "waitForPosition");
     }
 
@@ -76,8 +78,12 @@ public final class LocalStores {
         RangeQuery<String, V> query = bounds.lowerInclusive() == null
                 ? RangeQuery.withNoBounds()
                 : RangeQuery.withLowerBound(bounds.lowerInclusive());
+        Set<Integer> active = partitions.activeOf(store.name());
+        if (active.isEmpty()) {
+            return new LocalPage<>(List.of(), false, Set.of());
+        }
         StateQueryRequest<KeyValueIterator<String, V>> request =
-                bounded(StateQueryRequest.inStore(store.name()).withQuery(query), after);
+                bounded(StateQueryRequest.inStore(store.name()).withQuery(query).withPartitions(active), after);
         Map<Integer, QueryResult<KeyValueIterator<String, V>>> results = awaitAll(request, after);
         List<KeyValueIterator<String, V>> iterators = new ArrayList<>();
         try {

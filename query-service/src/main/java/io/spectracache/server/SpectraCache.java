@@ -107,7 +107,7 @@ public final class SpectraCache implements AutoCloseable {
         ExecutorService scatterPool = Executors.newCachedThreadPool(daemonThreads("spectra-scatter"));
         started.push(scatterPool::shutdownNow);
         Router router = new Router(streams.kafkaStreams(), self);
-        LocalStores stores = new LocalStores(streams.kafkaStreams(), Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)));
+        LocalStores stores = new LocalStores(streams.kafkaStreams(), streams.partitions(), Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)));
         CacheWriter writer = new CacheWriter(producer, Topics.KV_WRITES.name(config.topicPrefix()),
                 Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG) * 5));
 

@@ -12,6 +12,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
+import io.spectracache.routing.LocalPartitions;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -30,9 +32,11 @@ final class StreamsRuntime implements AutoCloseable {
     private static final List<String> QUERYABLE_STORES = List.of(DeviceStateTopology.STORE.name(), KeyValueTopology.STORE.name());
 
     private final KafkaStreams streams;
+    private final LocalPartitions partitions;
 
-    private StreamsRuntime(KafkaStreams streams) {
+    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions) {
         this.streams = streams;
+        this.partitions = partitions;
     }
 
     static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry,
@@ -47,7 +51,7 @@ final class StreamsRuntime implements AutoCloseable {
             LOG.error("stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        return new StreamsRuntime(streams);
+        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()));
     }
 
     static Properties properties(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry) {
@@ -63,6 +67,9 @@ final class StreamsRuntime implements AutoCloseable {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(SpectraConfig.STANDBY_REPLICAS_CONFIG));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.getShort(SpectraConfig.TOPIC_REPLICATION_FACTOR_CONFIG));
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // A new instance warms up its share of state before it takes over; check every minute (the least Kafka
+        // allows) instead of every ten, so scaling out shows within a minute or two.
+        props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000L);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
@@ -82,7 +89,11 @@ final class StreamsRuntime implements AutoCloseable {
         return streams;
     }
 
-    /** Ready when the streams run and every queryable store answers on every partition it holds here. */
+    LocalPartitions partitions() {
+        return partitions;
+    }
+
+    /** Ready when the streams run and every queryable store answers on every partition it holds active here. */
     HealthRoutes.Readiness readiness() {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
@@ -90,8 +101,13 @@ final class StreamsRuntime implements AutoCloseable {
         }
         for (String store : QUERYABLE_STORES) {
             try {
+                Set<Integer> active = partitions.activeOf(store);
+                if (active.isEmpty()) {
+                    continue; // nothing to serve locally: every read is forwarded, and that works
+                }
                 StateQueryResult<Object> result = streams.query(StateQueryRequest.inStore(store)
                         .withQuery(KeyQuery.withKey("readiness-probe"))
+                        .withPartitions(active)
                         .requireActive());
                 for (Map.Entry<Integer, QueryResult<Object>> partition : result.getPartitionResults().entrySet()) {
                     if (partition.getValue().isFailure()) {

@@ -37,8 +37,10 @@ class MultiInstanceIT {
     @BeforeAll
     static void start() {
         cluster = new TestCluster("multi-it");
-        first = cluster.startInstance(cluster.instanceSettings("a"));
-        second = cluster.startInstance(cluster.instanceSettings("b"));
+        // One standby each: every instance also holds copies of the other's partitions, which reads and scans
+        // must never mistake for its own.
+        first = cluster.startInstance(withStandby(cluster.instanceSettings("a")));
+        second = cluster.startInstance(withStandby(cluster.instanceSettings("b")));
         // The first instance rebalances when the second joins: wait until both serve and a scan covers everything.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (SpectraCache instance : List.of(first, second)) {
@@ -48,6 +50,11 @@ class MultiInstanceIT {
                 assertThat(page.get("partitions")).hasSize(4);
             }
         });
+    }
+
+    private static java.util.Map<String, Object> withStandby(java.util.Map<String, Object> settings) {
+        settings.put(SpectraConfig.STANDBY_REPLICAS_CONFIG, 1);
+        return settings;
     }
 
     @AfterAll
