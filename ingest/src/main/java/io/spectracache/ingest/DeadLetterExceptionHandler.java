@@ -18,7 +18,9 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * string). Without a registry the handler counts into Micrometer's {@link Metrics#globalRegistry}. Kafka's clients
  * receive these entries too and list them once as unused configs; that is harmless.
  */
-public final class DeadLetterExceptionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+public final class DeadLetterExceptionHandler
+        implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
     /** The deployment's topic prefix; a string. */
     public static final String TOPIC_PREFIX_CONFIG = "spectracache.topic.prefix";
     /** The {@link MeterRegistry} to count dead letters in; the object, not a class name. */
@@ -76,6 +79,7 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         return Map.of(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class,
                 TOPIC_PREFIX_CONFIG, requireNonNull(topicPrefix, "topicPrefix"),
                 METER_REGISTRY_CONFIG, requireNonNull(registry, "registry"));
     }
@@ -122,6 +126,40 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers());
         count(letter, exception, context.processorNodeId());
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter));
+    }
+
+    /**
+     * A result Kafka refused for good (a record larger than the broker accepts, an invalid record). Retrying the
+     * same input would fail the same way, and a replaced thread would loop on it forever: skip it, leave a dead
+     * letter that says where it came from, and go on. Retriable errors are Kafka's to retry, and fail as usual.
+     * The refused bytes are not copied into the dead letter: they may be exactly what is too large.
+     */
+    @Override
+    public ProductionExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RetriableException) {
+            return ProductionExceptionHandler.Response.fail();
+        }
+        DeadLetter letter = DeadLetter.of(RejectReason.PRODUCTION_ERROR,
+                        "writing to " + record.topic() + " failed: " + detail(exception))
+                .from(context.topic(), context.partition(), context.offset());
+        count(letter, exception, context.processorNodeId());
+        LOG.warn("Skipped a result Kafka refused for {}: {} (from {}-{}@{})", record.topic(), detail(exception),
+                context.topic(), context.partition(), context.offset());
+        return ProductionExceptionHandler.Response.resume(List.of(letter.toRecord(dlqTopic, null, null, context.headers())));
+    }
+
+    /** A result that cannot be serialized is a bug of ours, not bad input; skip it the same way, loudly. */
+    @Override
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
+            ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+        DeadLetter letter = DeadLetter.of(RejectReason.PRODUCTION_ERROR,
+                        "cannot serialize the " + origin.name().toLowerCase(java.util.Locale.ROOT) + " for " + record.topic()
+                                + ": " + detail(exception))
+                .from(context.topic(), context.partition(), context.offset());
+        count(letter, exception, context.processorNodeId());
+        LOG.warn("Skipped a result that cannot be serialized for {}: {}", record.topic(), detail(exception));
+        return ProductionExceptionHandler.Response.resume(List.of(letter.toRecord(dlqTopic, null, null, context.headers())));
     }
 
     private void count(DeadLetter letter, Exception exception, String node) {

@@ -34,6 +34,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -73,6 +74,32 @@ class DeadLetterExceptionHandlerTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(DeadLetterExceptionHandler.streamsConfig("spectra.", registry));
         return props;
+    }
+
+    @Test
+    void shouldSkipAResultKafkaRefusesForGoodAndLeaveADeadLetterWithoutItsBytes() {
+        ProducerRecord<byte[], byte[]> refused = new ProducerRecord<>("app-kv-cache-changelog", "k".getBytes(UTF_8), new byte[2_000_000]);
+
+        ProductionExceptionHandler.Response response = handler("acme.").handleError(
+                new StubContext("acme.kv.writes", 1, 7L, null, null), refused,
+                new org.apache.kafka.common.errors.RecordTooLargeException("2000100 bytes is larger than max.request.size"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+        assertThat(letter.topic()).isEqualTo("acme.events.dlq");
+        assertThat(letter.value()).isNull();
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("production-error");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL)).contains("app-kv-cache-changelog", "RecordTooLargeException");
+        assertThat(header(letter.headers(), DeadLetter.SOURCE_OFFSET)).isEqualTo("7");
+        assertThat(dlqCount(RejectReason.PRODUCTION_ERROR)).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldLeaveRetriableProductionErrorsToKafka() {
+        ProductionExceptionHandler.Response response = handler("acme.").handleError(
+                new StubContext("acme.kv.writes", 1, 7L, null, null), new ProducerRecord<>("t", new byte[1]),
+                new org.apache.kafka.common.errors.TimeoutException("broker slow"));
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
 
     @Test
@@ -146,6 +173,7 @@ class DeadLetterExceptionHandlerTest {
         assertThat(config).containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         DeadLetterExceptionHandler.class)
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class)
+                .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class)
                 .containsEntry(DeadLetterExceptionHandler.TOPIC_PREFIX_CONFIG, "spectra.")
                 .containsEntry(DeadLetterExceptionHandler.METER_REGISTRY_CONFIG, registry);
     }

@@ -97,7 +97,9 @@ public final class SpectraConfig extends AbstractConfig {
             + "with reason 'absurd-timestamp'.";
 
     public static final String KV_MAX_VALUE_BYTES_CONFIG = "spectracache.kv.max.value.bytes";
-    private static final String KV_MAX_VALUE_BYTES_DOC = "Largest value PUT /v1/kv accepts (413 above).";
+    private static final String KV_MAX_VALUE_BYTES_DOC = "Largest value PUT /v1/kv accepts (413 above); larger "
+            + "records on kv.writes are skipped and counted. Keep it well under the brokers' message.max.bytes: the "
+            + "value travels with its key and metadata through the store's changelog.";
 
     public static final String KV_PURGE_INTERVAL_MS_CONFIG = "spectracache.kv.purge.interval.ms";
     private static final String KV_PURGE_INTERVAL_MS_DOC = "How often expired cache entries are purged. Expired "
@@ -137,7 +139,7 @@ public final class SpectraConfig extends AbstractConfig {
             .define(INGEST_DEDUP_WINDOW_MS_CONFIG, Type.LONG, 600_000L, Range.atLeast(1), Importance.MEDIUM, INGEST_DEDUP_WINDOW_MS_DOC)
             .define(INGEST_MAX_PAST_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1), Importance.MEDIUM, INGEST_MAX_PAST_MS_DOC)
             .define(INGEST_MAX_FUTURE_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(0), Importance.MEDIUM, INGEST_MAX_FUTURE_MS_DOC)
-            .define(KV_MAX_VALUE_BYTES_CONFIG, Type.INT, 1_048_576, Range.between(1, 100_000_000), Importance.MEDIUM, KV_MAX_VALUE_BYTES_DOC)
+            .define(KV_MAX_VALUE_BYTES_CONFIG, Type.INT, 512 * 1024, Range.between(1, 100_000_000), Importance.MEDIUM, KV_MAX_VALUE_BYTES_DOC)
             .define(KV_PURGE_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW, KV_PURGE_INTERVAL_MS_DOC)
             .define(QUERY_PEER_TIMEOUT_MS_CONFIG, Type.LONG, 2_000L, Range.atLeast(1), Importance.LOW, QUERY_PEER_TIMEOUT_MS_DOC)
             .define(QUERY_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW, QUERY_WAIT_MS_DOC)

@@ -42,7 +42,7 @@ final class StreamsRuntime implements AutoCloseable {
     static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry,
                                  int kvWritesPartitions) {
         Properties props = properties(config, bootstrapServers, self, registry);
-        Topology topology = TopologyComposer.compose(config, registry, kvWritesPartitions);
+        Topology topology = TopologyComposer.compose(config, registry, kvWritesPartitions, props);
         LOG.debug("topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {

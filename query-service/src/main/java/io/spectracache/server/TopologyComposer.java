@@ -8,6 +8,9 @@ import io.spectracache.ingest.IngestTopology;
 import io.spectracache.keyvalue.KeyValueSettings;
 import io.spectracache.keyvalue.KeyValueTopology;
 import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
@@ -23,9 +26,11 @@ public final class TopologyComposer {
 
     /**
      * @param kvWritesPartitions the partition count of {@code kv.writes}, so misplaced cache writes get re-routed
+     * @param streamsProperties  the properties the topology will run with (topology-level settings come from them)
      */
-    public static Topology compose(SpectraConfig config, MeterRegistry registry, int kvWritesPartitions) {
-        StreamsBuilder builder = new StreamsBuilder();
+    public static Topology compose(SpectraConfig config, MeterRegistry registry, int kvWritesPartitions,
+                                   Properties streamsProperties) {
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         KStream<String, DeviceEvent> events = new IngestTopology(ingestSettings(config), config.topicPrefix(), registry).addTo(builder);
         new DeviceStateTopology().addTo(events);
         new KeyValueTopology(keyValueSettings(config).withWritesPartitions(kvWritesPartitions), config.topicPrefix(), registry).addTo(builder);

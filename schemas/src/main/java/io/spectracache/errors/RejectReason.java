@@ -20,7 +20,9 @@ public enum RejectReason {
     /** Kafka Streams could not deserialize the record (caught by the deserialization handler). */
     DESERIALIZATION_ERROR("deserialization-error"),
     /** A processor threw while handling the record (caught by the processing handler). */
-    PROCESSING_ERROR("processing-error");
+    PROCESSING_ERROR("processing-error"),
+    /** A result could not be written to Kafka and retrying cannot help (e.g. larger than the broker accepts). */
+    PRODUCTION_ERROR("production-error");
 
     private final String code;
 
