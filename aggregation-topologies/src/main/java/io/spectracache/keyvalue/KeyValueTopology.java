@@ -129,7 +129,8 @@ public final class KeyValueTopology {
                 .mapValues(PlacedWrite::value, Named.as("kv-writes-misplaced-unwrap"))
                 .repartition(Repartitioned.<String, byte[]>as(REROUTE_NAME)
                         .withKeySerde(Topics.KV_WRITES.keySerde())
-                        .withValueSerde(Topics.KV_WRITES.valueSerde()))
+                        .withValueSerde(Topics.KV_WRITES.valueSerde())
+                        .withNumberOfPartitions(settings.writesPartitions()))
                 .process(new Supplier(), Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name());
     }
 

@@ -7,13 +7,17 @@ import io.spectracache.events.DeviceEvent;
  * key and value bytes of a rejected record (whose dead-letter headers already travel with the record). Lives only
  * between two processors of the same sub-topology, so it has no serde.
  */
-record Checked(DeviceEvent event, byte[] rawKey, byte[] rawValue) {
-    static Checked valid(DeviceEvent event) {
-        return new Checked(event, null, null);
+record Checked(DeviceEvent event, boolean inPlace, byte[] rawKey, byte[] rawValue) {
+    /**
+     * @param inPlace whether the raw record already sits on the partition its device id hashes to, so it may skip
+     *                the repartition hop
+     */
+    static Checked valid(DeviceEvent event, boolean inPlace) {
+        return new Checked(event, inPlace, null, null);
     }
 
     static Checked rejected(byte[] rawKey, byte[] rawValue) {
-        return new Checked(null, rawKey, rawValue);
+        return new Checked(null, false, rawKey, rawValue);
     }
 
     boolean isValid() {

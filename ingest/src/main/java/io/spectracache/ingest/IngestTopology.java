@@ -103,7 +103,7 @@ public final class IngestTopology {
 
         Map<String, KStream<String, Checked>> branches = builder
                 .stream(Topics.EVENTS_RAW.name(topicPrefix), raw)
-                .process(() -> new ValidateProcessor(validator, metrics), Named.as("ingest-validate"))
+                .process(() -> new ValidateProcessor(validator, metrics, settings.rawPartitions()), Named.as("ingest-validate"))
                 .split(Named.as("ingest-"))
                 .branch((key, checked) -> !checked.isValid(), Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
@@ -114,10 +114,30 @@ public final class IngestTopology {
                         Produced.with(Topics.EVENTS_DLQ.keySerde(), Topics.EVENTS_DLQ.valueSerde()).withName("ingest-write-dlq"));
 
         builder.addStateStore(dedupStore(settings.dedupWindow()));
-        KStream<String, DeviceEvent> events = branches.get("ingest-valid")
-                .mapValues(Checked::event, Named.as("ingest-unwrap-valid"))
-                .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
-                        .withName(REPARTITION_NAME))
+        KStream<String, DeviceEvent> byDevice;
+        if (settings.rawPartitions() == 0) {
+            byDevice = branches.get("ingest-valid")
+                    .mapValues(Checked::event, Named.as("ingest-unwrap-valid"))
+                    .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
+                            .withName(REPARTITION_NAME));
+        } else {
+            // Events already on their device's partition (the common case: producers key by device id) go straight
+            // on; only the others take the repartition hop. Both meet again before de-duplication, in one task per
+            // partition, so de-duplication and every store stay exact either way.
+            Map<String, KStream<String, Checked>> placed = branches.get("ingest-valid")
+                    .split(Named.as("ingest-valid-"))
+                    .branch((deviceId, checked) -> checked.inPlace(), Branched.as("in-place"))
+                    .defaultBranch(Branched.as("misplaced"));
+            KStream<String, DeviceEvent> repartitioned = placed.get("ingest-valid-misplaced")
+                    .mapValues(Checked::event, Named.as("ingest-unwrap-misplaced"))
+                    .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
+                            .withName(REPARTITION_NAME)
+                            .withNumberOfPartitions(settings.rawPartitions()));
+            byDevice = placed.get("ingest-valid-in-place")
+                    .mapValues(Checked::event, Named.as("ingest-unwrap-in-place"))
+                    .merge(repartitioned, Named.as("ingest-by-device-merge"));
+        }
+        KStream<String, DeviceEvent> events = byDevice
                 .processValues(() -> new DedupProcessor(settings.dedupWindow().toMillis(), metrics),
                         Named.as("ingest-dedup"), DEDUP_STORE.name());
         events.to(Topics.EVENTS.name(topicPrefix),

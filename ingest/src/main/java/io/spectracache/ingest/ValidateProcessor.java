@@ -1,5 +1,8 @@
 package io.spectracache.ingest;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Utils;
+
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.events.DeviceEvent;
 import org.apache.kafka.common.header.Headers;
@@ -18,11 +21,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class ValidateProcessor implements Processor<byte[], byte[], String, Checked> {
     private final EventValidator validator;
     private final IngestMetrics metrics;
+    private final int rawPartitions;
     private ProcessorContext<String, Checked> context;
 
-    ValidateProcessor(EventValidator validator, IngestMetrics metrics) {
+    /** @param rawPartitions the partition count of the raw topic, 0 if unknown (then no event is in place) */
+    ValidateProcessor(EventValidator validator, IngestMetrics metrics, int rawPartitions) {
         this.validator = validator;
         this.metrics = metrics;
+        this.rawPartitions = rawPartitions;
     }
 
     @Override
@@ -39,7 +45,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
             DeviceEvent event = accepted.event();
             Headers headers = new RecordHeaders(record.headers().toArray());
             ReceivedAt.set(headers, record.timestamp());
-            context.forward(new Record<>(event.deviceId(), Checked.valid(event), event.ts().toEpochMilli(), headers));
+            context.forward(new Record<>(event.deviceId(), Checked.valid(event, isInPlace(event.deviceId())),
+                    event.ts().toEpochMilli(), headers));
         } else {
             ValidationResult.Rejected rejected = (ValidationResult.Rejected) result;
             metrics.deadLettered(rejected.reason());
@@ -52,5 +59,18 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
             context.forward(new Record<String, Checked>(null, Checked.rejected(record.key(), record.value()),
                     record.timestamp(), letter.headers(record.headers())));
         }
+    }
+
+    /** Whether this record's partition is the one Kafka's default partitioner gives its device id. */
+    private boolean isInPlace(String deviceId) {
+        if (rawPartitions == 0) {
+            return false;
+        }
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+        return partition == partitionOf(deviceId, rawPartitions);
+    }
+
+    static int partitionOf(String deviceId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(deviceId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 }

@@ -306,4 +306,44 @@ class IngestTopologyTest {
             assertThat(seen).containsExactly("d-1/e-1");
         }
     }
+
+    @Test
+    void shouldSkipTheRepartitionForEventsAlreadyOnTheirDevicesPartitionAndDeduplicateBothKinds() {
+        // The test driver feeds every record into partition 0 of events.raw: with 4 partitions, devices that hash
+        // to 0 are in place and the others take the repartition hop.
+        String inPlace = null;
+        String misplaced = null;
+        for (int i = 0; inPlace == null || misplaced == null; i++) {
+            String device = "dev-" + i;
+            if (ValidateProcessor.partitionOf(device, 4) == 0) {
+                inPlace = inPlace == null ? device : inPlace;
+            } else {
+                misplaced = misplaced == null ? device : misplaced;
+            }
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW).withRawPartitions(4);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        new IngestTopology(settings, "spectra.", meters, Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder);
+        Topology placed = builder.build();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-placed-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("placed").toString());
+        try (TopologyTestDriver placedDriver = new TopologyTestDriver(placed, props, NOW)) {
+            TestInputTopic<byte[], byte[]> input = placedDriver.createInputTopic("spectra.events.raw",
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            TestOutputTopic<String, DeviceEvent> output = placedDriver.createOutputTopic("spectra.events",
+                    new StringDeserializer(), JsonSerde.of(DeviceEvent.class).deserializer());
+            for (String device : new String[] {inPlace, misplaced}) {
+                input.pipeInput(new TestRecord<>((byte[]) null, event(device, "e-1").getBytes(UTF_8), NOW));
+                input.pipeInput(new TestRecord<>((byte[]) null, event(device, "e-1").getBytes(UTF_8), NOW.plusSeconds(1)));
+                input.pipeInput(new TestRecord<>((byte[]) null, event(device, "e-2").getBytes(UTF_8), NOW.plusSeconds(2)));
+            }
+            assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key + "/" + kv.value.eventId())
+                    .containsExactlyInAnyOrder(inPlace + "/e-1", inPlace + "/e-2", misplaced + "/e-1", misplaced + "/e-2");
+            assertThat(meters.get(IngestMeters.DUPLICATES.getName()).counter().count()).isEqualTo(2.0);
+        }
+        assertThat(placed.describe().toString()).contains("ingest-by-device-repartition", "ingest-by-device-merge");
+    }
 }

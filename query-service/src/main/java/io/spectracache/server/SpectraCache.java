@@ -95,7 +95,7 @@ public final class SpectraCache implements AutoCloseable {
             restPort = freePort(); // application.server must name the port before the streams start
         }
         HostInfo self = new HostInfo(config.getString(SpectraConfig.ADVERTISED_HOST_CONFIG), restPort);
-        streams = StreamsRuntime.create(config, bootstrapServers, self, registry, topics.partitionsOf(Topics.KV_WRITES));
+        streams = StreamsRuntime.create(config, bootstrapServers, self, registry, topics::partitionsOf);
         started.push(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams.kafkaStreams());
         streamsMetrics.bindTo(registry);

@@ -13,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import io.spectracache.routing.LocalPartitions;
+import io.spectracache.topics.TopicSpec;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -40,9 +42,9 @@ final class StreamsRuntime implements AutoCloseable {
     }
 
     static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry,
-                                 int kvWritesPartitions) {
+                                 ToIntFunction<TopicSpec<?, ?>> partitionsOf) {
         Properties props = properties(config, bootstrapServers, self, registry);
-        Topology topology = TopologyComposer.compose(config, registry, kvWritesPartitions, props);
+        Topology topology = TopologyComposer.compose(config, registry, partitionsOf, props);
         LOG.debug("topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {

@@ -8,7 +8,10 @@ import io.spectracache.ingest.IngestTopology;
 import io.spectracache.keyvalue.KeyValueSettings;
 import io.spectracache.keyvalue.KeyValueTopology;
 import java.time.Duration;
+import io.spectracache.topics.TopicSpec;
+import io.spectracache.topics.Topics;
 import java.util.Properties;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,15 +28,17 @@ public final class TopologyComposer {
     }
 
     /**
-     * @param kvWritesPartitions the partition count of {@code kv.writes}, so misplaced cache writes get re-routed
-     * @param streamsProperties  the properties the topology will run with (topology-level settings come from them)
+     * @param partitionsOf      the partition count of each input topic: events already on the partition their key
+     *                          hashes to skip a repartition, and misplaced cache writes get re-routed
+     * @param streamsProperties the properties the topology will run with (topology-level settings come from them)
      */
-    public static Topology compose(SpectraConfig config, MeterRegistry registry, int kvWritesPartitions,
+    public static Topology compose(SpectraConfig config, MeterRegistry registry, ToIntFunction<TopicSpec<?, ?>> partitionsOf,
                                    Properties streamsProperties) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
-        KStream<String, DeviceEvent> events = new IngestTopology(ingestSettings(config), config.topicPrefix(), registry).addTo(builder);
+        KStream<String, DeviceEvent> events = new IngestTopology(ingestSettings(config).withRawPartitions(partitionsOf.applyAsInt(Topics.EVENTS_RAW)),
+                config.topicPrefix(), registry).addTo(builder);
         new DeviceStateTopology().addTo(events);
-        new KeyValueTopology(keyValueSettings(config).withWritesPartitions(kvWritesPartitions), config.topicPrefix(), registry).addTo(builder);
+        new KeyValueTopology(keyValueSettings(config).withWritesPartitions(partitionsOf.applyAsInt(Topics.KV_WRITES)), config.topicPrefix(), registry).addTo(builder);
         return builder.build();
     }
 
