@@ -103,11 +103,28 @@ public final class SpectraCacheCommand implements Callable<Integer> {
     static String settingsHelp() {
         StringBuilder text = new StringBuilder("%nSettings (file, SPECTRACACHE_* environment variable, or --set):%n");
         for (ConfigDef.ConfigKey key : SpectraConfig.CONFIG.configKeys().values()) {
-            text.append(String.format(Locale.ROOT, "  %-44s default: %s%n      %s%n", key.name,
-                    key.defaultValue == null || key.defaultValue.toString().isEmpty() ? "(empty)" : key.defaultValue,
-                    key.documentation.replace("%", "%%")));
+            text.append(String.format(Locale.ROOT, "  %-44s default: %s%n", key.name,
+                    key.defaultValue == null || key.defaultValue.toString().isEmpty() ? "(empty)" : key.defaultValue));
+            text.append(wrap(key.documentation.replace("%", "%%"), "      ", 78));
         }
         return text.toString();
+    }
+
+    // Wrapped here, with an indent, because the help printer would wrap it to the left margin.
+    private static String wrap(String text, String indent, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                out.append(line).append("%n");
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        return out.append(line).append("%n").toString();
     }
 
     public static void main(String[] args) {
