@@ -1,0 +1,527 @@
+package io.spectracache.bench;
+
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.broker.EmbeddedKafka;
+import io.spectracache.server.SpectraCache;
+import io.spectracache.server.SpectraConfig;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Producer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The SpectraCache benchmark: in one run, on one machine, side by side — a raw Kafka produce reference, end-to-end
+ * ingest through SpectraCache until every device's state is queryable, point reads over HTTP at 1 and 32 clients,
+ * and the same reads against Redis. Prints a Markdown report and writes it to {@code --output-dir}.
+ *
+ * <pre>{@code
+ * bench/run                    # full run: 1,000,000 events over 1,000 devices, 5 s warm-up + 10 s per read phase
+ * bench/run --quick            # smoke run: 100,000 events, 1 s + 2 s read phases
+ * bench/run --processing-guarantee at_least_once --stream-threads 2 --partitions 8
+ * }</pre>
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Raw Kafka vs SpectraCache end-to-end ingest, point-read latency over HTTP, and Redis, side by side.")
+public final class BenchCommand implements Callable<Integer> {
+    private static final String HOST = "127.0.0.1";
+
+    @Option(names = "--quick", description = "Smoke run: 100,000 events, 1 s warm-up and 2 s per read phase (explicit options still win).")
+    boolean quick;
+
+    @Option(names = "--events", description = "Events to ingest (a multiple of --devices). Default 1,000,000 (100,000 with --quick).")
+    Integer events;
+
+    @Option(names = "--devices", defaultValue = "1000", description = "Devices the events are spread over, evenly. Default ${DEFAULT-VALUE}.")
+    int devices;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the SpectraCache topics and of the raw-Kafka scratch topic. Default ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--stream-threads", description = "Kafka Streams threads (default: SpectraCache's default).")
+    Integer streamThreads;
+
+    @Option(names = "--processing-guarantee", description = "exactly_once_v2 or at_least_once (default: SpectraCache's default).")
+    String processingGuarantee;
+
+    @Option(names = "--commit-interval-ms", description = "Kafka Streams commit interval (default: SpectraCache's default).")
+    Long commitIntervalMs;
+
+    @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+            description = "Kafka Streams setting passed through as spectracache.streams.KEY (repeatable), e.g. statestore.cache.max.bytes=0.")
+    Map<String, String> streamsConfig = new LinkedHashMap<>();
+
+    @Option(names = "--config", paramLabel = "KEY=VALUE", description = "Any other SpectraCache setting, full key (repeatable).")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of starting an embedded broker; topics get a fresh prefix.")
+    String bootstrapServers;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,32", description = "Concurrent clients of each read phase. Default ${DEFAULT-VALUE}.")
+    List<Integer> clients;
+
+    @Option(names = "--warmup-seconds", description = "Warm-up of each read phase. Default 5 (1 with --quick).")
+    Double warmupSeconds;
+
+    @Option(names = "--duration-seconds", description = "Measured part of each read phase. Default 10 (2 with --quick).")
+    Double durationSeconds;
+
+    @Option(names = "--http-client", defaultValue = "both",
+            description = "HTTP client of the device reads: socket (minimal keep-alive HTTP/1.1), jdk (java.net.http), both. Default ${DEFAULT-VALUE}.")
+    String httpClient;
+
+    @Option(names = "--no-raw", description = "Skip the raw Kafka reference.")
+    boolean noRaw;
+
+    @Option(names = "--no-reads", description = "Skip every read phase (SpectraCache and Redis).")
+    boolean noReads;
+
+    @Option(names = "--no-kv", description = "Skip the GET /v1/kv/{key} phase.")
+    boolean noKv;
+
+    @Option(names = "--no-redis", description = "Skip Redis.")
+    boolean noRedis;
+
+    @Option(names = "--ingest-warmup-events", description = "Events (over other device ids) ingested and awaited before the "
+            + "measured end-to-end run, so that it measures a warm JVM rather than the JIT compiler. Default 200,000 "
+            + "(20,000 with --quick); 0: none.")
+    Integer ingestWarmupEvents;
+
+    @Option(names = "--ingest-timeout-seconds", defaultValue = "900", description = "Give up waiting for the state after this. Default ${DEFAULT-VALUE}.")
+    long ingestTimeoutSeconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated events and the read keys.")
+    long seed;
+
+    @Option(names = "--output-dir", defaultValue = "${sys:bench.outputDir:-target}", description = "Where bench-<timestamp>.md is written. Default ${DEFAULT-VALUE}.")
+    Path outputDir;
+
+    @Option(names = "--keep-data", description = "Keep the temporary data directory (broker log, state stores).")
+    boolean keepData;
+
+    private String[] arguments = new String[0];
+    private final long t0 = System.nanoTime();
+
+    public static void main(String[] args) {
+        BenchCommand command = new BenchCommand();
+        command.arguments = args.clone();
+        int exit = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(exit);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int eventCount = events != null ? events : quick ? 100_000 : 1_000_000;
+        Duration warmup = seconds(warmupSeconds != null ? warmupSeconds : quick ? 1 : 5);
+        Duration measure = seconds(durationSeconds != null ? durationSeconds : quick ? 2 : 10);
+        if (!List.of("socket", "jdk", "both").contains(httpClient.toLowerCase(Locale.ROOT))) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--http-client: socket, jdk or both");
+        }
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).format(LocalDateTime.now());
+        Report report = new Report(Machine.describe(), "bench/run " + String.join(" ", arguments),
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()), Instant.now());
+        report.events = eventCount;
+        report.devices = devices;
+        log("machine: " + report.machine.processors() + " CPUs, " + report.machine.cpuModel() + ", " + report.machine.jvm()
+                + ", load " + report.machine.loadAverage());
+
+        log("generating " + Format.count(eventCount) + " events over " + Format.count(devices) + " devices");
+        Events generated = Events.generate(eventCount, devices, seed, Instant.now());
+        log("generated: " + Format.decimal(generated.averageValueBytes(), 1) + " bytes per event on average, e.g. "
+                + new String(generated.value(0), StandardCharsets.UTF_8));
+
+        Path dataDir = Files.createTempDirectory("spectracache-bench-");
+        boolean embedded = bootstrapServers == null || bootstrapServers.isBlank();
+        String prefix = embedded ? "spectra." : "bench-" + runId + ".spectra.";
+        EmbeddedKafka broker = null;
+        String[] deviceStates = null;
+        try {
+            String bootstrap;
+            if (embedded) {
+                log("starting an embedded Kafka broker in " + dataDir.resolve("kafka"));
+                broker = EmbeddedKafka.start(dataDir.resolve("kafka"), 0, 0, Map.of());
+                bootstrap = broker.bootstrapServers();
+            } else {
+                bootstrap = bootstrapServers;
+            }
+            Map<String, Object> settings = cacheSettings(bootstrap, dataDir, prefix, runId);
+            describeSettings(report, generated, bootstrap, embedded, settings, warmup, measure);
+
+            if (!noRaw) {
+                report.raw = rawKafka(bootstrap, prefix + "bench.raw-reference", generated, embedded);
+                log("raw Kafka: " + Format.rate(report.raw.recordsPerSecond()) + " records/s, "
+                        + Format.megabytes(report.raw.megabytesPerSecond()) + " in " + Format.seconds(report.raw.seconds()));
+            }
+
+            log("starting SpectraCache (application id " + settings.get(SpectraConfig.APPLICATION_ID_CONFIG) + ")");
+            long startAt = System.nanoTime();
+            try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
+                if (!cache.awaitReady(Duration.ofSeconds(180))) {
+                    throw new IllegalStateException("SpectraCache not ready after 180 s: " + cache.readiness());
+                }
+                report.startupSeconds = (System.nanoTime() - startAt) / 1e9;
+                int port = cache.restPort();
+                log("SpectraCache ready in " + Format.seconds(report.startupSeconds) + ", REST on port " + port);
+
+                int warmPerDevice = Math.min(generated.eventsPerDevice(),
+                        (ingestWarmupEvents != null ? ingestWarmupEvents : quick ? 20_000 : 200_000) / devices);
+                if (warmPerDevice > 0) {
+                    warmUpIngest(report, warmPerDevice * devices, bootstrap, prefix + "events.raw", port);
+                }
+                deviceStates = ingest(report, generated, bootstrap, prefix + "events.raw", port);
+                report.streamsFigures.putAll(streamsFigures(cache.registry()));
+                String[] deviceIds = generated.deviceIds();
+                generated = null; // ~300 MB of events: not needed any more, keep it out of the read phases' GC
+                System.gc();
+
+                if (!noReads) {
+                    readSpectraCache(report, port, deviceIds, deviceStates, warmup, measure);
+                }
+                log("stopping SpectraCache");
+            }
+        } finally {
+            if (broker != null) {
+                log("stopping the embedded broker");
+                broker.close();
+            }
+            if (!keepData) {
+                deleteRecursively(dataDir);
+            } else {
+                report.notes.add("data kept in " + dataDir);
+            }
+        }
+
+        if (!noReads && !noRedis) {
+            readRedis(report, dataDir.resolveSibling(dataDir.getFileName() + "-redis"), deviceStates, warmup, measure);
+        } else if (!noReads) {
+            report.notes.add("Redis skipped (--no-redis).");
+        }
+
+        report.cpu.putAll(cpu);
+        String markdown = report.markdown();
+        System.out.println();
+        System.out.println(markdown);
+        Files.createDirectories(outputDir);
+        Path file = outputDir.resolve("bench-" + runId + ".md");
+        Files.writeString(file, markdown);
+        log("report written to " + file.toAbsolutePath());
+        return 0;
+    }
+
+    private Map<String, Object> cacheSettings(String bootstrap, Path dataDir, String prefix, String runId) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(SpectraConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        settings.put(SpectraConfig.DATA_DIR_CONFIG, dataDir.resolve("cache").toString());
+        settings.put(SpectraConfig.APPLICATION_ID_CONFIG, "spectracache-bench-" + runId);
+        settings.put(SpectraConfig.TOPIC_PREFIX_CONFIG, prefix);
+        settings.put(SpectraConfig.REST_HOST_CONFIG, HOST);
+        settings.put(SpectraConfig.REST_PORT_CONFIG, 0);
+        settings.put(SpectraConfig.ADVERTISED_HOST_CONFIG, HOST);
+        settings.put(SpectraConfig.TOPIC_PARTITIONS_CONFIG, partitions);
+        if (streamThreads != null) {
+            settings.put(SpectraConfig.STREAM_THREADS_CONFIG, streamThreads);
+        }
+        if (processingGuarantee != null) {
+            settings.put(SpectraConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        }
+        if (commitIntervalMs != null) {
+            settings.put(SpectraConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        }
+        streamsConfig.forEach((key, value) -> settings.put("spectracache.streams." + key, value));
+        settings.putAll(config);
+        SpectraConfig.of(settings).unknownKeys().forEach(key -> log("warning: unknown SpectraCache setting " + key));
+        return settings;
+    }
+
+    private void describeSettings(Report report, Events generated, String bootstrap, boolean embedded,
+                                  Map<String, Object> settings, Duration warmup, Duration measure) {
+        SpectraConfig effective = SpectraConfig.of(settings);
+        report.settings.put("events × devices", Format.count(generated.size()) + " × " + Format.count(generated.devices())
+                + " (" + Format.count(generated.eventsPerDevice()) + " per device)");
+        report.settings.put("event size", Format.decimal(generated.averageValueBytes(), 1) + " bytes of JSON on average (key: device id)");
+        report.settings.put("Kafka", embedded ? "embedded single-node broker in this JVM (" + bootstrap + ")" : bootstrap);
+        report.settings.put("producer (raw and end to end)", "acks=all, idempotent, linger.ms=5, batch.size=256 KiB, lz4, buffer 64 MiB");
+        report.settings.put("partitions", Integer.toString(effective.getInt(SpectraConfig.TOPIC_PARTITIONS_CONFIG)));
+        report.settings.put("processing guarantee", effective.getString(SpectraConfig.PROCESSING_GUARANTEE_CONFIG));
+        report.settings.put("stream threads", Integer.toString(effective.getInt(SpectraConfig.STREAM_THREADS_CONFIG)));
+        report.settings.put("commit interval", effective.getLong(SpectraConfig.COMMIT_INTERVAL_MS_CONFIG) + " ms");
+        if (!streamsConfig.isEmpty()) {
+            report.settings.put("Kafka Streams overrides", streamsConfig.toString());
+        }
+        if (!config.isEmpty()) {
+            report.settings.put("other settings", config.toString());
+        }
+        report.settings.put("read phases", Format.seconds(warmup.toMillis() / 1e3) + " warm-up + "
+                + Format.seconds(measure.toMillis() / 1e3) + " measured, keys uniformly random over the devices");
+    }
+
+    private final Map<String, CpuAccounting.Usage> cpu = new LinkedHashMap<>();
+
+    private ProduceRun.Result rawKafka(String bootstrap, String topic, Events generated, boolean embedded) throws Exception {
+        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions),
+                    embedded ? Optional.of((short) 1) : Optional.empty()))).all().get(60, TimeUnit.SECONDS);
+            try (Producer<byte[], byte[]> producer = ProduceRun.producer(ProduceRun.tunedProducer(bootstrap, "bench-raw-reference"))) {
+                producer.partitionsFor(topic); // metadata outside the timed part, as for the end-to-end producer
+                int warm = Math.min(generated.size(), 200_000);
+                log("raw Kafka: warm-up, " + Format.count(warm) + " records to " + topic);
+                ProduceRun.send(producer, topic, generated, 0, warm);
+                log("raw Kafka: measuring " + Format.count(generated.size()) + " records to " + topic + " (" + partitions + " partitions)");
+                CpuAccounting.Snapshot before = CpuAccounting.snapshot();
+                ProduceRun.Result result = ProduceRun.send(producer, topic, generated, 0, generated.size());
+                cpu.put("raw Kafka produce", CpuAccounting.between(before, CpuAccounting.snapshot()));
+                return result;
+            } finally {
+                admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private CpuAccounting.Snapshot ingestCpuStart;
+
+    /** Runs the same pipeline over other devices first, so the JIT compiler is done before the measured run. */
+    private void warmUpIngest(Report report, int count, String bootstrap, String topic, int port) throws Exception {
+        Events warm = Events.generate(count, devices, seed + 1, Instant.now(), "warmup-device-");
+        log("end to end: warm-up, " + Format.count(count) + " events over " + Format.count(devices) + " other devices");
+        ProduceRun.Result sent;
+        try (Producer<byte[], byte[]> producer = ProduceRun.producer(ProduceRun.tunedProducer(bootstrap, "bench-ingest-warmup"))) {
+            producer.partitionsFor(topic);
+            sent = ProduceRun.send(producer, topic, warm, 0, warm.size());
+        }
+        Queryable.Outcome outcome = Queryable.awaitDeviceCounts(HOST, port, warm.deviceIds(), warm.eventsPerDevice(),
+                Duration.ofSeconds(ingestTimeoutSeconds), message -> log("end to end, warm-up: " + message));
+        double seconds = (outcome.completeNanos() - sent.startNanos()) / 1e9;
+        log("end to end: warm-up done, " + Format.rate(count / seconds) + " events/s on the cold JVM");
+        report.notes.add("Warm-up before the measured end-to-end run: " + Format.count(count) + " events over "
+                + Format.count(devices) + " other device ids, the same pipeline, " + Format.rate(count / seconds)
+                + " events/s end to end on the cold JVM (" + Format.seconds(seconds) + ").");
+        System.gc();
+    }
+
+    private String[] ingest(Report report, Events generated, String bootstrap, String topic, int port) throws Exception {
+        try (Producer<byte[], byte[]> producer = ProduceRun.producer(ProduceRun.tunedProducer(bootstrap, "bench-ingest"))) {
+            producer.partitionsFor(topic);
+            log("end to end: producing " + Format.count(generated.size()) + " events to " + topic);
+            ingestCpuStart = CpuAccounting.snapshot();
+            report.ingestProducer = ProduceRun.send(producer, topic, generated, 0, generated.size());
+        }
+        log("end to end: producer done in " + Format.seconds(report.ingestProducer.seconds()) + " ("
+                + Format.rate(report.ingestProducer.recordsPerSecond()) + " events/s); waiting until every device counts "
+                + generated.eventsPerDevice());
+        Queryable.Outcome outcome = Queryable.awaitDeviceCounts(HOST, port, generated.deviceIds(), generated.eventsPerDevice(),
+                Duration.ofSeconds(ingestTimeoutSeconds), message -> log("end to end: " + message));
+        cpu.put("end-to-end ingest", CpuAccounting.between(ingestCpuStart, CpuAccounting.snapshot()));
+        report.endToEndSeconds = (outcome.completeNanos() - report.ingestProducer.startNanos()) / 1e9;
+        log("end to end: " + Format.rate(report.endToEndRate()) + " events/s (" + Format.seconds(report.endToEndSeconds)
+                + "; " + outcome.requests() + " polling requests)");
+        if (outcome.overcounted() > 0) {
+            report.notes.add(outcome.overcounted() + " devices counted more events than were sent (duplicates not dropped?).");
+        }
+        report.notes.add("End to end: the state was complete " + Format.seconds(report.endToEndSeconds - report.ingestProducer.seconds())
+                + " after the producer's last acknowledgement; the wait polled GET /v1/devices/{id} "
+                + Format.count(outcome.requests()) + " times (one device at a time; while a device is incomplete, a pause of 100 ms, or 10 ms once it has 90 % of its events).");
+        return outcome.states();
+    }
+
+    /** Ingest counters and Kafka Streams thread figures, to see what the end-to-end run did. */
+    private static Map<String, String> streamsFigures(MeterRegistry registry) {
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (String name : List.of("spectra.ingest.events", "spectra.ingest.accepted", "spectra.ingest.dlq", "spectra.ingest.duplicates",
+                "kafka.stream.thread.process.total", "kafka.stream.thread.poll.total", "kafka.stream.thread.poll.records.avg",
+                "kafka.stream.thread.process.records.avg", "kafka.stream.thread.commit.total", "kafka.stream.thread.commit.latency.avg",
+                "kafka.stream.thread.commit.latency.max", "kafka.stream.thread.punctuate.total", "kafka.stream.thread.blocked.time.ns.total")) {
+            double sum = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            int meters = 0;
+            for (Meter meter : registry.find(name).meters()) {
+                for (Measurement measurement : meter.measure()) {
+                    double value = measurement.getValue();
+                    if (!Double.isNaN(value)) {
+                        sum += value;
+                        max = Math.max(max, value);
+                        meters++;
+                    }
+                    break;
+                }
+            }
+            if (meters == 0) {
+                continue;
+            }
+            boolean average = name.endsWith(".avg") || name.endsWith(".max");
+            figures.put(name + (average ? (meters > 1 ? " (max over threads)" : "") : (meters > 1 ? " (sum)" : "")),
+                    Format.decimal(average ? max : sum, average ? 1 : 0));
+        }
+        return figures;
+    }
+
+    private void readSpectraCache(Report report, int port, String[] deviceIds, String[] deviceStates, Duration warmup,
+                                  Duration measure) throws Exception {
+        String mode = httpClient.toLowerCase(Locale.ROOT);
+        if (!mode.equals("jdk")) {
+            for (int c : clients) {
+                report.reads.add(readPhase(Report.DEVICE_READ_SOCKET, Clients.socketHttp(HOST, port, "/v1/devices/", deviceIds),
+                        c, deviceIds.length, warmup, measure));
+            }
+        }
+        if (!mode.equals("socket")) {
+            for (int c : clients) {
+                report.reads.add(readPhase("SpectraCache GET /v1/devices/{id}, java.net.http client",
+                        Clients.jdkHttp(HOST, port, "/v1/devices/", deviceIds), c, deviceIds.length, warmup, measure));
+            }
+        }
+        if (!noKv) {
+            loadKv(port, deviceIds, deviceStates);
+            ClosedLoop.ClientFactory kv = Clients.socketHttp(HOST, port, "/v1/kv/", deviceIds);
+            for (int c : clients) {
+                report.reads.add(readPhase("SpectraCache GET /v1/kv/{key} (same values), socket client", kv, c,
+                        deviceIds.length, warmup, measure));
+            }
+        }
+    }
+
+    /** PUTs every device's state JSON under its id into the cache, then waits until every key reads back. */
+    private void loadKv(int port, String[] keys, String[] values) throws Exception {
+        log("kv: loading " + keys.length + " keys with the device-state JSON as values");
+        int loaders = Math.min(8, keys.length);
+        ExecutorService pool = Executors.newFixedThreadPool(loaders);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int l = 0; l < loaders; l++) {
+                int first = l;
+                done.add(pool.submit(() -> {
+                    int failures = 0;
+                    try (HttpConnection http = HttpConnection.open(HOST, port)) {
+                        for (int i = first; i < keys.length; i += loaders) {
+                            int status = http.exchange(HttpConnection.put(HOST, port, "/v1/kv/" + keys[i], "application/json",
+                                    values[i].getBytes(StandardCharsets.UTF_8)));
+                            if (status / 100 != 2) {
+                                failures++;
+                            }
+                        }
+                    }
+                    return failures;
+                }));
+            }
+            int failures = 0;
+            for (Future<Integer> f : done) {
+                failures += f.get();
+            }
+            if (failures > 0) {
+                throw new IllegalStateException(failures + " PUT /v1/kv requests failed");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Queryable.awaitAll(HOST, port, "/v1/kv/", keys, Duration.ofSeconds(60));
+    }
+
+    private void readRedis(Report report, Path workDir, String[] values, Duration warmup, Duration measure) throws Exception {
+        Optional<Path> executable = RedisServer.find();
+        if (executable.isEmpty()) {
+            String message = "Redis skipped: redis-server is not on the PATH (Debian: apt-get install redis-server).";
+            log(message);
+            report.notes.add(message);
+            return;
+        }
+        String[] keys = new String[devices];
+        for (int d = 0; d < devices; d++) {
+            keys[d] = Events.deviceId(d);
+        }
+        if (values == null) {
+            values = new String[devices];
+        }
+        try (RedisServer redis = RedisServer.start(executable.get(), workDir, Duration.ofSeconds(20))) {
+            log("Redis " + redis.version() + " started, PID " + redis.pid() + ", port " + redis.port());
+            report.settings.put("Redis", redis.version() + " (" + executable.get() + "), child process, --save '' --appendonly no, loopback");
+            byte[][] sets = new byte[devices][];
+            for (int d = 0; d < devices; d++) {
+                byte[] value = (values[d] != null ? values[d] : "x".repeat(600)).getBytes(StandardCharsets.UTF_8);
+                sets[d] = RespConnection.command("SET".getBytes(StandardCharsets.UTF_8), keys[d].getBytes(StandardCharsets.UTF_8), value);
+            }
+            try (RespConnection loader = RespConnection.open(HOST, redis.port())) {
+                int errors = loader.pipeline(sets);
+                if (errors > 0) {
+                    throw new IllegalStateException(errors + " Redis SETs failed");
+                }
+            }
+            for (int c : clients) {
+                report.reads.add(readPhase("Redis GET (same keys and values), RESP socket client",
+                        Clients.redisGet(HOST, redis.port(), keys), c, keys.length, warmup, measure));
+            }
+            log("stopping Redis (PID " + redis.pid() + ")");
+        } finally {
+            deleteRecursively(workDir);
+        }
+    }
+
+    private LatencyResult readPhase(String name, ClosedLoop.ClientFactory factory, int clientCount, int keys,
+                                    Duration warmup, Duration measure) throws InterruptedException {
+        log("reads: " + name + ", " + clientCount + " client(s), " + Format.seconds(warmup.toMillis() / 1e3)
+                + " warm-up + " + Format.seconds(measure.toMillis() / 1e3));
+        CpuAccounting.Snapshot before = CpuAccounting.snapshot();
+        LatencyResult result = ClosedLoop.run(name, factory, clientCount, keys, warmup, measure, seed + clientCount);
+        if (clientCount == clients.stream().mapToInt(Integer::intValue).max().orElse(0)
+                && (name.equals(Report.DEVICE_READ_SOCKET) || name.startsWith("Redis"))) {
+            cpu.put("reads: " + name + ", " + clientCount + " clients (warm-up included)", CpuAccounting.between(before, CpuAccounting.snapshot())
+                    .withEndedThreads("benchmark client threads", result.clientCpuSeconds()));
+        }
+        log("reads: " + Format.rate(result.requestsPerSecond()) + " req/s, p50 " + Format.micros(result.p50()) + ", p99 "
+                + Format.micros(result.p99()) + ", p99.9 " + Format.micros(result.p999()) + ", max " + Format.micros(result.max())
+                + (result.failed() > 0 ? ", " + result.failed() + " failed" : "")
+                + (result.error() != null ? ", error: " + result.error() : ""));
+        return result;
+    }
+
+    private void log(String message) {
+        System.out.printf(Locale.ROOT, "[%7.1f s] %s%n", (System.nanoTime() - t0) / 1e9, message);
+    }
+
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // a leftover temp file is harmless; the report says nothing about it
+                }
+            });
+        } catch (IOException e) {
+            // same: temp space only
+        }
+    }
+}

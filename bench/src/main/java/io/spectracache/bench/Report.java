@@ -1,0 +1,161 @@
+package io.spectracache.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Collects the figures of one benchmark run and writes them as Markdown. */
+final class Report {
+    static final double TARGET_EVENTS_PER_SECOND = 100_000;
+    static final double TARGET_RATIO_TO_RAW = 0.5;
+    static final long TARGET_P99_MICROS_AT_32 = 1_000;
+
+    final Machine machine;
+    final String command;
+    final String jvmArguments;
+    final Instant started;
+    final Map<String, String> settings = new LinkedHashMap<>();
+    final List<LatencyResult> reads = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final Map<String, CpuAccounting.Usage> cpu = new LinkedHashMap<>();
+    final Map<String, String> streamsFigures = new LinkedHashMap<>();
+    ProduceRun.Result raw;
+    ProduceRun.Result ingestProducer;
+    double endToEndSeconds = Double.NaN;
+    double startupSeconds = Double.NaN;
+    long events;
+    long devices;
+
+    Report(Machine machine, String command, String jvmArguments, Instant started) {
+        this.machine = machine;
+        this.command = command;
+        this.jvmArguments = jvmArguments;
+        this.started = started;
+    }
+
+    double endToEndRate() {
+        return events / endToEndSeconds;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# SpectraCache benchmark, ").append(started).append("\n\n");
+        md.append("Command: `").append(command).append("`");
+        String revision = System.getProperty("bench.gitRevision", "");
+        if (!revision.isBlank()) {
+            md.append(" at commit `").append(revision).append('`');
+        }
+        md.append("\n\n");
+        md.append("| machine | |\n| --- | --- |\n");
+        md.append("| CPUs (nproc) | ").append(machine.processors()).append(" |\n");
+        md.append("| CPU model | ").append(machine.cpuModel()).append(" |\n");
+        md.append("| memory | ").append(machine.memory()).append(" |\n");
+        md.append("| JVM | ").append(machine.jvm()).append(" |\n");
+        md.append("| JVM options | `").append(jvmArguments.isBlank() ? "(none)" : jvmArguments).append("` |\n");
+        md.append("| OS | ").append(machine.os()).append(" |\n");
+        md.append("| load average at start / end | ").append(machine.loadAverage()).append(" / ")
+                .append(Machine.currentLoadAverage()).append(" |\n\n");
+
+        md.append("| setting | value |\n| --- | --- |\n");
+        settings.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+        md.append('\n');
+
+        md.append("## Ingest\n\n");
+        md.append("| phase | records | time | records/s | MB/s | vs raw Kafka | CPU: this JVM / other processes |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        if (raw != null) {
+            md.append("| raw Kafka produce (reference) | ").append(Format.count(raw.records())).append(" | ")
+                    .append(Format.seconds(raw.seconds())).append(" | ").append(Format.rate(raw.recordsPerSecond()))
+                    .append(" | ").append(Format.megabytes(raw.megabytesPerSecond())).append(" | 100 % | ").append(cores("raw Kafka produce"))
+                    .append(" |\n");
+        }
+        if (ingestProducer != null) {
+            md.append("| SpectraCache: producer only (to events.raw, streams running) | ")
+                    .append(Format.count(ingestProducer.records())).append(" | ")
+                    .append(Format.seconds(ingestProducer.seconds())).append(" | ")
+                    .append(Format.rate(ingestProducer.recordsPerSecond())).append(" | ")
+                    .append(Format.megabytes(ingestProducer.megabytesPerSecond())).append(" | ")
+                    .append(raw == null ? "–" : Format.percent(ingestProducer.recordsPerSecond() / raw.recordsPerSecond()))
+                    .append(" | |\n");
+        }
+        if (!Double.isNaN(endToEndSeconds)) {
+            md.append("| **SpectraCache end to end** (first send → every device's eventCount queryable) | ")
+                    .append(Format.count(events)).append(" | ").append(Format.seconds(endToEndSeconds)).append(" | **")
+                    .append(Format.rate(endToEndRate())).append("** | ")
+                    .append(Format.megabytes(ingestProducer.bytes() / 1e6 / endToEndSeconds)).append(" | **")
+                    .append(raw == null ? "–" : Format.percent(endToEndRate() / raw.recordsPerSecond())).append("** | ")
+                    .append(cores("end-to-end ingest")).append(" |\n");
+        }
+        if (!Double.isNaN(startupSeconds)) {
+            md.append("\nSpectraCache start until ready (not in any figure above): ")
+                    .append(Format.seconds(startupSeconds)).append(".\n");
+        }
+        md.append('\n');
+
+        if (!reads.isEmpty()) {
+            md.append("## Point reads (closed loop, loopback)\n\n");
+            md.append("| what | clients | requests/s | p50 | p99 | p99.9 | max | errors |\n")
+                    .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (LatencyResult r : reads) {
+                md.append("| ").append(r.name()).append(" | ").append(r.clients()).append(" | ")
+                        .append(Format.rate(r.requestsPerSecond())).append(" | ").append(Format.micros(r.p50()))
+                        .append(" | ").append(Format.micros(r.p99())).append(" | ").append(Format.micros(r.p999()))
+                        .append(" | ").append(Format.micros(r.max())).append(" | ").append(r.failed())
+                        .append(r.error() == null ? "" : " (" + r.error().replace('|', '/') + ")").append(" |\n");
+            }
+            md.append("\nClosed loop: each client sends its next request when the previous answer is read, so the "
+                    + "latencies are service times; no coordinated-omission correction applies (it would for a "
+                    + "fixed-rate, open-loop test). Latencies recorded in µs with HdrHistogram (3 significant digits).\n\n");
+        }
+
+        md.append("## Targets\n\n| target | measured | met |\n| --- | --- | --- |\n");
+        if (!Double.isNaN(endToEndSeconds)) {
+            md.append("| end to end ≥ ").append(Format.rate(TARGET_EVENTS_PER_SECOND)).append(" events/s | ")
+                    .append(Format.rate(endToEndRate())).append(" | ").append(yesNo(endToEndRate() >= TARGET_EVENTS_PER_SECOND)).append(" |\n");
+            if (raw != null) {
+                double ratio = endToEndRate() / raw.recordsPerSecond();
+                md.append("| end to end ≥ 50 % of raw Kafka produce | ").append(Format.percent(ratio)).append(" | ")
+                        .append(yesNo(ratio >= TARGET_RATIO_TO_RAW)).append(" |\n");
+            }
+        }
+        reads.stream().filter(r -> r.clients() == 32 && r.name().startsWith(DEVICE_READ_SOCKET)).findFirst().ifPresent(r ->
+                md.append("| p99 GET /v1/devices/{id} < 1 ms at 32 clients | ").append(Format.micros(r.p99())).append(" | ")
+                        .append(yesNo(r.p99() < TARGET_P99_MICROS_AT_32)).append(" |\n"));
+        md.append('\n');
+
+        if (!streamsFigures.isEmpty()) {
+            md.append("## Kafka Streams and ingest counters after the end-to-end run\n\n| meter | value |\n| --- | ---: |\n");
+            streamsFigures.forEach((name, value) -> md.append("| ").append(name).append(" | ").append(value).append(" |\n"));
+            md.append('\n');
+        }
+        if (!cpu.isEmpty()) {
+            md.append("## Where the CPU went\n\nCPU time per thread (ThreadMXBean) of this JVM, grouped by role; the whole "
+                    + "machine from /proc/stat. In the Redis phases, \"other processes\" is mostly redis-server itself.\n\n");
+            cpu.forEach((phase, usage) -> md.append("### ").append(phase).append("\n\n").append(usage.markdown()).append('\n'));
+        }
+        if (!notes.isEmpty()) {
+            md.append("## Notes\n\n");
+            notes.forEach(note -> md.append("- ").append(note).append('\n'));
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    static final String DEVICE_READ_SOCKET = "SpectraCache GET /v1/devices/{id}, socket client";
+
+    /** "1.62 / 0.31 cores": the average CPU of this JVM and of everything else during a phase. */
+    private String cores(String phase) {
+        CpuAccounting.Usage usage = cpu.get(phase);
+        if (usage == null) {
+            return "";
+        }
+        return Format.decimal(usage.processSeconds() / usage.wallSeconds(), 2) + " / "
+                + Format.decimal(usage.otherProcessesSeconds() / usage.wallSeconds(), 2) + " cores";
+    }
+
+    private static String yesNo(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+}
