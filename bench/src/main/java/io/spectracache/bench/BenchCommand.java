@@ -52,6 +52,7 @@ import picocli.CommandLine.Option;
         description = "Raw Kafka vs SpectraCache end-to-end ingest, point-read latency over HTTP, and Redis, side by side.")
 public final class BenchCommand implements Callable<Integer> {
     private static final String HOST = "127.0.0.1";
+    private static final String FLOOR_READ = "SpectraCache GET /health/live (HTTP stack floor), socket client";
 
     @Option(names = "--quick", description = "Smoke run: 100,000 events, 1 s warm-up and 2 s per read phase (explicit options still win).")
     boolean quick;
@@ -105,6 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-kv", description = "Skip the GET /v1/kv/{key} phase.")
     boolean noKv;
+
+    @Option(names = "--no-floor", description = "Skip the GET /health/live phase (the HTTP stack's own cost, no store, no routing).")
+    boolean noFloor;
 
     @Option(names = "--no-redis", description = "Skip Redis.")
     boolean noRedis;
@@ -391,6 +395,12 @@ public final class BenchCommand implements Callable<Integer> {
                         c, deviceIds.length, warmup, measure));
             }
         }
+        if (!noFloor) {
+            for (int c : clients) {
+                report.reads.add(readPhase(FLOOR_READ, Clients.socketHttp(HOST, port, "/health/", new String[] {"live"}),
+                        c, 1, warmup, measure));
+            }
+        }
         if (!mode.equals("socket")) {
             for (int c : clients) {
                 report.reads.add(readPhase("SpectraCache GET /v1/devices/{id}, java.net.http client",
@@ -489,9 +499,9 @@ public final class BenchCommand implements Callable<Integer> {
         CpuAccounting.Snapshot before = CpuAccounting.snapshot();
         LatencyResult result = ClosedLoop.run(name, factory, clientCount, keys, warmup, measure, seed + clientCount);
         if (clientCount == clients.stream().mapToInt(Integer::intValue).max().orElse(0)
-                && (name.equals(Report.DEVICE_READ_SOCKET) || name.startsWith("Redis"))) {
+                && (name.equals(Report.DEVICE_READ_SOCKET) || name.equals(FLOOR_READ) || name.startsWith("Redis"))) {
             cpu.put("reads: " + name + ", " + clientCount + " clients (warm-up included)", CpuAccounting.between(before, CpuAccounting.snapshot())
-                    .withEndedThreads("benchmark client threads", result.clientCpuSeconds()));
+                    .withEndedThreads("benchmark client threads", result.clientCpuSeconds()).withCalls(result.calls()));
         }
         log("reads: " + Format.rate(result.requestsPerSecond()) + " req/s, p50 " + Format.micros(result.p50()) + ", p99 "
                 + Format.micros(result.p99()) + ", p99.9 " + Format.micros(result.p999()) + ", max " + Format.micros(result.max())

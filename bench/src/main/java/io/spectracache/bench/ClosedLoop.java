@@ -70,19 +70,21 @@ final class ClosedLoop {
         long ok = 0;
         long failed = 0;
         long clientCpuNanos = 0;
+        long calls = 0;
         Throwable firstError = null;
         for (Worker worker : workers) {
             worker.thread.join();
             merged.add(worker.histogram);
             ok += worker.ok;
             clientCpuNanos += worker.cpuNanos;
+            calls += worker.calls;
             failed += worker.failed;
             if (firstError == null && worker.error != null) {
                 firstError = worker.error;
             }
         }
         return new LatencyResult(name, clients, merged, ok, failed, measure.toNanos() / 1e9,
-                firstError == null ? null : firstError.toString(), clientCpuNanos / 1e9);
+                firstError == null ? null : firstError.toString(), clientCpuNanos / 1e9, calls);
     }
 
     private static final class Worker implements Runnable {
@@ -99,6 +101,7 @@ final class ClosedLoop {
         private long failed;
         private Throwable error;
         private long cpuNanos;
+        private long calls;
 
         Worker(ClientFactory factory, int keys, SplittableRandom random, CountDownLatch ready, CountDownLatch go) {
             this.factory = factory;
@@ -150,6 +153,7 @@ final class ClosedLoop {
                 }
                 boolean success = client.call(key);
                 long end = System.nanoTime();
+                calls++;
                 if (begin >= from) {
                     if (success) {
                         ok++;

@@ -34,7 +34,18 @@ final class CpuAccounting {
 
     /** The difference of two snapshots: CPU seconds per group, in descending order. */
     record Usage(double wallSeconds, Map<String, Double> groups, double processSeconds, double machineBusySeconds,
-                 double machineCapacitySeconds, long gcCount, double gcSeconds, double jitSeconds) {
+                 double machineCapacitySeconds, long gcCount, double gcSeconds, double jitSeconds, long calls) {
+
+        Usage(double wallSeconds, Map<String, Double> groups, double processSeconds, double machineBusySeconds,
+              double machineCapacitySeconds, long gcCount, double gcSeconds, double jitSeconds) {
+            this(wallSeconds, groups, processSeconds, machineBusySeconds, machineCapacitySeconds, gcCount, gcSeconds, jitSeconds, 0);
+        }
+
+        /** This usage, knowing how many requests were served in it (for a per-request figure). */
+        Usage withCalls(long count) {
+            return new Usage(wallSeconds, groups, processSeconds, machineBusySeconds, machineCapacitySeconds, gcCount,
+                    gcSeconds, jitSeconds, count);
+        }
 
         /**
          * This usage with the CPU of threads that ended during the phase (and so are missing from the end snapshot)
@@ -69,6 +80,15 @@ final class CpuAccounting {
                         .append(Format.percent(otherProcessesSeconds() / wallSeconds)).append(" |\n");
                 md.append("| machine idle | ").append(Format.decimal(machineCapacitySeconds - machineBusySeconds, 2)).append(" | ")
                         .append(Format.percent((machineCapacitySeconds - machineBusySeconds) / wallSeconds)).append(" |\n");
+            }
+            if (calls > 0) {
+                md.append("\nPer request (").append(Format.count(calls)).append(" requests, warm-up included): ");
+                groups.forEach((group, seconds) -> {
+                    if (seconds / wallSeconds >= 0.05) {
+                        md.append(group).append(' ').append(Format.decimal(seconds * 1e6 / calls, 1)).append(" µs; ");
+                    }
+                });
+                md.append("other processes ").append(Format.decimal(otherProcessesSeconds() * 1e6 / calls, 1)).append(" µs.\n");
             }
             return md.append("\nWall time ").append(Format.seconds(wallSeconds)).append("; a share of 100 % is one core busy "
                     + "for the whole phase. GC: ").append(gcCount).append(" collections, ").append(Format.seconds(gcSeconds))

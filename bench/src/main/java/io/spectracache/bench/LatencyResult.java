@@ -4,10 +4,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The measured phase of one {@link ClosedLoop} run. Latencies are in microseconds; only successful calls are in the
- * histogram, failures are counted apart.
+ * histogram, failures are counted apart. {@code calls} and {@code clientCpuSeconds} cover warm-up and measured phase.
  */
 record LatencyResult(String name, int clients, Histogram histogram, long ok, long failed, double seconds, String error,
-                     double clientCpuSeconds) {
+                     double clientCpuSeconds, long calls) {
 
     double requestsPerSecond() {
         return ok / seconds;

@@ -32,7 +32,7 @@ class FormatTest {
         for (int i = 1; i <= 1_000; i++) {
             histogram.recordValue(i); // 1..1000 µs
         }
-        LatencyResult result = new LatencyResult("x", 1, histogram, 1_000, 0, 2.0, null, 0.0);
+        LatencyResult result = new LatencyResult("x", 1, histogram, 1_000, 0, 2.0, null, 0.0, 1_000);
 
         assertThat(result.p50()).isEqualTo(500);
         assertThat(result.p99()).isEqualTo(990);
