@@ -2,6 +2,8 @@ package io.spectracache.devicestate;
 
 import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,10 +11,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Folds each event into its device's state: one read and one write of the store per event. One per task. */
+/**
+ * Folds each event into its device's state: one write of the store per event. One per task.
+ *
+ * <p>The states of recently active devices are also kept as objects, so an event does not pay for reading and
+ * decoding the state it replaces (a third of this processor's time when measured). That is safe because this
+ * processor is the only writer of its task's store, and Kafka Streams calls {@link #init} again whenever it
+ * rebuilds the task's state (restore, a corrupted task after an aborted transaction), which empties the map.
+ */
 final class DeviceStateProcessor implements Processor<String, DeviceEvent, Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStateProcessor.class);
+    /** Devices kept as objects per task; the least recently updated make room. */
+    static final int MAX_CACHED_DEVICES = 50_000;
 
+    private final Map<String, DeviceState> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
+            return size() > MAX_CACHED_DEVICES;
+        }
+    };
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, DeviceState> store;
 
@@ -20,6 +39,7 @@ final class DeviceStateProcessor implements Processor<String, DeviceEvent, Void,
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(DeviceStateTopology.STORE.name());
+        recent.clear();
     }
 
     @Override
@@ -31,7 +51,12 @@ final class DeviceStateProcessor implements Processor<String, DeviceEvent, Void,
                     where.topic(), where.partition(), where.offset()));
             return;
         }
-        DeviceState previous = store.get(event.key());
-        store.put(event.key(), previous == null ? DeviceState.first(event.value()) : previous.plus(event.value()));
+        DeviceState previous = recent.get(event.key());
+        if (previous == null) {
+            previous = store.get(event.key());
+        }
+        DeviceState next = previous == null ? DeviceState.first(event.value()) : previous.plus(event.value());
+        store.put(event.key(), next);
+        recent.put(event.key(), next);
     }
 }
