@@ -41,19 +41,37 @@ public final class RestServer implements AutoCloseable {
             config.http.maxRequestSize = maxRequestBytes;
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            config.requestLogger.http((ctx, millis) -> Timer.builder(RestMeters.REQUESTS.meterName())
-                    .description(RestMeters.REQUESTS.description())
-                    .tag("route", routeOf(ctx))
-                    .tag("method", ctx.method().name())
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .publishPercentileHistogram()
-                    .register(registry)
+            RequestTimers timers = new RequestTimers(registry);
+            config.requestLogger.http((ctx, millis) -> timers.timer(routeOf(ctx), ctx.method().name(), ctx.statusCode())
                     .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
             RestErrors.install(config.routes);
             groups.forEach(group -> group.addTo(config.routes));
         });
         app.start(host, port);
         return new RestServer(app);
+    }
+
+    /** One timer per route, method and status, built once: a request only looks its timer up. */
+    private static final class RequestTimers {
+        private record Key(String route, String method, int status) {
+        }
+
+        private final MeterRegistry registry;
+        private final java.util.concurrent.ConcurrentMap<Key, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+        RequestTimers(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        Timer timer(String route, String method, int status) {
+            return timers.computeIfAbsent(new Key(route, method, status), key -> Timer.builder(RestMeters.REQUESTS.meterName())
+                    .description(RestMeters.REQUESTS.description())
+                    .tag("route", key.route())
+                    .tag("method", key.method())
+                    .tag("status", Integer.toString(key.status()))
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
     }
 
     // The route template, not the path: one meter per route, however many keys are read.

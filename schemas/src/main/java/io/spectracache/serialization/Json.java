@@ -1,5 +1,8 @@
 package io.spectracache.serialization;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,7 +16,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * ignored, never an error"). The mapper is thread-safe once built; never reconfigure it.
  */
 public final class Json {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    // Metrics are doubles on every event, read once and written once more: Jackson's fast number codecs
+    // (JavaDoubleParser, Schubfach) give the same values as the JDK's, in a fraction of the time.
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                    .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                    .build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
