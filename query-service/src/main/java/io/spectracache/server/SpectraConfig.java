@@ -68,7 +68,8 @@ public final class SpectraConfig extends AbstractConfig {
             + "with the REST port it is this instance's Kafka Streams application.server.";
 
     public static final String STREAM_THREADS_CONFIG = "spectracache.stream.threads";
-    private static final String STREAM_THREADS_DOC = "Kafka Streams processing threads of this instance.";
+    private static final String STREAM_THREADS_DOC = "Kafka Streams processing threads of this instance; one per "
+            + "core is a good start (each runs whole tasks, so more threads than partitions only idle).";
 
     public static final String PROCESSING_GUARANTEE_CONFIG = "spectracache.processing.guarantee";
     private static final String PROCESSING_GUARANTEE_DOC = "exactly_once_v2 (default: every input record changes "
@@ -130,7 +131,7 @@ public final class SpectraConfig extends AbstractConfig {
             .define(REST_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM, REST_HOST_DOC)
             .define(REST_PORT_CONFIG, Type.INT, 7070, Range.between(0, 65535), Importance.HIGH, REST_PORT_DOC)
             .define(ADVERTISED_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH, ADVERTISED_HOST_DOC)
-            .define(STREAM_THREADS_CONFIG, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM, STREAM_THREADS_DOC)
+            .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",
                     ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, COMMIT_INTERVAL_MS_DOC)

@@ -1,7 +1,7 @@
 package io.spectracache.topics;
 
 import io.spectracache.events.DeviceEvent;
-import io.spectracache.serialization.JsonSerde;
+import io.spectracache.serialization.DeviceEventSerde;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -16,7 +16,7 @@ public final class Topics {
 
     /** Validated, normalised, de-duplicated events keyed by device id. */
     public static final TopicSpec<String, DeviceEvent> EVENTS =
-            new TopicSpec<>("events", Serdes.String(), JsonSerde.of(DeviceEvent.class), false);
+            new TopicSpec<>("events", Serdes.String(), DeviceEventSerde.INSTANCE, false);
 
     /** Rejected input: the original key, value and headers plus the headers of {@code DeadLetter}. */
     public static final TopicSpec<byte[], byte[]> EVENTS_DLQ =
