@@ -82,7 +82,7 @@ final class StreamsRuntime implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topicPrefix(), registry));
         // No global stores exist; enabling it only silences a start-up warning and keeps behaviour uniform.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.putAll(config.streamsOverrides());
         return props;
     }
