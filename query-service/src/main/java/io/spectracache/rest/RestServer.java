@@ -7,6 +7,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spectracache.serialization.Json;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,12 +34,25 @@ public final class RestServer implements AutoCloseable {
      * @param maxRequestBytes larger bodies are refused with 413 before they are read
      */
     public static RestServer start(String host, int port, long maxRequestBytes, List<RouteGroup> groups, MeterRegistry registry) {
+        return start(host, port, maxRequestBytes, 0, groups, registry);
+    }
+
+    /**
+     * As {@link #start(String, int, long, List, MeterRegistry)}, with at most {@code maxThreads} request threads
+     * (0: Jetty's default).
+     */
+    public static RestServer start(String host, int port, long maxRequestBytes, int maxThreads, List<RouteGroup> groups,
+                                   MeterRegistry registry) {
         requireNonNull(groups, "groups");
         requireNonNull(registry, "registry");
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = maxRequestBytes;
+            if (maxThreads > 0) {
+                // Jetty keeps a few threads for its selectors and acceptor: never fewer than 8 in all.
+                config.jetty.threadPool = new QueuedThreadPool(Math.max(8, maxThreads), Math.min(4, maxThreads), 60_000);
+            }
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             RequestTimers timers = new RequestTimers(registry);

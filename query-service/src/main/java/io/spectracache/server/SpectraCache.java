@@ -114,6 +114,7 @@ public final class SpectraCache implements AutoCloseable {
         streams.start();
         rest = RestServer.start(config.getString(SpectraConfig.REST_HOST_CONFIG), restPort,
                 config.getInt(SpectraConfig.KV_MAX_VALUE_BYTES_CONFIG),
+                config.getInt(SpectraConfig.REST_THREADS_CONFIG),
                 RestApi.v1(router, stores, peers, writer, scatterPool, () -> topics.partitionsOf(Topics.KV_WRITES),
                         streams::readiness, registry),
                 registry);

@@ -63,6 +63,10 @@ public final class SpectraConfig extends AbstractConfig {
     public static final String REST_PORT_CONFIG = "spectracache.rest.port";
     private static final String REST_PORT_DOC = "Port of the REST API, the dashboard and /metrics (0: any free port).";
 
+    public static final String REST_THREADS_CONFIG = "spectracache.rest.threads";
+    private static final String REST_THREADS_DOC = "Most threads serving REST requests (0: Jetty's default). Fewer "
+            + "threads than concurrent clients queue requests instead of switching between threads.";
+
     public static final String ADVERTISED_HOST_CONFIG = "spectracache.advertised.host";
     private static final String ADVERTISED_HOST_DOC = "Host name other instances use to reach this one's REST API; "
             + "with the REST port it is this instance's Kafka Streams application.server.";
@@ -130,6 +134,7 @@ public final class SpectraConfig extends AbstractConfig {
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
             .define(REST_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM, REST_HOST_DOC)
             .define(REST_PORT_CONFIG, Type.INT, 7070, Range.between(0, 65535), Importance.HIGH, REST_PORT_DOC)
+            .define(REST_THREADS_CONFIG, Type.INT, 0, Range.between(0, 10_000), Importance.LOW, REST_THREADS_DOC)
             .define(ADVERTISED_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH, ADVERTISED_HOST_DOC)
             .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",
