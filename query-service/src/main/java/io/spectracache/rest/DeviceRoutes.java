@@ -3,10 +3,9 @@ package io.spectracache.rest;
 import static java.util.Objects.requireNonNull;
 
 import io.javalin.config.RoutesConfig;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import io.spectracache.serialization.Json;
+import io.spectracache.serialization.WireWriters;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.devicestate.DeviceStateTopology;
 import io.spectracache.routing.InvalidRequestException;
@@ -28,7 +27,7 @@ public final class DeviceRoutes implements RouteGroup {
         routes.get("/v1/devices/{id}", this::getDevice);
     }
 
-    private void getDevice(Context ctx) throws JsonProcessingException {
+    private void getDevice(Context ctx) {
         String deviceId = ctx.pathParam("id");
         if (deviceId.isBlank() || deviceId.length() > MAX_DEVICE_ID_LENGTH) {
             throw new InvalidRequestException("id: a device id is 1 to " + MAX_DEVICE_ID_LENGTH + " characters");
@@ -36,8 +35,8 @@ public final class DeviceRoutes implements RouteGroup {
         Optional<Optional<DeviceState>> local = reads.read(ctx, DeviceStateTopology.STORE, deviceId);
         if (local.isPresent()) {
             DeviceState state = local.get().orElseThrow(() -> new NotFoundException("no device " + deviceId + " has sent an event"));
-            // Bytes straight from the shared mapper: no intermediate String, no second copy.
-            ctx.contentType(ContentType.APPLICATION_JSON).result(Json.mapper().writeValueAsBytes(state));
+            // The hand-written writer: the same JSON as databind (a test holds it to that), a third of the cost.
+            ctx.contentType(ContentType.APPLICATION_JSON).result(WireWriters.deviceState(state));
         }
     }
 }

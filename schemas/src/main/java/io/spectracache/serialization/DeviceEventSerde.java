@@ -34,32 +34,7 @@ public final class DeviceEventSerde implements Serde<DeviceEvent>, Serializer<De
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(320);
         try (JsonGenerator json = Json.mapper().getFactory().createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("deviceId", event.deviceId());
-            json.writeStringField("ts", event.ts().toString());
-            if (event.eventId() != null) {
-                json.writeStringField("eventId", event.eventId());
-            }
-            if (event.tenant() != null) {
-                json.writeStringField("tenant", event.tenant());
-            }
-            json.writeObjectFieldStart("metrics");
-            for (Map.Entry<String, Double> metric : event.metrics().entrySet()) {
-                json.writeNumberField(metric.getKey(), metric.getValue());
-            }
-            json.writeEndObject();
-            if (event.location() != null) {
-                json.writeObjectFieldStart("location");
-                json.writeNumberField("lat", event.location().lat());
-                json.writeNumberField("lon", event.location().lon());
-                json.writeEndObject();
-            }
-            json.writeObjectFieldStart("attributes");
-            for (Map.Entry<String, String> attribute : event.attributes().entrySet()) {
-                json.writeStringField(attribute.getKey(), attribute.getValue());
-            }
-            json.writeEndObject();
-            json.writeEndObject();
+            WireWriters.writeEvent(json, event);
         } catch (IOException e) {
             throw new SerializationException("cannot write DeviceEvent as JSON", e);
         }

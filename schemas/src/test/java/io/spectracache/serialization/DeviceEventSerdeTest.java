@@ -2,6 +2,7 @@ package io.spectracache.serialization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
 import java.io.IOException;
@@ -23,6 +24,19 @@ class DeviceEventSerdeTest {
             DeviceEvent event = randomEvent(random, i);
             assertThat(new String(DeviceEventSerde.INSTANCE.serialize("t", event), StandardCharsets.UTF_8))
                     .isEqualTo(new String(DATABIND.serialize("t", event), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void shouldWriteDeviceStatesExactlyAsDatabindDoes() throws Exception {
+        Random random = new Random(3);
+        for (int i = 0; i < 1_000; i++) {
+            DeviceState state = DeviceState.first(randomEvent(random, i));
+            for (int more = random.nextInt(4); more > 0; more--) {
+                state = state.plus(randomEvent(random, i));
+            }
+            assertThat(new String(WireWriters.deviceState(state), StandardCharsets.UTF_8))
+                    .isEqualTo(Json.mapper().writeValueAsString(state));
         }
     }
 
