@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,7 +140,7 @@ public final class KeyValueRoutes implements RouteGroup {
 
     private ScanPage gather(Context ctx, ScanBounds bounds, int limit, Optional<ConsistencyToken> after) {
         List<HostInfo> instances = router.instancesOf(KeyValueTopology.STORE.name());
-        Map<HostInfo, CompletableFuture<ScanPage>> calls = new java.util.LinkedHashMap<>();
+        Map<HostInfo, CompletableFuture<ScanPage>> calls = new LinkedHashMap<>();
         for (HostInfo instance : instances) {
             if (!instance.equals(router.self())) {
                 calls.put(instance, CompletableFuture.supplyAsync(() -> remotePage(instance, ctx), scatterPool));

@@ -7,9 +7,11 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spectracache.serialization.Json;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP face of one instance: every {@link RouteGroup}, JSON errors from {@link RestErrors}, and a latency
@@ -71,7 +73,7 @@ public final class RestServer implements AutoCloseable {
         }
 
         private final MeterRegistry registry;
-        private final java.util.concurrent.ConcurrentMap<Key, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
         RequestTimers(MeterRegistry registry) {
             this.registry = registry;

@@ -3,6 +3,8 @@ package io.spectracache.routing;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.topics.StoreSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,7 +60,7 @@ public final class Router {
      */
     public List<HostInfo> instancesOf(String storeName) {
         Set<String> seen = new TreeSet<>();
-        List<HostInfo> hosts = new java.util.ArrayList<>();
+        List<HostInfo> hosts = new ArrayList<>();
         try {
             for (StreamsMetadata metadata : streams.streamsMetadataForStore(storeName)) {
                 if (!metadata.topicPartitions().isEmpty() && seen.add(metadata.host() + ':' + metadata.port())) {
@@ -68,7 +70,7 @@ public final class Router {
         } catch (IllegalStateException e) {
             throw RetryLaterException.notReady("the streams of this instance are not running yet");
         }
-        hosts.sort(java.util.Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port));
+        hosts.sort(Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port));
         return List.copyOf(hosts);
     }
 }

@@ -6,12 +6,14 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Every setting of a SpectraCache server, declared once: key, type, default, validator and documentation.
@@ -224,8 +226,8 @@ public final class SpectraConfig extends AbstractConfig {
     }
 
     /** Keys this configuration got that are neither declared nor pass-through: most likely typos. */
-    public java.util.Set<String> unknownKeys() {
-        java.util.Set<String> unknown = new java.util.TreeSet<>(originals().keySet());
+    public Set<String> unknownKeys() {
+        Set<String> unknown = new TreeSet<>(originals().keySet());
         unknown.removeIf(key -> CONFIG.names().contains(key)
                 || key.startsWith(KAFKA_PASSTHROUGH_PREFIX) || key.startsWith(STREAMS_PASSTHROUGH_PREFIX)
                 || !key.startsWith(PREFIX));
