@@ -10,8 +10,4 @@ public final class InvalidRequestException extends SpectraException {
     public InvalidRequestException(String message) {
         super(ErrorCode.BAD_REQUEST, message);
     }
-
-    public InvalidRequestException(ErrorCode code, String message) {
-        super(code, message);
-    }
 }

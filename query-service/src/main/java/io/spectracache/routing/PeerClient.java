@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * answer a {@link RetryLaterException} for point reads and a partial result for scatter-gather; a peer's
  * 4xx is the caller's answer as it is.
  */
-public final class PeerClient implements AutoCloseable {
+public final class PeerClient {
     /** Marks a request as forwarded by a peer; its value is the forwarding instance's address. */
     public static final String FORWARDED_HEADER = "X-Spectra-Forwarded-By";
 
@@ -73,10 +73,5 @@ public final class PeerClient implements AutoCloseable {
 
     private static String describe(HostInfo peer) {
         return peer.host() + ':' + peer.port();
-    }
-
-    @Override
-    public void close() {
-        // HttpClient has no close() before Java 21; its threads end with their last connection.
     }
 }

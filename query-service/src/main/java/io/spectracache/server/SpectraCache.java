@@ -28,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -63,7 +62,6 @@ public final class SpectraCache implements AutoCloseable {
     private final String bootstrapServers;
     private final StreamsRuntime streams;
     private final RestServer rest;
-    private final FleetSimulator simulator;
     private final PrometheusMeterRegistry registry;
 
     private SpectraCache(SpectraConfig config) {
@@ -123,14 +121,12 @@ public final class SpectraCache implements AutoCloseable {
 
         int devices = config.getInt(SpectraConfig.SIMULATE_DEVICES_CONFIG);
         if (devices > 0) {
-            simulator = FleetSimulator.connect(bootstrapServers, clientOverrides, SimulatorSettings.defaults()
+            FleetSimulator simulator = FleetSimulator.connect(bootstrapServers, clientOverrides, SimulatorSettings.defaults()
                     .withTopicPrefix(config.topicPrefix())
                     .withDevices(devices)
                     .withEventsPerSecond(config.getInt(SpectraConfig.SIMULATE_RATE_CONFIG)));
             started.push(simulator);
             simulator.start();
-        } else {
-            simulator = null;
         }
         LOG.info("SpectraCache started: REST http://{}:{} Kafka {}{}", self.host(), restPort, bootstrapServers,
                 devices > 0 ? ", simulating " + devices + " devices" : "");
@@ -178,11 +174,6 @@ public final class SpectraCache implements AutoCloseable {
     /** The Kafka cluster this instance uses, embedded or not. */
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    /** The simulator, if this instance runs one. */
-    public Optional<FleetSimulator> simulator() {
-        return Optional.ofNullable(simulator);
     }
 
     /** Every meter of this instance, the same that {@code GET /metrics} shows. */

@@ -9,10 +9,8 @@ public enum ErrorCode {
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     PAYLOAD_TOO_LARGE("payload_too_large", 413),
-    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     NOT_READY("not_ready", 503),
     OWNER_UNAVAILABLE("owner_unavailable", 503),
-    TIMEOUT("timeout", 504),
     INTERNAL("internal", 500);
 
     private final String wireName;

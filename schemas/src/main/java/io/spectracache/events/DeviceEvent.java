@@ -42,13 +42,4 @@ public record DeviceEvent(
         return new DeviceEvent(deviceId, ts, null, null, metrics, null, null);
     }
 
-    /** A copy of this event at another position. */
-    public DeviceEvent withLocation(GeoPoint newLocation) {
-        return new DeviceEvent(deviceId, ts, eventId, tenant, metrics, newLocation, attributes);
-    }
-
-    /** A copy of this event with another event id. */
-    public DeviceEvent withEventId(String newEventId) {
-        return new DeviceEvent(deviceId, ts, newEventId, tenant, metrics, location, attributes);
-    }
 }
