@@ -16,7 +16,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.ByteUtils;
+import io.spectracache.serialization.Varints;
 
 /**
  * The binary form of a {@link DeviceState} in the {@code device-state} store and its changelog. It is read and
@@ -121,7 +121,7 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
             String deviceId = in.readString();
             Instant firstSeen = in.readInstant();
             Instant lastSeen = in.readInstant();
-            long eventCount = ByteUtils.readVarlong(in.buffer);
+            long eventCount = Varints.readVarlong(in.buffer);
             int flags = in.readFlags(HAS_LOCATION);
             GeoPoint location = (flags & HAS_LOCATION) != 0 ? in.readLocation() : null;
             int metricCount = in.readCount();
@@ -214,12 +214,12 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
 
         void writeUnsignedVarint(int value) {
             ensure(MAX_VARLONG_BYTES);
-            ByteUtils.writeUnsignedVarint(value, buffer);
+            Varints.writeUnsignedVarint(value, buffer);
         }
 
         void writeVarlong(long value) {
             ensure(MAX_VARLONG_BYTES);
-            ByteUtils.writeVarlong(value, buffer);
+            Varints.writeVarlong(value, buffer);
         }
 
         void writeDouble(double value) {
@@ -266,7 +266,7 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
         }
 
         int readCount() {
-            int count = ByteUtils.readUnsignedVarint(buffer);
+            int count = Varints.readUnsignedVarint(buffer);
             // Every counted item takes at least one byte: a bigger count is corrupt, never a reason to allocate.
             if (count < 0 || count > buffer.remaining()) {
                 throw new SerializationException("DeviceState count or length " + count + " exceeds the record");
@@ -283,8 +283,8 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
         }
 
         Instant readInstant() {
-            long seconds = ByteUtils.readVarlong(buffer);
-            return Instant.ofEpochSecond(seconds, ByteUtils.readUnsignedVarint(buffer));
+            long seconds = Varints.readVarlong(buffer);
+            return Instant.ofEpochSecond(seconds, Varints.readUnsignedVarint(buffer));
         }
 
         GeoPoint readLocation() {

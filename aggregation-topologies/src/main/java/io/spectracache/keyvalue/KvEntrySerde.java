@@ -8,7 +8,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.ByteUtils;
+import io.spectracache.serialization.Varints;
 
 /**
  * The binary form of a {@link KvEntry} in the {@code kv-cache} store and its changelog. Stateless and thread-safe.
@@ -39,14 +39,14 @@ final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deseria
         byte[] contentType = entry.contentType() == null ? null : entry.contentType().getBytes(StandardCharsets.UTF_8);
         byte[] value = entry.valueArray();
         int size = HEADER_BYTES + value.length
-                + (contentType == null ? 0 : ByteUtils.sizeOfUnsignedVarint(contentType.length) + contentType.length);
+                + (contentType == null ? 0 : Varints.sizeOfUnsignedVarint(contentType.length) + contentType.length);
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(VERSION_1);
         out.put((byte) (contentType == null ? 0 : FLAG_CONTENT_TYPE));
         out.putLong(entry.writtenAt());
         out.putLong(entry.expiresAt());
         if (contentType != null) {
-            ByteUtils.writeUnsignedVarint(contentType.length, out);
+            Varints.writeUnsignedVarint(contentType.length, out);
             out.put(contentType);
         }
         out.put(value);
@@ -72,7 +72,7 @@ final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deseria
             long expiresAt = in.getLong();
             String contentType = null;
             if ((flags & FLAG_CONTENT_TYPE) != 0) {
-                int length = ByteUtils.readUnsignedVarint(in);
+                int length = Varints.readUnsignedVarint(in);
                 if (length > in.remaining()) {
                     throw new SerializationException("KvEntry content type longer than the record");
                 }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,7 @@ final class TopicSetup {
                 }
             });
             Map<String, Integer> counts = new HashMap<>();
-            Map<String, TopicDescription> described = admin.describeTopics(wanted.stream().map(NewTopic::name).toList())
-                    .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = describe(admin, wanted.stream().map(NewTopic::name).toList());
             described.forEach((name, description) -> counts.put(name, description.partitions().size()));
             return new TopicSetup(prefix, counts);
         } catch (InterruptedException e) {
@@ -72,6 +72,25 @@ final class TopicSetup {
             throw new IllegalStateException("interrupted while setting up topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot describe the SpectraCache topics on " + bootstrapServers + ": " + e, e);
+        }
+    }
+
+    /**
+     * Describes topics that may have been created a moment ago: a broker answers "unknown topic" until the new
+     * topic reached its metadata cache (Kafka 4.4 answers sooner than that), so that answer is retried for a while.
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
