@@ -66,6 +66,7 @@ public final class SpectraCache implements AutoCloseable {
 
     private SpectraCache(SpectraConfig config) {
         try {
+            started.push(DataDirLock.acquire(config.dataDir())); // first: a second instance on this dir touches nothing
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         started.push(registry::close);
         new JvmMemoryMetrics().bindTo(registry);
@@ -101,7 +102,7 @@ public final class SpectraCache implements AutoCloseable {
         started.push(streamsMetrics);
 
         Producer<String, byte[]> producer = cacheProducer(bootstrapServers, clientOverrides);
-        started.push(producer);
+        started.push(() -> producer.close(Duration.ofSeconds(1))); // unbounded by default while a broker is away
         PeerClient peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
         ExecutorService scatterPool = Executors.newCachedThreadPool(daemonThreads("spectra-scatter"));
         started.push(scatterPool::shutdownNow);

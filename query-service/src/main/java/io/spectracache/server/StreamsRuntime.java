@@ -35,10 +35,12 @@ final class StreamsRuntime implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final LocalPartitions partitions;
+    private final Duration closeTimeout;
 
-    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions) {
+    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, Duration closeTimeout) {
         this.streams = streams;
         this.partitions = partitions;
+        this.closeTimeout = closeTimeout;
     }
 
     static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry,
@@ -53,7 +55,8 @@ final class StreamsRuntime implements AutoCloseable {
             LOG.error("stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()));
+        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()),
+                ReliabilitySettings.from(config.originals()).streamsCloseTimeout());
     }
 
     static Properties properties(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry) {
@@ -83,6 +86,7 @@ final class StreamsRuntime implements AutoCloseable {
         props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topicPrefix(), registry));
         // No global stores exist; enabling it only silences a start-up warning and keeps behaviour uniform.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.putAll(ReliabilitySettings.from(config.originals()).streamsProperties(config.dataDir()));
         props.putAll(config.streamsOverrides());
         return props;
     }
@@ -131,8 +135,9 @@ final class StreamsRuntime implements AutoCloseable {
     @Override
     public void close() {
         // Leaving the group lets the partitions move at once: to the other instances, or back to this one when it
-        // restarts, instead of after the session timeout (45 s) of a member that is gone.
+        // restarts, instead of after the session timeout (45 s) of a member that is gone. A static member leaves too
+        // (KIP-1092). Bounded: past the timeout the threads are abandoned, which is no worse than a crash.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+                .withTimeout(closeTimeout));
     }
 }
