@@ -27,9 +27,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param staticMembership        whether the instance joins the consumer group with a stable {@code group.instance.id}
  * @param instanceId              that id; empty: generated once and kept in the data directory ({@link InstanceId})
  * @param transactionalStateStores whether Kafka Streams keeps uncommitted writes out of the stores (KIP-892)
+ * @param hangingTransactionAge   how old a hanging transaction of this application must be before it is aborted;
+ *                                zero: never ({@link HangingTransactionGuard})
  */
 public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMembership, String instanceId,
-                                  boolean transactionalStateStores) {
+                                  boolean transactionalStateStores, Duration hangingTransactionAge) {
 
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "spectracache.reliability.shutdown.timeout.ms";
     public static final String SHUTDOWN_TIMEOUT_MS_DOC = "The longest a clean stop (SIGTERM, Ctrl-C) may take. "
@@ -58,13 +60,25 @@ public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMember
             + "their changelogs. RELIABILITY.md has the measured restart and ingest figures with it on and off.";
     public static final boolean TRANSACTIONAL_STATE_STORES_DEFAULT = false;
 
+    public static final String HANGING_TRANSACTION_ABORT_MS_CONFIG = "spectracache.reliability.hanging.transaction.abort.ms";
+    public static final String HANGING_TRANSACTION_ABORT_MS_DOC = "A transaction of this application left open on one of "
+            + "its topics, that its coordinator no longer counts (a 'hanging' transaction, seen after the embedded broker "
+            + "and the application crashed together), is aborted once nothing was written by it for this long: otherwise "
+            + "read_committed readers, such as a store's restoration, wait for it forever. Far above Kafka Streams' 10 s "
+            + "transaction timeout (the coordinator ends a live transaction after that). 0: never abort.";
+    public static final long HANGING_TRANSACTION_ABORT_MS_DEFAULT = 30_000L;
+
     private static final ConfigDef CONFIG = define(new ConfigDef());
 
     public ReliabilitySettings {
         requireNonNull(shutdownTimeout, "shutdownTimeout");
         requireNonNull(instanceId, "instanceId");
+        requireNonNull(hangingTransactionAge, "hangingTransactionAge");
         if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
             throw new IllegalArgumentException("shutdownTimeout must be positive, was " + shutdownTimeout);
+        }
+        if (hangingTransactionAge.isNegative()) {
+            throw new IllegalArgumentException("hangingTransactionAge must not be negative, was " + hangingTransactionAge);
         }
     }
 
@@ -78,7 +92,9 @@ public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMember
                 .define(INSTANCE_ID_CONFIG, Type.STRING, INSTANCE_ID_DEFAULT, ReliabilitySettings::validInstanceId,
                         Importance.LOW, INSTANCE_ID_DOC)
                 .define(TRANSACTIONAL_STATE_STORES_CONFIG, Type.BOOLEAN, TRANSACTIONAL_STATE_STORES_DEFAULT,
-                        Importance.LOW, TRANSACTIONAL_STATE_STORES_DOC);
+                        Importance.LOW, TRANSACTIONAL_STATE_STORES_DOC)
+                .define(HANGING_TRANSACTION_ABORT_MS_CONFIG, Type.LONG, HANGING_TRANSACTION_ABORT_MS_DEFAULT,
+                        Range.between(0L, 86_400_000L), Importance.LOW, HANGING_TRANSACTION_ABORT_MS_DOC);
     }
 
     private static void validInstanceId(String name, Object value) {
@@ -105,7 +121,8 @@ public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMember
                 Duration.ofMillis((Long) parsed.get(SHUTDOWN_TIMEOUT_MS_CONFIG)),
                 (Boolean) parsed.get(STATIC_MEMBERSHIP_CONFIG),
                 ((String) parsed.get(INSTANCE_ID_CONFIG)).strip(),
-                (Boolean) parsed.get(TRANSACTIONAL_STATE_STORES_CONFIG));
+                (Boolean) parsed.get(TRANSACTIONAL_STATE_STORES_CONFIG),
+                Duration.ofMillis((Long) parsed.get(HANGING_TRANSACTION_ABORT_MS_CONFIG)));
     }
 
     /**

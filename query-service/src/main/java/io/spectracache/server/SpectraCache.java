@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,6 +113,7 @@ public final class SpectraCache implements AutoCloseable {
                 Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG) * 5));
 
         streams.start();
+        guardAgainstHangingTransactions(config, clientOverrides);
         rest = RestServer.start(config.getString(SpectraConfig.REST_HOST_CONFIG), restPort,
                 config.getInt(SpectraConfig.KV_MAX_VALUE_BYTES_CONFIG),
                 config.getInt(SpectraConfig.REST_THREADS_CONFIG),
@@ -191,6 +193,16 @@ public final class SpectraCache implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("stopping {} failed; continuing with the rest", part.getClass().getSimpleName(), e);
             }
+        }
+    }
+
+    // Issue 6, item 10: a hanging transaction on a changelog stops its store's restoration for good.
+    private void guardAgainstHangingTransactions(SpectraConfig config, Map<String, Object> clientOverrides) {
+        Duration age = ReliabilitySettings.from(config.originals()).hangingTransactionAge();
+        if (!age.isZero()) {
+            started.push(HangingTransactionGuard.start(bootstrapServers, clientOverrides,
+                    config.getString(SpectraConfig.APPLICATION_ID_CONFIG),
+                    List.of(Topics.EVENTS.name(config.topicPrefix()), Topics.EVENTS_DLQ.name(config.topicPrefix())), age, registry));
         }
     }
 

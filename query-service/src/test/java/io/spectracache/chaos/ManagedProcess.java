@@ -74,6 +74,18 @@ public final class ManagedProcess implements AutoCloseable {
         return jar;
     }
 
+    /** The test classes plus the runnable jar (whose manifest names every runtime library): for test-side mains. */
+    public static String testClasspath() {
+        return Path.of("target", "test-classes").toAbsolutePath() + java.io.File.pathSeparator + spectracacheJar();
+    }
+
+    /** Whether the log's last run (after its last {@code ===} start line) printed {@code text}. */
+    public boolean lastRunPrinted(String text) {
+        String all = logText();
+        int start = all.lastIndexOf("=== ");
+        return all.indexOf(text, Math.max(start, 0)) >= 0;
+    }
+
     public String name() {
         return name;
     }
