@@ -27,7 +27,7 @@ import org.apache.kafka.common.Uuid;
 /**
  * A KRaft cluster of real processes: one controller and {@code n} brokers, each a {@link KafkaNode} JVM, so that
  * any broker can be {@code kill -9}ed and started again on its own log directory. Replication factor 3 and
- * {@code min.insync.replicas} 2 by default, for every topic including the internal ones.
+ * {@code min.insync.replicas} 2 by default (fewer with fewer brokers), for every topic including the internal ones.
  *
  * <pre>{@code
  * try (KafkaCluster kafka = KafkaCluster.start(dir, 3)) {
@@ -157,17 +157,19 @@ public final class KafkaCluster implements AutoCloseable {
         p.put("log.dirs", root.resolve("broker-" + id).toAbsolutePath().toString());
         p.put("broker.heartbeat.interval.ms", "1000");
         p.put("num.partitions", "4");
-        p.put("default.replication.factor", "3");
-        p.put("min.insync.replicas", "2");
+        String replicas = Integer.toString(Math.min(3, brokerPorts.size()));
+        String minIsr = Integer.toString(Math.min(2, brokerPorts.size()));
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minIsr);
         p.put("unclean.leader.election.enable", "false");
         p.put("auto.create.topics.enable", "false");
-        p.put("offsets.topic.replication.factor", "3");
+        p.put("offsets.topic.replication.factor", replicas);
         p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "3");
-        p.put("transaction.state.log.min.isr", "2");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
         p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "3");
-        p.put("share.coordinator.state.topic.min.isr", "2");
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         p.put("num.network.threads", "2");
@@ -204,6 +206,12 @@ public final class KafkaCluster implements AutoCloseable {
             }
             sleep(100);
         }
+    }
+
+    /** {@code kill -9} of every node: the cluster is gone. */
+    public void killAll() {
+        brokers.values().forEach(ManagedProcess::kill);
+        controller.kill();
     }
 
     /** Kills every node (the test's data goes with the directory). */
