@@ -57,8 +57,10 @@ public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMember
     public static final String TRANSACTIONAL_STATE_STORES_DOC = "Kafka Streams' transactional state stores "
             + "(KIP-892, enable.transactional.statestores): uncommitted writes stay out of the stores, so after a crash "
             + "under exactly_once_v2 the stores are rolled back to the last commit instead of wiped and restored from "
-            + "their changelogs. RELIABILITY.md has the measured restart and ingest figures with it on and off.";
-    public static final boolean TRANSACTIONAL_STATE_STORES_DEFAULT = false;
+            + "their changelogs, and replay at most the ~10,000 changelog records since the store last recorded its offset. "
+            + "Uncommitted writes are held in memory up to Kafka Streams' statestore.uncommitted.max.bytes (64 MB). "
+            + "RELIABILITY.md has the measured restart and ingest figures with it on and off.";
+    public static final boolean TRANSACTIONAL_STATE_STORES_DEFAULT = true;
 
     public static final String HANGING_TRANSACTION_ABORT_MS_CONFIG = "spectracache.reliability.hanging.transaction.abort.ms";
     public static final String HANGING_TRANSACTION_ABORT_MS_DOC = "A transaction of this application left open on one of "

@@ -57,8 +57,8 @@ import org.junit.jupiter.api.Timeout;
  * The proof of issue 6: real processes, not threads. A KRaft cluster of one controller and three brokers
  * (replication 3, min ISR 2), two SpectraCache instances started from the runnable jar, a producer of device
  * events with known content and a client of the REST cache recording every acknowledged write; meanwhile an
- * instance is {@code kill -9}ed every few seconds and restarted on its data directory, and every third time the
- * broker that leads the most partitions is {@code kill -9}ed and restarted instead.
+ * instance is {@code kill -9}ed every few seconds (each in turn) and restarted on its data directory, and every third
+ * time the broker that leads the most partitions is {@code kill -9}ed and restarted instead.
  *
  * <p>At the end everything is reconciled against an independent computation from the input topics read
  * {@code read_committed}: every device's event count and latest values exactly (nothing lost, nothing counted
@@ -81,7 +81,7 @@ class ChaosIT {
 
     private final Duration chaosTime = Duration.ofSeconds(Math.round(
             Double.parseDouble(System.getProperty("chaos.minutes", "1.25")) * 60));
-    private final Duration pause = Duration.ofMillis(Long.getLong("chaos.pause.ms", 4_000));
+    private final Duration pause = Duration.ofMillis(Long.getLong("chaos.pause.ms", 3_000));
 
     private final AtomicBoolean writing = new AtomicBoolean(true);
     private final List<InstanceProcess> instances = new CopyOnWriteArrayList<>();
@@ -145,8 +145,10 @@ class ChaosIT {
         } finally {
             figures.put("total ms", millisSince(started));
             report();
-            if (figuresClean()) {
+            if (figuresClean() && !Boolean.getBoolean("chaos.keep")) {
                 deleteQuietly(root);
+            } else {
+                System.out.println("chaos: logs and data kept in " + root);
             }
         }
     }
@@ -162,7 +164,7 @@ class ChaosIT {
         while (System.nanoTime() < end) {
             KafkaCluster.sleep(pause.toMillis());
             round++;
-            if (round % 3 == 0) {
+            if (round % 3 == 2) { // rounds 2, 5, 8, ...: a broker; the others: each instance in turn
                 int broker = kafka.brokerLeadingMost(admin, List.of(RAW, KV_WRITES, APP + "-device-state-changelog"));
                 long killed = System.nanoTime();
                 kafka.killBroker(broker);
@@ -176,7 +178,7 @@ class ChaosIT {
                 }
                 brokerResyncs.add(millisSince(killed));
             } else {
-                InstanceProcess victim = instances.get(random.nextInt(instances.size()));
+                InstanceProcess victim = instances.get((int) (instanceKills % instances.size()));
                 down.add(victim);
                 long killed = System.nanoTime();
                 victim.kill();

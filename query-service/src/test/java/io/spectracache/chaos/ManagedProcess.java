@@ -38,7 +38,7 @@ public final class ManagedProcess implements AutoCloseable {
         requireNonNull(name, "name");
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+            Files.writeString(log, "=== " + java.time.LocalTime.now() + " " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
