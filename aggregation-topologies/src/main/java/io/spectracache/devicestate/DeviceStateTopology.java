@@ -2,6 +2,8 @@ package io.spectracache.devicestate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.StoreSpec;
@@ -22,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>{@code
  * KStream<String, DeviceEvent> events = new IngestTopology(settings, "spectra.", registry).addTo(builder);
- * new DeviceStateTopology().addTo(events);
+ * new DeviceStateTopology(DeviceStateSettings.defaults(), registry).addTo(events);
  * // later, on the instance that owns the device:
  * StateQueryResult<DeviceState> result = streams.query(StateQueryRequest.inStore(DeviceStateTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, DeviceState>withKey("truck-0042")).withPartitions(Set.of(partition)));
@@ -40,6 +42,30 @@ import org.apache.kafka.streams.state.Stores;
  * {@code KeyQuery<String, DeviceState>} answers the {@code DeviceState}, or null for a device never seen; it reads
  * through the cache. {@code RangeQuery<String, DeviceState>} answers a {@code KeyValueIterator} that the caller must
  * close; it reads RocksDB only, so it may lag up to one commit interval behind point queries.
+ *
+ * <p><b>Limits.</b> No sequence of valid events can make a device's state too large for its changelog, or let one
+ * device take the memory of thousands. The limits ({@link DeviceStateSettings}) and what happens at them:
+ * <ol>
+ *   <li>A device keeps at most {@code spectracache.devicestate.max.metrics} metrics (default 1,000). When an event
+ *       brings more, the least recently updated metrics (oldest reading time; the smaller name first among equal
+ *       times) are evicted and counted in {@code spectra.devicestate.metrics.evicted{limit="max-metrics"}}. The
+ *       event itself is applied: counted, and its readings are the newest. An evicted metric comes back with its
+ *       next reading.
+ *   <li>The stored record (device id plus encoded state) takes at most {@code spectracache.devicestate.max.state.bytes}
+ *       (default 256 KiB, and never more than Kafka Streams' producer sends: {@code max.request.size} less 1 KiB).
+ *       Above it, least recently updated metrics are evicted until it fits, counted with
+ *       {@code limit="max-state-bytes"}.
+ *   <li>If the state would not fit even with no metric at all (the last event alone is too large, which the default
+ *       ingest limit of 64 KiB per event never allows), the last event is stored without its attributes and
+ *       metrics (its id, time, tenant and location stay) and counted in
+ *       {@code spectra.devicestate.last.events.trimmed}; then rule 2 applies to the metrics.
+ *   <li>If it still does not fit (a device id, event id or tenant longer than the limit), the event is not applied:
+ *       the processor raises {@code RejectedRecordException} before writing anything, the application's
+ *       processing exception handler dead-letters the event with reason {@code state-too-large}, and the device
+ *       keeps its previous state.
+ * </ol>
+ * The states of recently updated devices are also kept as objects, bounded per task by
+ * {@code spectracache.devicestate.cache.max.bytes} of estimated heap (default 32 MiB).
  */
 public final class DeviceStateTopology {
     /** Latest state per device id. Values are stored in a compact, versioned binary form, not JSON. */
@@ -48,15 +74,41 @@ public final class DeviceStateTopology {
 
     static final String AGGREGATE_NAME = "device-state-aggregate";
 
+    private final DeviceStateSettings settings;
+    private final MeterRegistry meters;
+
+    /** A topology with the {@linkplain DeviceStateSettings#defaults() default limits}, counting in Micrometer's global registry. */
+    public DeviceStateTopology() {
+        this(DeviceStateSettings.defaults());
+    }
+
+    /** A topology with these limits, counting in Micrometer's global registry. */
+    public DeviceStateTopology(DeviceStateSettings settings) {
+        this(settings, Metrics.globalRegistry);
+    }
+
+    /**
+     * @param settings the limits; never null
+     * @param meters   where to count evictions ({@link DeviceStateMeters}); never null
+     */
+    public DeviceStateTopology(DeviceStateSettings settings, MeterRegistry meters) {
+        this.settings = requireNonNull(settings, "settings");
+        this.meters = requireNonNull(meters, "meters");
+        // Registered now, so dashboards see the counters at zero before the first eviction.
+        DeviceStateProcessor.evictedCounter(meters, DeviceStateMeters.LIMIT_MAX_METRICS);
+        DeviceStateProcessor.evictedCounter(meters, DeviceStateMeters.LIMIT_MAX_STATE_BYTES);
+        DeviceStateProcessor.trimmedCounter(meters);
+    }
+
     /** Adds processor {@code device-state-aggregate} and store {@code device-state} after {@code events}. */
     public void addTo(KStream<String, DeviceEvent> events) {
         requireNonNull(events, "events").process(new Supplier(), Named.as(AGGREGATE_NAME));
     }
 
-    private static final class Supplier implements ProcessorSupplier<String, DeviceEvent, Void, Void> {
+    private final class Supplier implements ProcessorSupplier<String, DeviceEvent, Void, Void> {
         @Override
         public Processor<String, DeviceEvent, Void, Void> get() {
-            return new DeviceStateProcessor();
+            return new DeviceStateProcessor(settings, meters);
         }
 
         @Override

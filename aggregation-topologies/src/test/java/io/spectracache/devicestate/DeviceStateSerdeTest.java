@@ -111,6 +111,21 @@ class DeviceStateSerdeTest {
         assertThatThrownBy(() -> serde.deserialize("t", longer)).isInstanceOf(SerializationException.class);
     }
 
+    @Test
+    void shouldComputeTheEncodedSizeExactlyWithoutEncoding() {
+        Random random = new Random(20261129);
+        for (int i = 0; i < 2_000; i++) {
+            DeviceState state = randomState(random);
+            assertThat(serde.encodedSize(state)).as("state %d", i).isEqualTo(serde.serialize("t", state).length);
+        }
+        assertThat(serde.encodedSize(FULL)).isEqualTo(serde.serialize("t", FULL).length);
+        assertThat(serde.encodedSize(MINIMAL)).isEqualTo(serde.serialize("t", MINIMAL).length);
+        // Lone surrogates are encoded as '?' by the JDK: one byte, not three.
+        DeviceState odd = DeviceState.first(DeviceEvent.of("d\uD800x\uDC00", FIRST, Map.of("\uDBFF", 1.0, "\uD83D\uDE9A", 2.0)));
+        assertThat(serde.encodedSize(odd)).isEqualTo(serde.serialize("t", odd).length);
+        assertThat(DeviceStateSerde.utf8Length("a\u00e4\u20ac\uD83D\uDE9A\uD800")).isEqualTo(1 + 2 + 3 + 4 + 1);
+    }
+
     private static DeviceState randomState(Random random) {
         String deviceId = "d" + randomText(random, random.nextInt(40));
         Instant first = Instant.ofEpochSecond(random.nextLong() % 10_000_000_000L, random.nextInt(1_000_000_000));

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.errors.RejectReason;
+import io.spectracache.errors.RejectedRecordException;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.serialization.JsonSerde;
 import io.spectracache.topics.Topics;
@@ -147,6 +148,23 @@ class DeadLetterExceptionHandlerTest {
         assertThat(header(letter.headers(), DeadLetter.DETAIL)).isEqualTo("IllegalStateException: state store closed");
         assertThat(header(letter.headers(), DeadLetter.SOURCE_OFFSET)).isEqualTo("7");
         assertThat(dlqCount(RejectReason.PROCESSING_ERROR)).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldDeadLetterARecordAProcessorRejectedWithTheProcessorsReason() {
+        StubContext context = new StubContext("spectra.events", 1, 9L, "truck-1".getBytes(UTF_8), "{}".getBytes(UTF_8));
+        Record<String, Object> atFailingNode = new Record<>("truck-1", new Object(), NOW.toEpochMilli());
+
+        ProcessingExceptionHandler.Response response = handler("spectra.").handleError(context, atFailingNode,
+                new RuntimeException("wrapped", new RejectedRecordException(RejectReason.STATE_TOO_LARGE,
+                        "the device's state would take 5000 bytes")));
+
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("state-too-large");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL)).isEqualTo("the device's state would take 5000 bytes");
+        assertThat(dlqCount(RejectReason.STATE_TOO_LARGE)).isEqualTo(1.0);
+        assertThat(dlqCount(RejectReason.PROCESSING_ERROR)).isZero();
     }
 
     @Test

@@ -29,8 +29,17 @@ public final class Topics {
     public static final TopicSpec<String, byte[]> KV_WRITES =
             new TopicSpec<>("kv.writes", Serdes.String(), Serdes.ByteArray(), false);
 
+    /**
+     * Cache writes that were not applied: the original key, value and headers plus the headers of
+     * {@code DeadLetter}, written by the key-value topology in the same transaction as the cache itself. When the
+     * original key and value are too large to be written again, the value (then the key) is left out and the
+     * {@code spectra.dlq.detail} header says so.
+     */
+    public static final TopicSpec<byte[], byte[]> KV_WRITES_DLQ =
+            new TopicSpec<>("kv.writes.dlq", Serdes.ByteArray(), Serdes.ByteArray(), false);
+
     /** The topics this release creates and uses. */
-    public static final List<TopicSpec<?, ?>> ALL = List.of(EVENTS_RAW, EVENTS, EVENTS_DLQ, KV_WRITES);
+    public static final List<TopicSpec<?, ?>> ALL = List.of(EVENTS_RAW, EVENTS, EVENTS_DLQ, KV_WRITES, KV_WRITES_DLQ);
 
     private Topics() {
     }

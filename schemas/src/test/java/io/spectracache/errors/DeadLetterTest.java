@@ -48,7 +48,8 @@ class DeadLetterTest {
         // The codes are a contract: DLQ consumers and dashboards match on them.
         assertThat(RejectReason.values()).extracting(RejectReason::code).containsExactly(
                 "malformed-json", "missing-field", "wrong-type", "absurd-timestamp", "oversized", "invalid-coordinates",
-                "deserialization-error", "processing-error", "production-error");
+                "deserialization-error", "processing-error", "production-error", "invalid-key", "invalid-ttl",
+                "state-too-large");
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {
