@@ -5,9 +5,12 @@ package io.spectracache.keyvalue;
  * the process.
  */
 public enum KeyValueMeters {
-    /** {@code kv.writes} records that were not applied, tagged {@code reason}: {@code invalid-ttl},
-     * {@code value-too-large} or {@code null-key}. Each is also logged at WARN with its topic, partition and offset. */
-    WRITES_SKIPPED("spectra.kv.writes.skipped", "kv.writes records that were not applied, by reason"),
+    /**
+     * {@code kv.writes} records that were not applied and went to {@code kv.writes.dlq}, tagged {@code reason}:
+     * {@code null-key}, {@code invalid-key}, {@code invalid-ttl}, {@code value-too-large} or
+     * {@code entry-too-large}.
+     */
+    WRITES_SKIPPED("spectra.kv.writes.skipped", "kv.writes records that were not applied but dead-lettered, by reason"),
     /** Entries deleted by the purge because their TTL had passed. */
     ENTRIES_EXPIRED("spectra.kv.entries.expired", "key-value entries deleted because their TTL had passed");
 

@@ -17,8 +17,9 @@ import java.time.Duration;
  *                       expired entry regardless, so this only bounds how long expired bytes occupy the store
  * @param maxPurgePerRun the most entries one purge deletes, so that a large backlog of expiries is worked off over
  *                       several runs instead of stalling the stream thread; positive
- * @param maxValueBytes  the largest value stored; a bigger write is skipped and counted. Positive; the REST layer
- *                       should reject bigger bodies before they reach Kafka
+ * @param maxValueBytes  the largest value stored; a bigger write is dead-lettered and counted. Positive; the REST
+ *                       layer should reject bigger bodies before they reach Kafka. Whatever it is, an entry whose key,
+ *                       value and metadata would not fit in one changelog record is dead-lettered too
  * @param writesPartitions the partition count of {@code kv.writes}, so that writes a producer placed on another
  *                       partition than Kafka's default (murmur2) partitioner would are re-routed; 0 = do not check
  */
@@ -27,8 +28,8 @@ public record KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int m
     public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofSeconds(1);
     /** Ten thousand entries. */
     public static final int DEFAULT_MAX_PURGE_PER_RUN = 10_000;
-    /** One MiB, Kafka's default maximum message size. */
-    public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+    /** 512 KiB: with its key and metadata a value stays well under Kafka's default 1 MiB message size. */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
 
     public KeyValueSettings {
         requireNonNull(purgeInterval, "purgeInterval");
@@ -56,7 +57,7 @@ public record KeyValueSettings(Duration purgeInterval, int maxPurgePerRun, int m
         return new KeyValueSettings(purgeInterval, maxPurgePerRun, maxValueBytes, newWritesPartitions);
     }
 
-    /** Purge every second, at most 10,000 entries a run, values up to 1 MiB. */
+    /** Purge every second, at most 10,000 entries a run, values up to 512 KiB. */
     public static KeyValueSettings defaults() {
         return new KeyValueSettings(DEFAULT_PURGE_INTERVAL, DEFAULT_MAX_PURGE_PER_RUN, DEFAULT_MAX_VALUE_BYTES);
     }
