@@ -7,8 +7,7 @@ import io.spectracache.errors.RejectReason;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
@@ -19,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link KeyValueMeters#WRITES_SKIPPED}. Shared by the processors of one task; not thread-safe beyond that.
  *
  * <p>The dead letter is the one envelope ({@link DeadLetter}): the original key, value and headers plus the reason
- * headers. It must itself fit in a record Kafka accepts, or it would poison the transaction it is written in; so
- * when the original key and value are too large, the value is left out, then the key, then the original headers,
- * and the detail says what was left out.
+ * headers, fitted to what Kafka accepts ({@link DeadLetter#toRecord(String, byte[], byte[],
+ * org.apache.kafka.common.header.Headers, int)}), since a refused dead letter would poison the transaction it is
+ * written in.
  */
 final class KvRejections {
     private static final Logger LOG = LoggerFactory.getLogger(KvRejections.class);
@@ -72,42 +71,8 @@ final class KvRejections {
         if (where != null) {
             letter = letter.from(where.topic(), where.partition(), where.offset());
         }
-        byte[] key = write.key();
-        byte[] value = write.value();
-        Headers original = write.headers();
-        Headers headers = letter.headers(original);
-        if (sizeOf(key) + sizeOf(value) + sizeOf(headers) <= maxBytes) {
-            return new Record<>(key, value, write.timestamp(), headers);
-        }
-        String omitted = "; the original value (" + sizeOf(value) + " bytes) is left out of this dead letter, it is too large";
-        headers = withDetail(letter, detail + omitted).headers(original);
-        if (sizeOf(key) + sizeOf(headers) <= maxBytes) {
-            return new Record<>(key, null, write.timestamp(), headers);
-        }
-        omitted = "; the original key (" + sizeOf(key) + " bytes) and value (" + sizeOf(value)
-                + " bytes) are left out of this dead letter, they are too large";
-        headers = withDetail(letter, detail + omitted).headers(original);
-        if (sizeOf(headers) > maxBytes) {
-            headers = withDetail(letter, detail + omitted + ", and so are the original headers").headers(null);
-        }
-        return new Record<>(null, null, write.timestamp(), headers);
-    }
-
-    private static DeadLetter withDetail(DeadLetter letter, String detail) {
-        return new DeadLetter(letter.reason(), detail, letter.sourceTopic(), letter.sourcePartition(),
-                letter.sourceOffset());
-    }
-
-    private static long sizeOf(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
-    }
-
-    /** Header keys and values; Kafka's framing of each (a few varint bytes) is in {@code RecordLimits}' margin. */
-    private static long sizeOf(Headers headers) {
-        long size = 0;
-        for (Header header : headers) {
-            size += header.key().length() * 3L + sizeOf(header.value()) + 10;
-        }
-        return size;
+        // The topic is the sink's to decide; only the fitted key, value and headers are taken from this.
+        ProducerRecord<byte[], byte[]> fitted = letter.toRecord("", write.key(), write.value(), write.headers(), maxBytes);
+        return new Record<>(fitted.key(), fitted.value(), write.timestamp(), fitted.headers());
     }
 }

@@ -9,6 +9,7 @@ import io.spectracache.errors.DeadLetter;
 import io.spectracache.errors.RejectReason;
 import io.spectracache.errors.RejectedRecordException;
 import io.spectracache.serialization.Json;
+import io.spectracache.topics.RecordLimits;
 import io.spectracache.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * of the record as it was read by the failing sub-topology, plus reason {@code deserialization-error} or
  * {@code processing-error} (or, for a {@link RejectedRecordException} a processor throws on purpose, that
  * exception's reason and message), the exception's class and message as detail (never a stack trace) and the source
- * topic, partition and offset. It goes to {@code <prefix>events.dlq} through Streams' own producer, inside the
+ * topic, partition and offset, the original bytes left out when they would make the dead letter larger than Kafka
+ * accepts ({@code RecordLimits}). It goes to {@code <prefix>events.dlq} through Streams' own producer, inside the
  * transaction under exactly-once, and is counted in {@code spectra.ingest.dlq}. For a processing error in a
  * sub-topology that reads an internal topic, "original" means that internal record (for example the event as
  * JSON in {@code ingest-by-device-repartition}). Kafka Streams drops a record's raw bytes once it has been
@@ -64,6 +66,7 @@ public final class DeadLetterExceptionHandler
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
     private String dlqTopic = Topics.EVENTS_DLQ.name(DEFAULT_TOPIC_PREFIX);
+    private int maxRecordBytes = RecordLimits.largestKeyAndValue(Map.of());
     private IngestMetrics metrics;
 
     /** For Kafka Streams, which creates the handler from its class and then calls {@link #configure(Map)}. */
@@ -103,6 +106,7 @@ public final class DeadLetterExceptionHandler
             throw new ConfigException(METER_REGISTRY_CONFIG, registry.getClass().getName(), "must be a MeterRegistry instance");
         }
         metrics = new IngestMetrics(registry == null ? Metrics.globalRegistry : (MeterRegistry) registry);
+        maxRecordBytes = RecordLimits.largestKeyAndValue(configs);
     }
 
     @Override
@@ -110,7 +114,8 @@ public final class DeadLetterExceptionHandler
             ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         DeadLetter letter = DeadLetter.of(RejectReason.DESERIALIZATION_ERROR, detail(exception))
                 .from(record.topic(), record.partition(), record.offset());
-        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, record.key(), record.value(), record.headers());
+        ProducerRecord<byte[], byte[]> deadLetter =
+                letter.toRecord(dlqTopic, record.key(), record.value(), record.headers(), maxRecordBytes);
         count(letter, exception, context.processorNodeId());
         return DeserializationExceptionHandler.Response.resume(List.of(deadLetter));
     }
@@ -129,7 +134,7 @@ public final class DeadLetterExceptionHandler
                         ? DeadLetter.of(rejected.reason(), rejected.getMessage())
                         : DeadLetter.of(RejectReason.PROCESSING_ERROR, detail(exception)))
                 .from(context.topic(), context.partition(), context.offset());
-        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers());
+        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers(), maxRecordBytes);
         count(letter, exception, context.processorNodeId());
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter));
     }

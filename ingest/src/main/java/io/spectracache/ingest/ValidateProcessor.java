@@ -5,6 +5,8 @@ import org.apache.kafka.common.utils.Utils;
 
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.events.DeviceEvent;
+import io.spectracache.topics.RecordLimits;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,6 +25,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
     private final IngestMetrics metrics;
     private final int rawPartitions;
     private ProcessorContext<String, Checked> context;
+    private int maxRecordBytes;
 
     /** @param rawPartitions the partition count of the raw topic, 0 if unknown (then no event is in place) */
     ValidateProcessor(EventValidator validator, IngestMetrics metrics, int rawPartitions) {
@@ -34,6 +37,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
     @Override
     public void init(ProcessorContext<String, Checked> context) {
         this.context = context;
+        this.maxRecordBytes = RecordLimits.largestKeyAndValue(context.appConfigs());
     }
 
     @Override
@@ -56,8 +60,12 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
             if (source != null) {
                 letter = letter.from(source.topic(), source.partition(), source.offset());
             }
-            context.forward(new Record<String, Checked>(null, Checked.rejected(record.key(), record.value()),
-                    record.timestamp(), letter.headers(record.headers())));
+            // Fitted to what Kafka accepts: a raw record near the broker's limit plus the envelope's headers would
+            // be refused, and under exactly-once that aborts the transaction and fails this record forever.
+            ProducerRecord<byte[], byte[]> fitted =
+                    letter.toRecord("", record.key(), record.value(), record.headers(), maxRecordBytes);
+            context.forward(new Record<String, Checked>(null, Checked.rejected(fitted.key(), fitted.value()),
+                    record.timestamp(), fitted.headers()));
         }
     }
 

@@ -58,6 +58,13 @@ class IngestTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        startDriver(Map.of());
+    }
+
+    private void startDriver(Map<String, Object> extraProps) {
+        if (driver != null) {
+            driver.close();
+        }
         StreamsBuilder builder = new StreamsBuilder();
         IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW).withMaxEventBytes(1024);
         new IngestTopology(settings, "spectra.", registry, Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder);
@@ -67,6 +74,7 @@ class IngestTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(DeadLetterExceptionHandler.streamsConfig("spectra.", registry));
+        props.putAll(extraProps);
         driver = new TopologyTestDriver(topology, props, NOW);
         raw = driver.createInputTopic("spectra.events.raw", new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createOutputTopic("spectra.events", new StringDeserializer(),
@@ -178,6 +186,25 @@ class IngestTopologyTest {
 
         assertThat(letter.value()).isEqualTo(value);
         assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("oversized");
+    }
+
+    @Test
+    void shouldLeaveTheOriginalBytesOutOfADeadLetterKafkaWouldRefuse() {
+        // A raw record near the broker's limit plus the envelope's headers would pass what the producer sends;
+        // under exactly-once that aborted the transaction and failed the same record forever.
+        int maxRequestSize = 16 * 1024;
+        startDriver(Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
+        byte[] huge = ("{\"deviceId\":\"d\",\"pad\":\"" + "x".repeat(maxRequestSize) + "\"}").getBytes(UTF_8);
+        raw.pipeInput(new TestRecord<>("gateway".getBytes(UTF_8), huge, NOW));
+        send(event("after", null), NOW);
+
+        TestRecord<byte[], byte[]> letter = dlq.readRecord();
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL))
+                .endsWith("the original value (" + huge.length + " bytes) is left out of this dead letter: too large");
+        assertThat(letter.value()).isNull();
+        assertThat(new String(letter.key(), UTF_8)).isEqualTo("gateway");
+        assertThat(events.readRecord().key()).isEqualTo("after");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -153,5 +154,51 @@ class InputBoundsIT {
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.body()).isEqualTo("served");
         assertThat(TestCluster.metric(port, "spectra_kv_writes_skipped_total{reason=\"invalid-key\"}")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldDeadLetterARawEventNearKafkasLimitAndKeepIngestingItsPartition() throws Exception {
+        // The same class of failure one step earlier: an oversized raw record as large as the broker accepts,
+        // dead-lettered with its original bytes plus the envelope's headers, passed the producer's 1 MiB.
+        String prefix = "{\"deviceId\":\"huge\",\"ts\":\"" + Instant.now() + "\",\"pad\":\"";
+        Random random = new Random(6);
+        StringBuilder raw = new StringBuilder(prefix);
+        while (raw.length() < 1_048_450 - 2) {
+            raw.append((char) ('a' + random.nextInt(26)));
+        }
+        String huge = raw.append("\"}").toString();
+        String device = null;
+        int partition = TestCluster.partitionOf("huge-raw", PARTITIONS);
+        for (int i = 0; device == null; i++) {
+            if (TestCluster.partitionOf("after-huge-" + i, PARTITIONS) == partition) {
+                device = "after-huge-" + i;
+            }
+        }
+        try (KafkaProducer<byte[], byte[]> producer = cluster.rawProducer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000))) {
+            producer.send(new ProducerRecord<>("spectra.events.raw", "huge-raw".getBytes(UTF_8), huge.getBytes(UTF_8))).get();
+            String json = "{\"deviceId\":\"" + device + "\",\"ts\":\"" + Instant.now() + "\",\"metrics\":{\"temp\":1.0}}";
+            producer.send(new ProducerRecord<>("spectra.events.raw", device.getBytes(UTF_8), json.getBytes(UTF_8))).get();
+        }
+
+        String queried = device;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(TestCluster.get(port, "/v1/devices/" + queried).statusCode()).isEqualTo(200));
+        Map<String, String> letter = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = cluster.committedConsumer("events-dlq-reader")) {
+            consumer.subscribe(List.of("spectra.events.dlq"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && new String(record.key(), UTF_8).equals("huge-raw")) {
+                        letter.put("value", record.value() == null ? null : "present");
+                        letter.put(DeadLetter.REASON, new String(record.headers().lastHeader(DeadLetter.REASON).value(), UTF_8));
+                        letter.put(DeadLetter.DETAIL, new String(record.headers().lastHeader(DeadLetter.DETAIL).value(), UTF_8));
+                    }
+                }
+                return !letter.isEmpty();
+            });
+        }
+        assertThat(letter.get(DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(letter.get(DeadLetter.DETAIL)).contains("original value (" + huge.length() + " bytes) is left out");
+        assertThat(letter.get("value")).isNull();
     }
 }

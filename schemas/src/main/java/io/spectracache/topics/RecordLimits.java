@@ -8,8 +8,9 @@ import org.apache.kafka.common.config.ConfigDef;
  * How large a record Kafka Streams' producer will send, so that a processor can check a changelog or sink record
  * before writing it instead of finding out from a refused send.
  *
- * <p>Why before: under {@code exactly_once_v2} a record the producer refuses (for example
- * {@code RecordTooLargeException}) puts the whole transaction into an abortable error. The production exception
+ * <p>Why before: under {@code exactly_once_v2} a record Kafka refuses for good ({@code RecordTooLargeException}
+ * from the producer, or from the broker for a batch over {@code message.max.bytes}) puts the whole transaction into
+ * an abortable error. The production exception
  * handler is then called, but the dead letter it returns can no longer be sent in that transaction; the task is
  * aborted, re-reads the same input and fails the same way, forever. So every record we write is checked here
  * first, and an input whose result would not fit is dead-lettered by the processor, inside the transaction.
