@@ -7,8 +7,8 @@ package io.spectracache.keyvalue;
 public enum KeyValueMeters {
     /**
      * {@code kv.writes} records that were not applied and went to {@code kv.writes.dlq}, tagged {@code reason}:
-     * {@code null-key}, {@code invalid-key}, {@code invalid-ttl}, {@code value-too-large} or
-     * {@code entry-too-large}.
+     * {@code null-key}, {@code invalid-key}, {@code invalid-ttl}, {@code value-too-large},
+     * {@code record-too-large} (key, value and headers together) or {@code entry-too-large} (the stored entry).
      */
     WRITES_SKIPPED("spectra.kv.writes.skipped", "kv.writes records that were not applied but dead-lettered, by reason"),
     /** Entries deleted by the purge because their TTL had passed. */

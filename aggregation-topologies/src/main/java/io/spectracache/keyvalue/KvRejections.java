@@ -31,6 +31,7 @@ final class KvRejections {
         INVALID_KEY(RejectReason.INVALID_KEY),
         INVALID_TTL(RejectReason.INVALID_TTL),
         VALUE_TOO_LARGE(RejectReason.OVERSIZED),
+        RECORD_TOO_LARGE(RejectReason.OVERSIZED),
         ENTRY_TOO_LARGE(RejectReason.OVERSIZED);
 
         private final RejectReason reason;

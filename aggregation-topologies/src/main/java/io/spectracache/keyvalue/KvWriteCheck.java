@@ -16,7 +16,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * key. One per task.
  *
  * <p>The order of the checks decides the reason a write that breaks several rules is dead-lettered with: key,
- * then value size, then TTL, then the stored size.
+ * then the size of the whole write (key, value and headers), then value size, then TTL, then the stored size.
  */
 final class KvWriteCheck implements Processor<byte[], byte[], String, KvWriteCheck.CheckedWrite> {
     /**
@@ -69,6 +69,14 @@ final class KvWriteCheck implements Processor<byte[], byte[], String, KvWriteChe
             return;
         }
         byte[] value = write.value();
+        // Key, value and headers go on together when a misplaced write is re-routed: the whole write must fit what
+        // Kafka Streams' producer sends, whichever partition it is on, so that placement never decides.
+        long recordBytes = write.key().length + (value == null ? 0 : value.length) + RecordLimits.sizeOf(write.headers());
+        if (recordBytes > maxRecordBytes) {
+            reject(KvRejections.Kind.RECORD_TOO_LARGE, "the write has about " + recordBytes + " bytes with its key "
+                    + "and headers; a record Kafka Streams writes holds at most " + maxRecordBytes, write);
+            return;
+        }
         if (value != null) {
             if (value.length > settings.maxValueBytes()) {
                 reject(KvRejections.Kind.VALUE_TOO_LARGE, "the value has " + value.length + " bytes, the limit is "

@@ -74,12 +74,25 @@ public final class EventValidator {
      * @return the event or the reason it was rejected; never null, never throws for bad input
      */
     public ValidationResult validate(byte[] value) {
+        return validate(value, 0);
+    }
+
+    /**
+     * As {@link #validate(byte[])} for a record whose headers take {@code headerBytes}: headers travel on with the
+     * event through every topic it is written to, so they count towards {@link IngestSettings#maxEventBytes()}.
+     */
+    public ValidationResult validate(byte[] value, long headerBytes) {
         if (value == null) {
             return new ValidationResult.Rejected(RejectReason.MALFORMED_JSON, "the record has no value");
         }
         if (value.length > settings.maxEventBytes()) {
             return new ValidationResult.Rejected(RejectReason.OVERSIZED,
                     "the record has " + value.length + " bytes, the limit is " + settings.maxEventBytes());
+        }
+        if (value.length + headerBytes > settings.maxEventBytes()) {
+            return new ValidationResult.Rejected(RejectReason.OVERSIZED, "the record has " + value.length
+                    + " bytes and its headers about " + headerBytes + ", the limit is " + settings.maxEventBytes()
+                    + " for both");
         }
         try (JsonParser parser = json.createParser(value)) {
             return new ValidationResult.Accepted(read(parser));

@@ -43,7 +43,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
     @Override
     public void process(Record<byte[], byte[]> record) {
         metrics.read();
-        ValidationResult result = validator.validate(record.value());
+        ValidationResult result = validator.validate(record.value(), RecordLimits.sizeOf(record.headers()));
         if (result instanceof ValidationResult.Accepted accepted) {
             metrics.accepted();
             DeviceEvent event = accepted.event();

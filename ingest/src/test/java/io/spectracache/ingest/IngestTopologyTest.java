@@ -208,6 +208,23 @@ class IngestTopologyTest {
     }
 
     @Test
+    void shouldCountHeadersTowardsTheEventSizeLimit() {
+        // Headers travel on with the event: 600 bytes of them on a small event could otherwise carry a record past
+        // what Kafka accepts, whatever the value's limit.
+        Headers headers = new RecordHeaders().add("blob", new byte[600]);
+        raw.pipeInput(new TestRecord<>(null, pad(event("d-1", null), 500).getBytes(UTF_8), headers, NOW));
+
+        TestRecord<byte[], byte[]> letter = dlq.readRecord();
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL)).contains("and its headers about").contains("1024");
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    private static String pad(String json, int length) {
+        return json.substring(0, json.length() - 1) + ",\"pad\":\"" + "x".repeat(Math.max(0, length - json.length())) + "\"}";
+    }
+
+    @Test
     void shouldSendATombstoneToDlqAsMalformed() {
         raw.pipeInput(new TestRecord<>("k".getBytes(UTF_8), (byte[]) null, NOW));
 

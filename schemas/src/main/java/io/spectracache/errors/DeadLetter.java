@@ -2,9 +2,9 @@ package io.spectracache.errors;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.topics.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -70,18 +70,18 @@ public record DeadLetter(RejectReason reason, String detail, String sourceTopic,
     public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, byte[] key, byte[] value, Headers original,
                                                    int maxBytes) {
         Headers headers = headers(original);
-        if (sizeOf(key) + sizeOf(value) + sizeOf(headers) <= maxBytes) {
+        if (sizeOf(key) + sizeOf(value) + RecordLimits.sizeOf(headers) <= maxBytes) {
             return new ProducerRecord<>(dlqTopic, null, null, key, value, headers);
         }
         String valueLeftOut = "; the original value (" + sizeOf(value) + " bytes) is left out of this dead letter: too large";
         headers = withNote(valueLeftOut).headers(original);
-        if (sizeOf(key) + sizeOf(headers) <= maxBytes) {
+        if (sizeOf(key) + RecordLimits.sizeOf(headers) <= maxBytes) {
             return new ProducerRecord<>(dlqTopic, null, null, key, null, headers);
         }
         String bothLeftOut = "; the original key (" + sizeOf(key) + " bytes) and value (" + sizeOf(value)
                 + " bytes) are left out of this dead letter: too large";
         headers = withNote(bothLeftOut).headers(original);
-        if (sizeOf(headers) > maxBytes) {
+        if (RecordLimits.sizeOf(headers) > maxBytes) {
             headers = withNote(bothLeftOut + ", and so are the original headers").headers(null);
         }
         return new ProducerRecord<>(dlqTopic, null, null, null, null, headers);
@@ -96,15 +96,6 @@ public record DeadLetter(RejectReason reason, String detail, String sourceTopic,
 
     private static long sizeOf(byte[] bytes) {
         return bytes == null ? 0 : bytes.length;
-    }
-
-    /** Header keys (at most 3 bytes a char in UTF-8) and values, plus a few bytes of framing each. */
-    private static long sizeOf(Headers headers) {
-        long size = 0;
-        for (Header header : headers) {
-            size += header.key().length() * 3L + sizeOf(header.value()) + 10;
-        }
-        return size;
     }
 
     private static byte[] utf8(String text) {

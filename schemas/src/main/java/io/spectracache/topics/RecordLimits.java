@@ -2,6 +2,8 @@ package io.spectracache.topics;
 
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
@@ -49,5 +51,20 @@ public final class RecordLimits {
         int maxRequestSize = configured == null ? DEFAULT_MAX_REQUEST_SIZE
                 : (Integer) ConfigDef.parseType(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, configured, ConfigDef.Type.INT);
         return Math.max(0, maxRequestSize - FRAMING_BYTES);
+    }
+
+    /**
+     * An upper bound of the bytes {@code headers} take in a record: keys (at most 3 bytes a character in UTF-8),
+     * values and a few bytes of framing each. Headers travel with a record through every topic it is written to,
+     * so they count towards its size like key and value.
+     */
+    public static long sizeOf(Headers headers) {
+        long size = 0;
+        if (headers != null) {
+            for (Header header : headers) {
+                size += header.key().length() * 3L + (header.value() == null ? 0 : header.value().length) + 10;
+            }
+        }
+        return size;
     }
 }
