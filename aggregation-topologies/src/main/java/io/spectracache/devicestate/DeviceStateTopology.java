@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.StoreSpec;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -21,14 +22,14 @@ import org.apache.kafka.streams.state.Stores;
  * never replaces newer state).
  *
  * <pre>{@code
- * KStream<String, DeviceEvent> events = new IngestTopology(settings, "spectra.", registry).addTo(builder);
- * new DeviceStateTopology().addTo(events);
+ * new IngestTopology(settings).addTo(context);     // provides context.events()
+ * new DeviceStateTopology().addTo(context);
  * // later, on the instance that owns the device:
  * StateQueryResult<DeviceState> result = streams.query(StateQueryRequest.inStore(DeviceStateTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, DeviceState>withKey("truck-0042")).withPartitions(Set.of(partition)));
  * }</pre>
  *
- * <p><b>Partitioning.</b> The stream handed to {@link #addTo} must already be partitioned by device id (ingest
+ * <p><b>Partitioning.</b> The stream of {@link TopologyContext#events()} is already be partitioned by device id (ingest
  * repartitions by device before de-duplicating). The fold is a processor, not a DSL {@code groupByKey}, because
  * Kafka Streams marks the output of any upstream {@code process()} step as possibly re-keyed and a DSL grouping
  * would then add a second repartition topic to the ingest hot path. So nothing is repartitioned here, ever: a
@@ -41,16 +42,17 @@ import org.apache.kafka.streams.state.Stores;
  * through the cache. {@code RangeQuery<String, DeviceState>} answers a {@code KeyValueIterator} that the caller must
  * close; it reads RocksDB only, so it may lag up to one commit interval behind point queries.
  */
-public final class DeviceStateTopology {
+public final class DeviceStateTopology implements CapabilityTopology {
     /** Latest state per device id. Values are stored in a compact, versioned binary form, not JSON. */
     public static final StoreSpec<String, DeviceState> STORE =
             new StoreSpec<>("device-state", Serdes.String(), new DeviceStateSerde());
 
     static final String AGGREGATE_NAME = "device-state-aggregate";
 
-    /** Adds processor {@code device-state-aggregate} and store {@code device-state} after {@code events}. */
-    public void addTo(KStream<String, DeviceEvent> events) {
-        requireNonNull(events, "events").process(new Supplier(), Named.as(AGGREGATE_NAME));
+    /** Adds processor {@code device-state-aggregate} and store {@code device-state} after the validated events. */
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context").events().process(new Supplier(), Named.as(AGGREGATE_NAME));
     }
 
     private static final class Supplier implements ProcessorSupplier<String, DeviceEvent, Void, Void> {

@@ -3,9 +3,10 @@ package io.spectracache.keyvalue;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -32,8 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  * The key-value cache: applies the records of {@code kv.writes} to the store {@link #STORE}.
  *
  * <pre>{@code
- * StreamsBuilder builder = new StreamsBuilder();
- * new KeyValueTopology(KeyValueSettings.defaults(), "spectra.").addTo(builder);
+ * new KeyValueTopology(KeyValueSettings.defaults()).addTo(context);
  * // later, on the instance that owns the key:
  * StateQueryResult<KvEntry> result = streams.query(StateQueryRequest.inStore(KeyValueTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, KvEntry>withKey("greeting"))
@@ -64,7 +63,7 @@ import org.apache.kafka.streams.state.Stores;
  * KvEntry>} a {@code KeyValueIterator<String, KvEntry>} in key order (UTF-8 byte order), which the caller must
  * close. Caching is off so that point and range queries see the same, latest state.
  */
-public final class KeyValueTopology {
+public final class KeyValueTopology implements CapabilityTopology {
     /** The cache: key = cache key, value = the entry, possibly expired but not yet purged. */
     public static final StoreSpec<String, KvEntry> STORE =
             new StoreSpec<>("kv-cache", Serdes.String(), new KvEntrySerde());
@@ -80,58 +79,49 @@ public final class KeyValueTopology {
     static final String REROUTE_NAME = "kv-writes-rerouted";
 
     private final KeyValueSettings settings;
-    private final String topicPrefix;
-    private final MeterRegistry meters;
 
-    /**
-     * A topology that reads {@code topicPrefix + "kv.writes"} and counts in Micrometer's global registry.
-     *
-     * @param settings    tuning; never null
-     * @param topicPrefix the deployment's topic prefix, such as {@code "spectra."}; never null
-     */
-    public KeyValueTopology(KeyValueSettings settings, String topicPrefix) {
-        this(settings, topicPrefix, Metrics.globalRegistry);
-    }
-
-    /** As {@link #KeyValueTopology(KeyValueSettings, String)}, counting in {@code meters}. */
-    public KeyValueTopology(KeyValueSettings settings, String topicPrefix, MeterRegistry meters) {
+    /** @param settings tuning; never null */
+    public KeyValueTopology(KeyValueSettings settings) {
         this.settings = requireNonNull(settings, "settings");
-        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
-        this.meters = requireNonNull(meters, "meters");
     }
 
     /**
      * Adds the source {@code kv-writes-source}, the processor {@code kv-writes-apply} and the stores
-     * {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs) to {@code builder}. Call it once per
-     * builder: Kafka Streams allows one source per topic.
+     * {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs). Call it once per topology: Kafka
+     * Streams allows one source per topic.
      */
-    public void addTo(StreamsBuilder builder) {
-        requireNonNull(builder, "builder");
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context");
+        StreamsBuilder builder = context.streams();
+        MeterRegistry meters = context.meters();
+        int writesPartitions = context.partitionsOf(Topics.KV_WRITES);
         stores().forEach(builder::addStateStore);
-        KStream<String, byte[]> writes = builder.stream(Topics.KV_WRITES.name(topicPrefix),
+        KStream<String, byte[]> writes = builder.stream(context.topicName(Topics.KV_WRITES),
                 Consumed.with(Topics.KV_WRITES.keySerde(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME));
-        if (settings.writesPartitions() == 0) {
-            writes.process(new Supplier(), Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
+        ProcessorSupplier<String, byte[], Void, Void> apply = () -> new KvWriteProcessor(settings, meters);
+        if (writesPartitions == 0) {
+            writes.process(apply, Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
             return;
         }
         // Point reads find a key's partition with Kafka's default partitioner (murmur2). Producers with another
         // partitioner (librdkafka's default, so kcat's) may put a write elsewhere: such writes take one trip
         // through a repartition topic to the partition where reads will look, and are applied there.
         Map<String, KStream<String, PlacedWrite>> placed = writes
-                .processValues(() -> new PlacementCheck(settings.writesPartitions()), Named.as(CHECK_NAME))
+                .processValues(() -> new PlacementCheck(writesPartitions), Named.as(CHECK_NAME))
                 .split(Named.as("kv-writes-"))
                 .branch((key, write) -> write.misplaced(), Branched.as("misplaced"))
                 .defaultBranch(Branched.as("in-place"));
         placed.get("kv-writes-in-place")
                 .mapValues(PlacedWrite::value, Named.as("kv-writes-in-place-unwrap"))
-                .process(new Supplier(), Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
+                .process(apply, Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
         placed.get("kv-writes-misplaced")
                 .mapValues(PlacedWrite::value, Named.as("kv-writes-misplaced-unwrap"))
                 .repartition(Repartitioned.<String, byte[]>as(REROUTE_NAME)
                         .withKeySerde(Topics.KV_WRITES.keySerde())
                         .withValueSerde(Topics.KV_WRITES.valueSerde())
-                        .withNumberOfPartitions(settings.writesPartitions()))
-                .process(new Supplier(), Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name());
+                        .withNumberOfPartitions(writesPartitions))
+                .process(apply, Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name());
     }
 
     /** A write and whether it sits on another partition than the default partitioner would have chosen. */
@@ -161,13 +151,6 @@ public final class KeyValueTopology {
 
         static int partitionOf(String key, int partitions) {
             return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
-        }
-    }
-
-    private final class Supplier implements ProcessorSupplier<String, byte[], Void, Void> {
-        @Override
-        public Processor<String, byte[], Void, Void> get() {
-            return new KvWriteProcessor(settings, meters);
         }
     }
 

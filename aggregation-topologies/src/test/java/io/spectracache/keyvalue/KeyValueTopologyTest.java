@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import io.spectracache.testing.TopologyHarness;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -46,6 +47,7 @@ class KeyValueTopologyTest {
     java.nio.file.Path stateDir;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private Topology topology;
     private KeyValueStore<String, KvEntry> cache;
@@ -57,24 +59,24 @@ class KeyValueTopologyTest {
     }
 
     private void start(KeyValueSettings settings) {
-        if (driver != null) {
-            driver.close();
+        start(settings, 0);
+    }
+
+    private void start(KeyValueSettings settings, int writesPartitions) {
+        if (harness != null) {
+            harness.close();
         }
-        StreamsBuilder builder = new StreamsBuilder();
-        new KeyValueTopology(settings, "spectra.", meters).addTo(builder);
-        topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, START);
+        harness = TopologyHarness.of(new KeyValueTopology(settings)).meters(meters)
+                .partitionsOf(topic -> writesPartitions).startingAt(START).build();
+        topology = harness.topology();
+        driver = harness.driver();
         cache = driver.getKeyValueStore(KeyValueTopology.STORE.name());
         expiryIndex = driver.getKeyValueStore(KeyValueTopology.EXPIRY_INDEX.name());
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        harness.close();
     }
 
     private void write(String key, String value, long timestampMs, String... headers) {
@@ -348,7 +350,7 @@ class KeyValueTopologyTest {
 
     @Test
     void shouldRerouteWritesThatAProducerPutOnAnotherPartitionThanMurmur2() {
-        start(KeyValueSettings.defaults().withWritesPartitions(4));
+        start(KeyValueSettings.defaults(), 4);
         // The test driver feeds everything into partition 0: keys that murmur2 places elsewhere are misplaced.
         String inPlace = null;
         String misplaced = null;

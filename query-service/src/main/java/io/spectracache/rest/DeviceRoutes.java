@@ -8,8 +8,8 @@ import io.javalin.http.Context;
 import io.spectracache.serialization.WireWriters;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.devicestate.DeviceStateTopology;
-import io.spectracache.routing.InvalidRequestException;
-import io.spectracache.routing.NotFoundException;
+import io.spectracache.errors.InvalidRequestException;
+import io.spectracache.errors.NotFoundException;
 import java.util.Optional;
 
 /** {@code GET /v1/devices/{id}}: the latest state of one device, from whichever instance owns it. */

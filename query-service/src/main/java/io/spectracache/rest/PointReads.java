@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.javalin.http.Context;
 import io.spectracache.consistency.ConsistencyToken;
-import io.spectracache.routing.InvalidRequestException;
+import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.Owner;
 import io.spectracache.routing.PeerClient;
-import io.spectracache.routing.RetryLaterException;
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.routing.Router;
 import io.spectracache.topics.StoreSpec;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import io.javalin.validation.ValidationException;
 import io.spectracache.errors.ErrorBody;
 import io.spectracache.errors.ErrorCode;
 import io.spectracache.errors.SpectraException;
-import io.spectracache.routing.RetryLaterException;
+import io.spectracache.errors.RetryLaterException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package io.spectracache.writes;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;
-import io.spectracache.routing.RetryLaterException;
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.topics.KvWriteHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,5 @@
-package io.spectracache.routing;
+package io.spectracache.errors;
 
-import io.spectracache.errors.ErrorCode;
-import io.spectracache.errors.SpectraException;
 
 /** The request itself is wrong (a parameter, a token, a body): fix it, retrying as is cannot succeed. */
 public final class InvalidRequestException extends SpectraException {
