@@ -8,4 +8,13 @@ public final class InvalidRequestException extends SpectraException {
     public InvalidRequestException(String message) {
         super(ErrorCode.BAD_REQUEST, message);
     }
+
+    private InvalidRequestException(ErrorCode code, String message) {
+        super(code, message);
+    }
+
+    /** The request body is larger than this endpoint accepts. */
+    public static InvalidRequestException tooLarge(String message) {
+        return new InvalidRequestException(ErrorCode.PAYLOAD_TOO_LARGE, message);
+    }
 }
