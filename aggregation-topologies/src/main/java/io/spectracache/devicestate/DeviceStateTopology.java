@@ -3,13 +3,13 @@ package io.spectracache.devicestate;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.StoreSpec;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -23,14 +23,14 @@ import org.apache.kafka.streams.state.Stores;
  * never replaces newer state).
  *
  * <pre>{@code
- * KStream<String, DeviceEvent> events = new IngestTopology(settings, "spectra.", registry).addTo(builder);
- * new DeviceStateTopology(DeviceStateSettings.defaults(), registry).addTo(events);
+ * new IngestTopology(settings).addTo(context);     // provides context.events()
+ * new DeviceStateTopology(DeviceStateSettings.defaults().withMaxMetrics(200)).addTo(context);
  * // later, on the instance that owns the device:
  * StateQueryResult<DeviceState> result = streams.query(StateQueryRequest.inStore(DeviceStateTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, DeviceState>withKey("truck-0042")).withPartitions(Set.of(partition)));
  * }</pre>
  *
- * <p><b>Partitioning.</b> The stream handed to {@link #addTo} must already be partitioned by device id (ingest
+ * <p><b>Partitioning.</b> The stream of {@link TopologyContext#events()} is already be partitioned by device id (ingest
  * repartitions by device before de-duplicating). The fold is a processor, not a DSL {@code groupByKey}, because
  * Kafka Streams marks the output of any upstream {@code process()} step as possibly re-keyed and a DSL grouping
  * would then add a second repartition topic to the ingest hot path. So nothing is repartitioned here, ever: a
@@ -67,7 +67,7 @@ import org.apache.kafka.streams.state.Stores;
  * The states of recently updated devices are also kept as objects, bounded per task by
  * {@code spectracache.devicestate.cache.max.bytes} of estimated heap (default 32 MiB).
  */
-public final class DeviceStateTopology {
+public final class DeviceStateTopology implements CapabilityTopology {
     /** Latest state per device id. Values are stored in a compact, versioned binary form, not JSON. */
     public static final StoreSpec<String, DeviceState> STORE =
             new StoreSpec<>("device-state", Serdes.String(), new DeviceStateSerde());
@@ -75,37 +75,39 @@ public final class DeviceStateTopology {
     static final String AGGREGATE_NAME = "device-state-aggregate";
 
     private final DeviceStateSettings settings;
-    private final MeterRegistry meters;
 
-    /** A topology with the {@linkplain DeviceStateSettings#defaults() default limits}, counting in Micrometer's global registry. */
+    /** A topology with the {@linkplain DeviceStateSettings#defaults() default limits}. */
     public DeviceStateTopology() {
         this(DeviceStateSettings.defaults());
     }
 
-    /** A topology with these limits, counting in Micrometer's global registry. */
+    /** @param settings the limits; never null */
     public DeviceStateTopology(DeviceStateSettings settings) {
-        this(settings, Metrics.globalRegistry);
+        this.settings = requireNonNull(settings, "settings");
     }
 
     /**
-     * @param settings the limits; never null
-     * @param meters   where to count evictions ({@link DeviceStateMeters}); never null
+     * Adds processor {@code device-state-aggregate} and store {@code device-state} after the validated events, and
+     * registers the {@link DeviceStateMeters} in the context's registry (at zero, so dashboards see them before the
+     * first eviction).
      */
-    public DeviceStateTopology(DeviceStateSettings settings, MeterRegistry meters) {
-        this.settings = requireNonNull(settings, "settings");
-        this.meters = requireNonNull(meters, "meters");
-        // Registered now, so dashboards see the counters at zero before the first eviction.
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context");
+        MeterRegistry meters = context.meters();
         DeviceStateProcessor.evictedCounter(meters, DeviceStateMeters.LIMIT_MAX_METRICS);
         DeviceStateProcessor.evictedCounter(meters, DeviceStateMeters.LIMIT_MAX_STATE_BYTES);
         DeviceStateProcessor.trimmedCounter(meters);
-    }
-
-    /** Adds processor {@code device-state-aggregate} and store {@code device-state} after {@code events}. */
-    public void addTo(KStream<String, DeviceEvent> events) {
-        requireNonNull(events, "events").process(new Supplier(), Named.as(AGGREGATE_NAME));
+        context.events().process(new Supplier(meters), Named.as(AGGREGATE_NAME));
     }
 
     private final class Supplier implements ProcessorSupplier<String, DeviceEvent, Void, Void> {
+        private final MeterRegistry meters;
+
+        Supplier(MeterRegistry meters) {
+            this.meters = meters;
+        }
+
         @Override
         public Processor<String, DeviceEvent, Void, Void> get() {
             return new DeviceStateProcessor(settings, meters);

@@ -3,9 +3,10 @@ package io.spectracache.keyvalue;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,8 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  * The key-value cache: applies the records of {@code kv.writes} to the store {@link #STORE}.
  *
  * <pre>{@code
- * StreamsBuilder builder = new StreamsBuilder();
- * new KeyValueTopology(KeyValueSettings.defaults(), "spectra.").addTo(builder);
+ * new KeyValueTopology(KeyValueSettings.defaults()).addTo(context);
  * // later, on the instance that owns the key:
  * StateQueryResult<KvEntry> result = streams.query(StateQueryRequest.inStore(KeyValueTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, KvEntry>withKey("greeting"))
@@ -67,7 +67,7 @@ import org.apache.kafka.streams.state.Stores;
  * KvEntry>} a {@code KeyValueIterator<String, KvEntry>} in key order (UTF-8 byte order), which the caller must
  * close. Caching is off so that point and range queries see the same, latest state.
  */
-public final class KeyValueTopology {
+public final class KeyValueTopology implements CapabilityTopology {
     /** The cache: key = cache key, value = the entry, possibly expired but not yet purged. */
     public static final StoreSpec<String, KvEntry> STORE =
             new StoreSpec<>("kv-cache", Serdes.String(), new KvEntrySerde());
@@ -84,42 +84,31 @@ public final class KeyValueTopology {
     static final String DLQ_SINK_NAME = "kv-writes-write-dlq";
 
     private final KeyValueSettings settings;
-    private final String topicPrefix;
-    private final MeterRegistry meters;
 
-    /**
-     * A topology that reads {@code topicPrefix + "kv.writes"} and counts in Micrometer's global registry.
-     *
-     * @param settings    tuning; never null
-     * @param topicPrefix the deployment's topic prefix, such as {@code "spectra."}; never null
-     */
-    public KeyValueTopology(KeyValueSettings settings, String topicPrefix) {
-        this(settings, topicPrefix, Metrics.globalRegistry);
-    }
-
-    /** As {@link #KeyValueTopology(KeyValueSettings, String)}, counting in {@code meters}. */
-    public KeyValueTopology(KeyValueSettings settings, String topicPrefix, MeterRegistry meters) {
+    /** @param settings tuning; never null */
+    public KeyValueTopology(KeyValueSettings settings) {
         this.settings = requireNonNull(settings, "settings");
-        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
-        this.meters = requireNonNull(meters, "meters");
     }
 
     /**
      * Adds the source {@code kv-writes-source}, the check {@code kv-writes-check}, the processor
      * {@code kv-writes-apply}, the dead-letter sink {@code kv-writes-write-dlq} (to {@code <prefix>kv.writes.dlq})
-     * and the stores {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs) to {@code builder}. Call it
-     * once per builder: Kafka Streams allows one source per topic.
+     * and the stores {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs). Call it once per
+     * topology: Kafka Streams allows one source per topic.
      */
-    public void addTo(StreamsBuilder builder) {
-        requireNonNull(builder, "builder");
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context");
+        StreamsBuilder builder = context.streams();
+        MeterRegistry meters = context.meters();
         stores().forEach(builder::addStateStore);
         // One counter set for every task: Micrometer counters are thread-safe.
         KvRejections rejections = new KvRejections(meters);
         ProcessorSupplier<String, byte[], byte[], byte[]> apply = () -> new KvWriteProcessor(settings, rejections, meters);
-        int partitions = settings.writesPartitions();
+        int partitions = context.partitionsOf(Topics.KV_WRITES);
         // Keys are read as bytes: a key that is not UTF-8 must be refused, not decoded into U+FFFD.
         BranchedKStream<String, KvWriteCheck.CheckedWrite> checked = builder
-                .stream(Topics.KV_WRITES.name(topicPrefix),
+                .stream(context.topicName(Topics.KV_WRITES),
                         Consumed.with(Serdes.ByteArray(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME))
                 .process(() -> new KvWriteCheck(settings, rejections, partitions), Named.as(CHECK_NAME))
                 .split(Named.as("kv-writes-"))
@@ -148,7 +137,7 @@ public final class KeyValueTopology {
                             .process(apply, Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name()),
                     Named.as("kv-writes-dead-letters-rerouted"));
         }
-        deadLetters.to(Topics.KV_WRITES_DLQ.name(topicPrefix),
+        deadLetters.to(context.topicName(Topics.KV_WRITES_DLQ),
                 Produced.with(Topics.KV_WRITES_DLQ.keySerde(), Topics.KV_WRITES_DLQ.valueSerde()).withName(DLQ_SINK_NAME));
     }
 

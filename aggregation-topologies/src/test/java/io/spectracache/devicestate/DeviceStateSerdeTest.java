@@ -1,5 +1,8 @@
 package io.spectracache.devicestate;
 
+import io.spectracache.testing.GoldenFormatContract;
+import org.apache.kafka.common.serialization.Serde;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +21,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 /** The stored format of {@link DeviceState}: golden files were written from the format's Javadoc, not by the encoder. */
-class DeviceStateSerdeTest {
+class DeviceStateSerdeTest implements GoldenFormatContract<DeviceState> {
     private static final Instant FIRST = Instant.parse("2026-11-24T19:00:00.123Z");
     private static final Instant LAST = Instant.parse("2026-11-24T19:00:05.500Z");
     private static final GeoPoint BERLIN = new GeoPoint(52.52, 13.405);
@@ -36,24 +39,18 @@ class DeviceStateSerdeTest {
 
     private final DeviceStateSerde serde = new DeviceStateSerde();
 
-    private static byte[] golden(String name) throws IOException {
-        try (InputStream in = DeviceStateSerdeTest.class.getResourceAsStream("/golden/" + name)) {
-            assertThat(in).as("golden file %s", name).isNotNull();
-            return in.readAllBytes();
-        }
+    @Override
+    public Serde<DeviceState> serde() {
+        return serde;
     }
 
-    @Test
-    void shouldDecodeTheVersion1GoldenFiles() throws IOException {
-        assertThat(serde.deserialize("t", golden("device-state-v1-full.bin"))).isEqualTo(FULL);
-        assertThat(serde.deserialize("t", golden("device-state-v1-minimal.bin"))).isEqualTo(MINIMAL);
+    @Override
+    public Map<String, DeviceState> goldenFiles() {
+        return Map.of("device-state-v1-full.bin", FULL, "device-state-v1-minimal.bin", MINIMAL);
     }
 
-    @Test
-    void shouldEncodeExactlyTheVersion1GoldenBytes() throws IOException {
-        assertThat(serde.serialize("t", FULL)).isEqualTo(golden("device-state-v1-full.bin"));
-        assertThat(serde.serialize("t", MINIMAL)).isEqualTo(golden("device-state-v1-minimal.bin"));
-    }
+
+
 
     @Test
     void shouldRoundTripArbitraryStates() {

@@ -23,6 +23,9 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.testing.TopologyHarness;
+import io.spectracache.topology.TopologyContext;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -61,6 +64,7 @@ class DeviceStateTopologyTest {
     java.nio.file.Path stateDir;
 
     private Topology topology;
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, DeviceEvent> events;
     private KeyValueStore<String, DeviceState> store;
@@ -73,27 +77,22 @@ class DeviceStateTopologyTest {
     }
 
     private void start(DeviceStateSettings settings, Map<String, Object> extraProps) {
-        if (driver != null) {
-            driver.close();
+        if (harness != null) {
+            harness.close();
         }
-        StreamsBuilder builder = new StreamsBuilder();
-        new DeviceStateTopology(settings, meters).addTo(builder.stream(EVENTS,
-                Consumed.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()).withName("events-source")));
-        topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "device-state-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringHandler.class);
-        props.putAll(extraProps);
-        driver = new TopologyTestDriver(topology, props);
+        harness = TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(), new DeviceStateTopology(settings))
+                .meters(meters).applicationId("device-state-test")
+                .property(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringHandler.class)
+                .properties(extraProps).build();
+        topology = harness.topology();
+        driver = harness.driver();
         events = driver.createInputTopic(EVENTS, new StringSerializer(), Topics.EVENTS.valueSerde().serializer());
         store = driver.getKeyValueStore(DeviceStateTopology.STORE.name());
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        harness.close();
     }
 
     /** What the application's dead-letter handler does, reduced to what these tests observe: reason and detail. */
@@ -239,7 +238,9 @@ class DeviceStateTopologyTest {
                         context().forward(record);
                     }
                 }, Named.as("upstream-dedup"));
-        new DeviceStateTopology().addTo(deduplicated);
+        TopologyContext context = TopologyContext.builder(builder).meters(new SimpleMeterRegistry()).build();
+        context.provideEvents(deduplicated);
+        new DeviceStateTopology().addTo(context);
 
         TopologyDescription description = builder.build().describe();
         assertThat(description.subtopologies()).hasSize(1);

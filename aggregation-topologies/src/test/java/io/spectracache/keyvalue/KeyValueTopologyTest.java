@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import io.spectracache.testing.TopologyHarness;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -51,6 +52,7 @@ class KeyValueTopologyTest {
     java.nio.file.Path stateDir;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private Topology topology;
     private KeyValueStore<String, KvEntry> cache;
@@ -63,31 +65,29 @@ class KeyValueTopologyTest {
     }
 
     private void start(KeyValueSettings settings) {
-        start(settings, Map.of());
+        start(settings, 0, Map.of());
     }
 
-    private void start(KeyValueSettings settings, Map<String, Object> extraProps) {
-        if (driver != null) {
-            driver.close();
+    private void start(KeyValueSettings settings, int writesPartitions) {
+        start(settings, writesPartitions, Map.of());
+    }
+
+    private void start(KeyValueSettings settings, int writesPartitions, Map<String, Object> extraProps) {
+        if (harness != null) {
+            harness.close();
         }
-        StreamsBuilder builder = new StreamsBuilder();
-        new KeyValueTopology(settings, "spectra.", meters).addTo(builder);
-        topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.putAll(extraProps);
-        driver = new TopologyTestDriver(topology, props, START);
-        dlq = driver.createOutputTopic(Topics.KV_WRITES_DLQ.name("spectra."), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        harness = TopologyHarness.of(new KeyValueTopology(settings)).meters(meters)
+                .partitionsOf(topic -> writesPartitions).startingAt(START).properties(extraProps).build();
+        topology = harness.topology();
+        driver = harness.driver();
+        dlq = harness.output(Topics.KV_WRITES_DLQ);
         cache = driver.getKeyValueStore(KeyValueTopology.STORE.name());
         expiryIndex = driver.getKeyValueStore(KeyValueTopology.EXPIRY_INDEX.name());
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        harness.close();
     }
 
     private void write(String key, String value, long timestampMs, String... headers) {
@@ -344,7 +344,7 @@ class KeyValueTopologyTest {
     @Test
     void shouldDeadLetterAnEntryWhoseKeyAndValueTogetherPassWhatTheChangelogAccepts() {
         int maxRequestSize = 8 * 1024;
-        start(KeyValueSettings.defaults(), Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
+        start(KeyValueSettings.defaults(), 0, Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
         int room = maxRequestSize - RecordLimits.FRAMING_BYTES;
         String key = "k".repeat(1000);
         // 18 bytes of entry header: an entry of exactly `room` bytes fits, one byte more does not.
@@ -448,8 +448,7 @@ class KeyValueTopologyTest {
     @Test
     void shouldDeadLetterAWriteWhoseHeadersWouldCarryItPastWhatKafkaStreamsWrites() {
         int maxRequestSize = 8 * 1024;
-        start(KeyValueSettings.defaults().withWritesPartitions(4),
-                Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
+        start(KeyValueSettings.defaults(), 4, Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
         String headers = "h".repeat(maxRequestSize);
 
         write("key", "small value", START_MS, "trace", headers);
@@ -490,7 +489,7 @@ class KeyValueTopologyTest {
 
     @Test
     void shouldRerouteWritesThatAProducerPutOnAnotherPartitionThanMurmur2() {
-        start(KeyValueSettings.defaults().withWritesPartitions(4));
+        start(KeyValueSettings.defaults(), 4);
         // The test driver feeds everything into partition 0: keys that murmur2 places elsewhere are misplaced.
         String inPlace = null;
         String misplaced = null;

@@ -29,6 +29,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.spectracache.testing.TopologyHarness;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -224,17 +225,18 @@ class DeadLetterExceptionHandlerTest {
 
     @Test
     void shouldDeadLetterAFailingCapabilityProcessorAndKeepIngesting() {
-        StreamsBuilder builder = new StreamsBuilder();
         List<String> seen = new ArrayList<>();
-        new IngestTopology(IngestSettings.defaults(), "spectra.", registry, Clock.fixed(NOW, ZoneOffset.UTC))
-                .addTo(builder)
-                .foreach((device, event) -> {
+        try (TopologyHarness harness = TopologyHarness.of(new IngestTopology(IngestSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC)))
+                .meters(registry)
+                .properties(props("handler-proc-test"))
+                .then(context -> context.events().foreach((device, event) -> {
                     if (device.equals("boom")) {
                         throw new IllegalStateException("cannot handle " + device);
                     }
                     seen.add(device);
-                }, Named.as("test-capability"));
-        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props("handler-proc-test"), NOW)) {
+                }, Named.as("test-capability")))
+                .startingAt(NOW).build()) {
+            TopologyTestDriver driver = harness.driver();
             TestInputTopic<byte[], byte[]> raw = driver.createInputTopic("spectra.events.raw",
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic("spectra.events.dlq",

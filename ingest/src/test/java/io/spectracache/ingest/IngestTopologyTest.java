@@ -24,6 +24,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import io.spectracache.testing.TopologyHarness;
+import io.spectracache.topology.TopologyContext;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -50,6 +52,7 @@ class IngestTopologyTest {
     Path stateDir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<String, DeviceEvent> events;
@@ -62,20 +65,18 @@ class IngestTopologyTest {
     }
 
     private void startDriver(Map<String, Object> extraProps) {
-        if (driver != null) {
-            driver.close();
+        if (harness != null) {
+            harness.close();
         }
-        StreamsBuilder builder = new StreamsBuilder();
         IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW).withMaxEventBytes(1024);
-        new IngestTopology(settings, "spectra.", registry, Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder);
-        topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.putAll(DeadLetterExceptionHandler.streamsConfig("spectra.", registry));
-        props.putAll(extraProps);
-        driver = new TopologyTestDriver(topology, props, NOW);
+        harness = TopologyHarness.of(new IngestTopology(settings, Clock.fixed(NOW, ZoneOffset.UTC)))
+                .meters(registry)
+                .properties(DeadLetterExceptionHandler.streamsConfig("spectra.", registry))
+                .properties(extraProps)
+                .startingAt(NOW)
+                .build();
+        topology = harness.topology();
+        driver = harness.driver();
         raw = driver.createInputTopic("spectra.events.raw", new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createOutputTopic("spectra.events", new StringDeserializer(),
                 JsonSerde.of(DeviceEvent.class).deserializer());
@@ -84,7 +85,7 @@ class IngestTopologyTest {
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        harness.close();
     }
 
     private static String event(String deviceId, String eventId) {
@@ -320,7 +321,9 @@ class IngestTopologyTest {
     @Test
     void shouldReturnAStreamThatCapabilitiesCanGroupByDeviceWithoutAnotherRepartition() {
         StreamsBuilder builder = new StreamsBuilder();
-        new IngestTopology(IngestSettings.defaults(), "spectra.", new SimpleMeterRegistry()).addTo(builder)
+        TopologyContext context = TopologyContext.builder(builder).meters(new SimpleMeterRegistry()).build();
+        new IngestTopology(IngestSettings.defaults()).addTo(context);
+        context.events()
                 .groupByKey(Grouped.as("test-by-device"))
                 .count(Named.as("test-count"), Materialized.as("test-count-store"));
 
@@ -331,17 +334,12 @@ class IngestTopologyTest {
 
     @Test
     void shouldReturnTheStreamItWritesSoCapabilitiesCanAttachWithoutAnotherTopic() {
-        StreamsBuilder builder = new StreamsBuilder();
         List<String> seen = new ArrayList<>();
-        new IngestTopology(IngestSettings.defaults(), "spectra.", new SimpleMeterRegistry(),
-                Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder)
-                .foreach((device, event) -> seen.add(device + "/" + event.eventId()),
-                        Named.as("test-attach"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-attach-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("attach").toString());
-        try (TopologyTestDriver attached = new TopologyTestDriver(builder.build(), props, NOW)) {
+        try (TopologyHarness attachedHarness = TopologyHarness.of(new IngestTopology(IngestSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC)))
+                .then(context -> context.events().foreach((device, event) -> seen.add(device + "/" + event.eventId()),
+                        Named.as("test-attach")))
+                .startingAt(NOW).build()) {
+            TopologyTestDriver attached = attachedHarness.driver();
             TestInputTopic<byte[], byte[]> input = attached.createInputTopic("spectra.events.raw",
                     new ByteArraySerializer(), new ByteArraySerializer());
             input.pipeInput(new TestRecord<>((byte[]) null, event("d-1", "e-1").getBytes(UTF_8), NOW));
@@ -365,16 +363,12 @@ class IngestTopologyTest {
                 misplaced = misplaced == null ? device : misplaced;
             }
         }
-        StreamsBuilder builder = new StreamsBuilder();
-        IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW).withRawPartitions(4);
+        IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new IngestTopology(settings, "spectra.", meters, Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder);
-        Topology placed = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-placed-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("placed").toString());
-        try (TopologyTestDriver placedDriver = new TopologyTestDriver(placed, props, NOW)) {
+        try (TopologyHarness placedHarness = TopologyHarness.of(new IngestTopology(settings, Clock.fixed(NOW, ZoneOffset.UTC)))
+                .meters(meters).partitionsOf(topic -> 4).startingAt(NOW).build()) {
+            Topology placed = placedHarness.topology();
+            TopologyTestDriver placedDriver = placedHarness.driver();
             TestInputTopic<byte[], byte[]> input = placedDriver.createInputTopic("spectra.events.raw",
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<String, DeviceEvent> output = placedDriver.createOutputTopic("spectra.events",
@@ -387,7 +381,7 @@ class IngestTopologyTest {
             assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key + "/" + kv.value.eventId())
                     .containsExactlyInAnyOrder(inPlace + "/e-1", inPlace + "/e-2", misplaced + "/e-1", misplaced + "/e-2");
             assertThat(meters.get(IngestMeters.DUPLICATES.getName()).counter().count()).isEqualTo(2.0);
+            assertThat(placed.describe().toString()).contains("ingest-by-device-repartition", "ingest-by-device-merge");
         }
-        assertThat(placed.describe().toString()).contains("ingest-by-device-repartition", "ingest-by-device-merge");
     }
 }

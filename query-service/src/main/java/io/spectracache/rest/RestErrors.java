@@ -7,7 +7,7 @@ import io.javalin.validation.ValidationException;
 import io.spectracache.errors.ErrorBody;
 import io.spectracache.errors.ErrorCode;
 import io.spectracache.errors.SpectraException;
-import io.spectracache.routing.RetryLaterException;
+import io.spectracache.errors.RetryLaterException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,24 +57,23 @@ final class RestErrors {
         ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
     }
 
-    /** Answers with another instance's response as it is; its error body, if any, is kept. */
-    static void passThrough(Context ctx, int status, String contentType, byte[] body) {
-        ctx.status(status).contentType(contentType).result(body);
-        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
-    }
-
     private static final String ERROR_WRITTEN = "spectra.error-written";
 
     private static boolean hasBody(Context ctx) {
         return Boolean.TRUE.equals(ctx.attribute(ERROR_WRITTEN));
     }
 
+    // Statuses Jetty or Javalin answer by themselves, each with the code a client acts on.
     private static ErrorBody fromStatus(int status, String message) {
-        for (ErrorCode code : ErrorCode.values()) {
-            if (code.httpStatus() == status) {
-                return ErrorBody.of(code, message);
-            }
-        }
-        return new ErrorBody("http_" + status, message == null ? "HTTP " + status : message, null);
+        ErrorCode code = switch (status) {
+            case 400 -> ErrorCode.BAD_REQUEST;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 503 -> ErrorCode.NOT_READY;
+            default -> null;
+        };
+        String text = message == null || message.isBlank() ? "HTTP " + status : message;
+        return code == null ? new ErrorBody("http_" + status, text, null) : ErrorBody.of(code, text);
     }
 }

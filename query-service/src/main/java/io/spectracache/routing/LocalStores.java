@@ -1,5 +1,6 @@
 package io.spectracache.routing;
 
+import io.spectracache.errors.RetryLaterException;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;

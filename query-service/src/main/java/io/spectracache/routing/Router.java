@@ -1,9 +1,9 @@
 package io.spectracache.routing;
 
+import io.spectracache.errors.RetryLaterException;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.topics.StoreSpec;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +11,6 @@ import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Answers "which instance owns this key?" and "which instances hold this store?" from Kafka Streams'
@@ -22,15 +21,15 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class Router {
     private final KafkaStreams streams;
-    private final HostInfo self;
+    private final Instance self;
 
-    public Router(KafkaStreams streams, HostInfo self) {
+    public Router(KafkaStreams streams, Instance self) {
         this.streams = requireNonNull(streams, "streams");
         this.self = requireNonNull(self, "self");
     }
 
     /** This instance's advertised REST address. */
-    public HostInfo self() {
+    public Instance self() {
         return self;
     }
 
@@ -49,7 +48,7 @@ public final class Router {
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.partition() < 0) {
             throw RetryLaterException.notReady("the owner of this key is not known yet (starting or rebalancing)");
         }
-        HostInfo active = metadata.activeHost();
+        Instance active = Instance.of(metadata.activeHost());
         return new Owner(active, metadata.partition(), self.equals(active));
     }
 
@@ -58,19 +57,17 @@ public final class Router {
      *
      * @throws RetryLaterException if the streams are not running
      */
-    public List<HostInfo> instancesOf(String storeName) {
-        Set<String> seen = new TreeSet<>();
-        List<HostInfo> hosts = new ArrayList<>();
+    public List<Instance> instancesOf(String storeName) {
+        Set<Instance> hosts = new TreeSet<>(Comparator.comparing(Instance::host).thenComparingInt(Instance::port));
         try {
             for (StreamsMetadata metadata : streams.streamsMetadataForStore(storeName)) {
-                if (!metadata.topicPartitions().isEmpty() && seen.add(metadata.host() + ':' + metadata.port())) {
-                    hosts.add(metadata.hostInfo());
+                if (!metadata.topicPartitions().isEmpty()) {
+                    hosts.add(Instance.of(metadata.hostInfo()));
                 }
             }
         } catch (IllegalStateException e) {
             throw RetryLaterException.notReady("the streams of this instance are not running yet");
         }
-        hosts.sort(Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port));
         return List.copyOf(hosts);
     }
 }

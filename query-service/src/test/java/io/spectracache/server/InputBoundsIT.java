@@ -107,6 +107,8 @@ class InputBoundsIT {
         assertThat(state.get("metrics").size()).isEqualTo(DeviceStateSettings.DEFAULT_MAX_METRICS);
         assertThat(state.get("metrics").fieldNames()).toIterable().allSatisfy(name -> assertThat(name).startsWith("m23_"));
         assertThat(state.get("lastEvent").get("eventId").asText()).isEqualTo("fat23");
+        assertThat(TestCluster.metric(port, "spectra_devicestate_metrics_evicted_total{limit=\"max-metrics\"}"))
+                .isEqualTo(24 * 3_500 - DeviceStateSettings.DEFAULT_MAX_METRICS);
         assertThat(TestCluster.get(port, "/health/ready").statusCode()).isEqualTo(200);
     }
 

@@ -1,5 +1,7 @@
 package io.spectracache.server;
 
+import io.spectracache.keyvalue.KeyValueSettings;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,8 +43,8 @@ class SpectraCacheIT {
     static void start() {
         cluster = new TestCluster("single-it");
         Map<String, Object> settings = cluster.instanceSettings("one");
-        settings.put(SpectraConfig.KV_MAX_VALUE_BYTES_CONFIG, 4096);
-        settings.put(SpectraConfig.KV_PURGE_INTERVAL_MS_CONFIG, 100L);
+        settings.put(KeyValueSettings.MAX_VALUE_BYTES_CONFIG, 4096);
+        settings.put(KeyValueSettings.PURGE_INTERVAL_MS_CONFIG, 100L);
         settings.put(SpectraConfig.QUERY_WAIT_MS_CONFIG, 1_000L);
         cache = cluster.startInstance(settings);
         port = cache.restPort();

@@ -2,11 +2,10 @@ package io.spectracache.topics;
 
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.serialization.DeviceEventSerde;
-import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The topics of contract v1, declared once. Names are relative to the deployment prefix
+ * The topics of contract v1, declared once. Each capability lists the ones it uses, and SpectraCache creates those. Names are relative to the deployment prefix
  * ({@code spectracache.topic.prefix}, default {@code spectra.}).
  */
 public final class Topics {
@@ -38,8 +37,6 @@ public final class Topics {
     public static final TopicSpec<byte[], byte[]> KV_WRITES_DLQ =
             new TopicSpec<>("kv.writes.dlq", Serdes.ByteArray(), Serdes.ByteArray(), false);
 
-    /** The topics this release creates and uses. */
-    public static final List<TopicSpec<?, ?>> ALL = List.of(EVENTS_RAW, EVENTS, EVENTS_DLQ, KV_WRITES, KV_WRITES_DLQ);
 
     private Topics() {
     }

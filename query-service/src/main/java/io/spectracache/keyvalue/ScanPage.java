@@ -1,4 +1,4 @@
-package io.spectracache.rest;
+package io.spectracache.keyvalue;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
@@ -13,13 +13,13 @@ import java.util.Set;
  * @param failedInstances the instances that did not answer
  * @param partitions      the store partitions this page covers
  */
-record ScanPage(List<Item> items, String nextCursor, boolean partial, List<String> failedInstances, Set<Integer> partitions) {
+public record ScanPage(List<Item> items, String nextCursor, boolean partial, List<String> failedInstances, Set<Integer> partitions) {
 
     /**
      * One cache entry. {@code value} is the stored bytes as UTF-8 text when they are valid UTF-8
      * ({@code encoding = "utf8"}), else Base64 ({@code encoding = "base64"}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Item(String key, String value, String encoding, String contentType, Instant writtenAt, Instant expiresAt) {
+    public record Item(String key, String value, String encoding, String contentType, Instant writtenAt, Instant expiresAt) {
     }
 }

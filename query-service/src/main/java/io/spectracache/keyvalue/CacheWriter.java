@@ -1,9 +1,12 @@
-package io.spectracache.writes;
+package io.spectracache.keyvalue;
 
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;
-import io.spectracache.routing.RetryLaterException;
+import io.spectracache.errors.RetryLaterException;
+import io.spectracache.errors.WriteRejectedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import io.spectracache.topics.KvWriteHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,7 +71,17 @@ public final class CacheWriter {
         } catch (TimeoutException e) {
             throw RetryLaterException.notReady("Kafka did not acknowledge the write within " + timeout.toMillis() + " ms; it may or may not apply");
         } catch (ExecutionException e) {
-            throw RetryLaterException.notReady("Kafka refused the write: " + e.getCause().getMessage());
+            Throwable cause = e.getCause();
+            if (cause instanceof RecordTooLargeException) {
+                throw WriteRejectedException.tooLarge("the write is larger than Kafka accepts on " + topic
+                        + "; store a smaller value", cause);
+            }
+            if (cause instanceof RetriableException) {
+                throw RetryLaterException.notReady("Kafka could not take the write now (" + cause.getClass().getSimpleName()
+                        + "); it did not apply, retry");
+            }
+            throw WriteRejectedException.refused("Kafka refused the write for good (" + cause.getClass().getSimpleName()
+                    + "); it did not apply and will not as it is", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RetryLaterException.notReady("interrupted while writing");

@@ -1,7 +1,5 @@
-package io.spectracache.routing;
+package io.spectracache.errors;
 
-import io.spectracache.errors.ErrorCode;
-import io.spectracache.errors.SpectraException;
 import java.time.Duration;
 
 /**
@@ -26,6 +24,18 @@ public final class RetryLaterException extends SpectraException {
     /** The instance that owns the key could not be reached or no longer owns it. */
     public static RetryLaterException ownerUnavailable(String message) {
         return new RetryLaterException(ErrorCode.OWNER_UNAVAILABLE, message, Duration.ofSeconds(1));
+    }
+
+    /**
+     * A retryable failure another instance reported, kept with its own code so the caller sees the real reason.
+     *
+     * @throws IllegalArgumentException if {@code code} is not a retryable (503) code
+     */
+    public static RetryLaterException reportedBy(ErrorCode code, String message, Duration retryAfter) {
+        if (code.httpStatus() != 503) {
+            throw new IllegalArgumentException(code + " is not a code to retry later");
+        }
+        return new RetryLaterException(code, message, retryAfter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retryAfter);
     }
 
     /** How long to wait before retrying; at least one second. */

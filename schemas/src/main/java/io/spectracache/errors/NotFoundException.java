@@ -1,7 +1,5 @@
-package io.spectracache.routing;
+package io.spectracache.errors;
 
-import io.spectracache.errors.ErrorCode;
-import io.spectracache.errors.SpectraException;
 
 /** What was asked for does not exist (an unknown device, an absent or expired cache key). */
 public final class NotFoundException extends SpectraException {

@@ -1,0 +1,107 @@
+package io.spectracache.keyvalue;
+
+import static java.util.Objects.requireNonNull;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.spectracache.consistency.ConsistencyToken;
+import io.spectracache.errors.InvalidRequestException;
+import io.spectracache.errors.NotFoundException;
+import io.spectracache.query.Gathered;
+import io.spectracache.query.Outcome;
+import io.spectracache.query.QueryService;
+import io.spectracache.rest.RestQueries;
+import io.spectracache.rest.RouteGroup;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The key-value cache over HTTP: {@code PUT/GET/DELETE /v1/kv/{key}} and the ordered, paged scan
+ * {@code GET /v1/kv?prefix=&from=&to=&limit=&cursor=}. Writes go through Kafka and answer a consistency token;
+ * reads accept it as {@code ?after=}. Reads are {@link KeyValueQueries}, answered wherever they arrive.
+ */
+final class KeyValueRoutes implements RouteGroup {
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    // One key model and one set of limits with writes that arrive on Kafka: see KvWriteRules.
+    static final int MAX_KEY_CHARS = KvWriteRules.MAX_KEY_CHARS;
+    static final long MAX_TTL_SECONDS = KvWriteRules.MAX_TTL_SECONDS;
+
+    private final QueryService queries;
+    private final CacheWriter writer;
+    private final int maxValueBytes;
+
+    KeyValueRoutes(QueryService queries, CacheWriter writer, int maxValueBytes) {
+        this.queries = requireNonNull(queries, "queries");
+        this.writer = requireNonNull(writer, "writer");
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes) {
+        routes.put("/v1/kv/<key>", this::put);
+        routes.delete("/v1/kv/<key>", this::delete);
+        routes.get("/v1/kv/<key>", this::get);
+        routes.get("/v1/kv", this::scan);
+    }
+
+    /** The answer to a write. */
+    record WriteAck(String key, String token) {
+    }
+
+    private void put(Context ctx) {
+        String key = keyOf(ctx);
+        Duration ttl = ttlOf(ctx);
+        byte[] value = ctx.bodyAsBytes();
+        if (value.length > maxValueBytes) {
+            throw InvalidRequestException.tooLarge("the value has " + value.length + " bytes; a cache value has at most "
+                    + maxValueBytes + " (" + KeyValueSettings.MAX_VALUE_BYTES_CONFIG + ")");
+        }
+        ConsistencyToken token = writer.put(key, value, ctx.contentType(), ttl);
+        ctx.json(new WriteAck(key, token.encode()));
+    }
+
+    private void delete(Context ctx) {
+        String key = keyOf(ctx);
+        ctx.json(new WriteAck(key, writer.delete(key).encode()));
+    }
+
+    private void get(Context ctx) {
+        String key = keyOf(ctx);
+        Outcome<KvEntry> outcome = queries.point(KeyValueQueries.GET, key, RestQueries.after(ctx), RestQueries.mayForward(ctx));
+        RestQueries.servedBy(ctx, outcome);
+        KvEntry entry = outcome.orElseThrow(() -> new NotFoundException("no cache entry " + key));
+        ctx.header("X-Spectra-Written-At", Instant.ofEpochMilli(entry.writtenAt()).toString());
+        if (entry.expiresAt() > 0) {
+            ctx.header("X-Spectra-Expires-At", Instant.ofEpochMilli(entry.expiresAt()).toString());
+        }
+        ctx.contentType(entry.contentType() == null ? "application/octet-stream" : entry.contentType());
+        ctx.result(entry.value());
+    }
+
+    private void scan(Context ctx) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class)
+                .check(n -> n == null || (n >= 1 && n <= MAX_LIMIT), "must be between 1 and " + MAX_LIMIT)
+                .getOrDefault(DEFAULT_LIMIT);
+        KeyValueQueries.ScanRequest request = new KeyValueQueries.ScanRequest(ctx.queryParam("prefix"),
+                ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("cursor"), limit);
+        Gathered<KeyValueQueries.ScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, RestQueries.after(ctx));
+        ctx.json(new ScanPage(page.value().items(), page.value().nextCursor(), page.partial(), page.failedInstances(),
+                page.partitions()));
+    }
+
+    private static String keyOf(Context ctx) {
+        String key = ctx.pathParam("key");
+        if (key.isEmpty() || key.length() > MAX_KEY_CHARS) {
+            throw new InvalidRequestException("key: a cache key is 1 to " + MAX_KEY_CHARS + " characters");
+        }
+        return key;
+    }
+
+    private static Duration ttlOf(Context ctx) {
+        Long seconds = ctx.queryParamAsClass("ttl", Long.class)
+                .check(ttl -> ttl == null || (ttl >= 1 && ttl <= MAX_TTL_SECONDS), "must be a whole number of seconds between 1 and " + MAX_TTL_SECONDS)
+                .getOrNull();
+        return seconds == null ? null : Duration.ofSeconds(seconds);
+    }
+}
