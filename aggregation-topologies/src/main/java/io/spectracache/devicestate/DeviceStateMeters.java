@@ -1,10 +1,13 @@
 package io.spectracache.devicestate;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.docs.MeterDocumentation;
+
 /**
  * The Micrometer meters of device state, declared once. All are counters shared by every stream task of the
  * process, registered at zero when a {@link DeviceStateTopology} is built.
  */
-public enum DeviceStateMeters {
+public enum DeviceStateMeters implements MeterDocumentation {
     /**
      * Metrics evicted from a device's state, tagged {@link #LIMIT_TAG}: {@code max-metrics} when a new metric
      * passed {@code spectracache.devicestate.max.metrics}, {@code max-state-bytes} when the state passed its byte
@@ -28,6 +31,16 @@ public enum DeviceStateMeters {
     DeviceStateMeters(String meterName, String description) {
         this.meterName = meterName;
         this.description = description;
+    }
+
+    @Override
+    public String getName() {
+        return meterName;
+    }
+
+    @Override
+    public Meter.Type getType() {
+        return Meter.Type.COUNTER;
     }
 
     /** The meter's name as registered, for example {@code spectra.devicestate.metrics.evicted}. */

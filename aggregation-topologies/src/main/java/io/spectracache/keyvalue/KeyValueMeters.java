@@ -1,10 +1,13 @@
 package io.spectracache.keyvalue;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.docs.MeterDocumentation;
+
 /**
  * The Micrometer meters of the key-value cache, declared once. All are counters shared by every stream task of
  * the process.
  */
-public enum KeyValueMeters {
+public enum KeyValueMeters implements MeterDocumentation {
     /**
      * {@code kv.writes} records that were not applied and went to {@code kv.writes.dlq}, tagged {@code reason}:
      * {@code null-key}, {@code invalid-key}, {@code invalid-ttl}, {@code value-too-large},
@@ -23,6 +26,16 @@ public enum KeyValueMeters {
     KeyValueMeters(String meterName, String description) {
         this.meterName = meterName;
         this.description = description;
+    }
+
+    @Override
+    public String getName() {
+        return meterName;
+    }
+
+    @Override
+    public Meter.Type getType() {
+        return Meter.Type.COUNTER;
     }
 
     /** The meter's name as registered, for example {@code spectracache.kv.writes.skipped}. */

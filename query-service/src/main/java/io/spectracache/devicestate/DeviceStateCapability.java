@@ -1,5 +1,6 @@
 package io.spectracache.devicestate;
 
+import io.micrometer.core.instrument.docs.MeterDocumentation;
 import io.spectracache.capability.Capability;
 import io.spectracache.capability.ServingContext;
 import io.spectracache.rest.RouteGroup;
@@ -42,5 +43,10 @@ public final class DeviceStateCapability implements Capability {
     @Override
     public List<RouteGroup> routes(ServingContext serving) {
         return List.of(new DeviceRoutes(serving.queries()));
+    }
+
+    @Override
+    public List<MeterDocumentation> meters() {
+        return List.of(DeviceStateMeters.values());
     }
 }

@@ -55,6 +55,6 @@ public final class KeyValueCapability implements Capability {
 
     @Override
     public List<MeterDocumentation> meters() {
-        return List.of();
+        return List.of(KeyValueMeters.values());
     }
 }

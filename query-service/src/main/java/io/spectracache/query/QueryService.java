@@ -12,7 +12,7 @@ import io.spectracache.routing.Instance;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.Owner;
 import io.spectracache.routing.PeerClient;
-import io.spectracache.routing.Router;
+import io.spectracache.routing.Ownership;
 import io.spectracache.serialization.Json;
 import io.spectracache.topics.TopicSpec;
 import java.time.Duration;
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class QueryService {
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
 
-    private final Router router;
+    private final Ownership router;
     private final LocalStores stores;
     private final PeerClient peers;
     private final ExecutorService scatterPool;
@@ -61,7 +61,7 @@ public final class QueryService {
      * @param scatterPool  runs the calls to other instances; the caller owns it
      * @param partitionsOf partition counts of the contract topics, to tell a complete scatter answer from a partial one
      */
-    public QueryService(Router router, LocalStores stores, PeerClient peers, ExecutorService scatterPool,
+    public QueryService(Ownership router, LocalStores stores, PeerClient peers, ExecutorService scatterPool,
                         ToIntFunction<TopicSpec<?, ?>> partitionsOf, Collection<?> queries) {
         this.router = requireNonNull(router, "router");
         this.stores = requireNonNull(stores, "stores");

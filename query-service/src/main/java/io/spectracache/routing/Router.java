@@ -19,7 +19,7 @@ import org.apache.kafka.streams.StreamsMetadata;
  *
  * <pre>{@code Owner owner = router.ownerOf(DeviceStateTopology.STORE, "truck-0042");}</pre>
  */
-public final class Router {
+public final class Router implements Ownership {
     private final KafkaStreams streams;
     private final Instance self;
 
@@ -29,6 +29,7 @@ public final class Router {
     }
 
     /** This instance's advertised REST address. */
+    @Override
     public Instance self() {
         return self;
     }
@@ -38,6 +39,7 @@ public final class Router {
      *
      * @throws RetryLaterException if ownership is unknown right now (starting, rebalancing)
      */
+    @Override
     public <K> Owner ownerOf(StoreSpec<K, ?> store, K key) {
         KeyQueryMetadata metadata;
         try {
@@ -57,6 +59,7 @@ public final class Router {
      *
      * @throws RetryLaterException if the streams are not running
      */
+    @Override
     public List<Instance> instancesOf(String storeName) {
         Set<Instance> hosts = new TreeSet<>(Comparator.comparing(Instance::host).thenComparingInt(Instance::port));
         try {
