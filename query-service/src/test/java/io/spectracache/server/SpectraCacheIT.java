@@ -1,7 +1,5 @@
 package io.spectracache.server;
 
-import io.spectracache.keyvalue.KeyValueSettings;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.errors.DeadLetter;
+import io.spectracache.keyvalue.KeyValueSettings;
 import io.spectracache.serialization.Json;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,8 +22,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -150,17 +153,29 @@ class SpectraCacheIT {
     }
 
     @Test
-    void shouldAnswer503WithRetryAfterWhileTheStateHasNotReachedTheToken() throws Exception {
-        String token = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/patience", "v", "text/plain").body()).get("token").asText();
-        ConsistencyToken written = ConsistencyToken.decode(token);
-        String future = ConsistencyToken.of(written.topic(), written.partition(), written.offset() + 1_000_000).encode();
+    void shouldAnswer503WithRetryAfterWhileTheStateHasNotReachedTheTokenAndNeverShowAnAbortedWrite() throws Exception {
+        // A write inside a transaction left open: its offset exists (the token is plausible), but exactly-once
+        // processing reads committed records only, so the state cannot reach it until the transaction ends.
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cache.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "spectracache-it-open-transaction");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            RecordMetadata pending = producer.send(new ProducerRecord<>("spectra.kv.writes", "patience", "never".getBytes(UTF_8))).get();
+            String token = ConsistencyToken.of(pending.topic(), pending.partition(), pending.offset()).encode();
 
-        HttpResponse<String> early = TestCluster.get(port, "/v1/kv/patience?after=" + future);
+            HttpResponse<String> early = TestCluster.get(port, "/v1/kv/patience?after=" + token);
 
-        assertThat(early.statusCode()).isEqualTo(503);
-        assertThat(early.headers().firstValue("Retry-After")).isPresent();
-        assertThat(Json.mapper().readTree(early.body()).get("error").asText()).isEqualTo("not_ready");
-        assertThat(TestCluster.get(port, "/v1/kv/patience?after=" + token).statusCode()).isEqualTo(200);
+            assertThat(early.statusCode()).isEqualTo(503);
+            assertThat(early.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Json.mapper().readTree(early.body()).get("error").asText()).isEqualTo("not_ready");
+            producer.abortTransaction();
+        }
+        String written = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/after-abort", "v", "text/plain").body())
+                .get("token").asText();
+        assertThat(TestCluster.get(port, "/v1/kv/after-abort?after=" + written).statusCode()).isEqualTo(200);
+        assertThat(TestCluster.get(port, "/v1/kv/patience").statusCode()).as("the aborted write").isEqualTo(404);
     }
 
     @Test
