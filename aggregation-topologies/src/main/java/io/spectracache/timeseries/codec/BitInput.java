@@ -16,20 +16,26 @@ final class BitInput {
 
     /** Reads {@code count} bits (0..64) as an unsigned number. */
     long read(int count) {
+        if (count > endBit - position) {
+            throw new SerializationException("time-series chunk ends in the middle of a point");
+        }
         long value = 0;
-        for (int i = 0; i < count; i++) {
-            value = (value << 1) | readBit();
+        int left = count;
+        while (left > 0) {
+            int index = (int) (position >>> 3);
+            int offsetInByte = (int) (position & 7);
+            int available = 8 - offsetInByte;
+            int take = Math.min(available, left);
+            int bits = ((bytes[index] & 0xFF) >>> (available - take)) & ((1 << take) - 1);
+            value = (value << take) | bits;
+            position += take;
+            left -= take;
         }
         return value;
     }
 
     long readBit() {
-        if (position >= endBit) {
-            throw new SerializationException("time-series chunk ends in the middle of a point");
-        }
-        long bit = (bytes[(int) (position >>> 3)] >>> (7 - (position & 7))) & 1;
-        position++;
-        return bit;
+        return read(1);
     }
 
     /** The bits left before the end of the region. */
