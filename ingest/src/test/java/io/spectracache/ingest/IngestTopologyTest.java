@@ -163,7 +163,7 @@ class IngestTopologyTest {
             "malformed-json      | {\"deviceId\":\"d\",",
             "missing-field       | {\"deviceId\":\"d\"}",
             "wrong-type          | {\"deviceId\":\"d\",\"ts\":\"2026-11-24T18:00:00Z\",\"metrics\":{\"t\":\"x\"}}",
-            "absurd-timestamp    | {\"deviceId\":\"d\",\"ts\":\"2020-01-01T00:00:00Z\"}",
+            "absurd-timestamp    | {\"deviceId\":\"d\",\"ts\":\"1999-01-01T00:00:00Z\"}",
             "invalid-coordinates | {\"deviceId\":\"d\",\"ts\":\"2026-11-24T18:00:00Z\",\"location\":{\"lat\":99,\"lon\":1}}"})
     void shouldSendEachKindOfBadRecordToDlqWithItsReasonAndOriginalBytes(String code, String json) {
         send(json, NOW);

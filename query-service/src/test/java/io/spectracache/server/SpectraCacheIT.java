@@ -85,6 +85,25 @@ class SpectraCacheIT {
     }
 
     @Test
+    void shouldLandABackfillOfMonthOldEventsInsteadOfDeadLetteringThem() throws Exception {
+        Instant monthAgo = Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (KafkaProducer<byte[], byte[]> producer = cluster.rawProducer()) {
+            for (int i = 0; i < 3; i++) {
+                String json = "{\"deviceId\":\"offline-gateway\",\"ts\":\"" + monthAgo.plusSeconds(i)
+                        + "\",\"eventId\":\"backfill-" + i + "\",\"metrics\":{\"temp\":" + i + "}}";
+                producer.send(new ProducerRecord<>("spectra.events.raw", "offline-gateway".getBytes(UTF_8), json.getBytes(UTF_8))).get();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> response = TestCluster.get(port, "/v1/devices/offline-gateway");
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode state = Json.mapper().readTree(response.body());
+            assertThat(state.get("eventCount").asLong()).isEqualTo(3);
+            assertThat(state.get("lastSeen").asText()).isEqualTo(monthAgo.plusSeconds(2).toString());
+        });
+    }
+
+    @Test
     void shouldDropDuplicateEventIdsAndCountThem() throws Exception {
         String json = "{\"deviceId\":\"meter-7\",\"ts\":" + Instant.now().toEpochMilli() + ",\"eventId\":\"same\",\"metrics\":{\"kwh\":1.5}}";
         try (KafkaProducer<byte[], byte[]> producer = cluster.rawProducer()) {
