@@ -30,6 +30,7 @@ final class DeviceRoutes implements RouteGroup {
     }
 
     private void getDevice(Context ctx) {
+        RestQueries.onlyParameters(ctx, "after");
         String deviceId = ctx.pathParam("id");
         if (deviceId.isBlank() || deviceId.length() > MAX_DEVICE_ID_LENGTH) {
             throw new InvalidRequestException("id: a device id is 1 to " + MAX_DEVICE_ID_LENGTH + " characters");

@@ -14,6 +14,7 @@ import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 
 /**
  * The key-value cache over HTTP: {@code PUT/GET/DELETE /v1/kv/{key}} and the ordered, paged scan
@@ -52,6 +53,7 @@ final class KeyValueRoutes implements RouteGroup {
     }
 
     private void put(Context ctx) {
+        RestQueries.onlyParameters(ctx, "ttl");
         String key = keyOf(ctx);
         Duration ttl = ttlOf(ctx);
         byte[] value = ctx.bodyAsBytes();
@@ -64,11 +66,13 @@ final class KeyValueRoutes implements RouteGroup {
     }
 
     private void delete(Context ctx) {
+        RestQueries.onlyParameters(ctx);
         String key = keyOf(ctx);
         ctx.json(new WriteAck(key, writer.delete(key).encode()));
     }
 
     private void get(Context ctx) {
+        RestQueries.onlyParameters(ctx, "after");
         String key = keyOf(ctx);
         Outcome<KvEntry> outcome = queries.point(KeyValueQueries.GET, key, RestQueries.after(ctx), RestQueries.mayForward(ctx));
         RestQueries.servedBy(ctx, outcome);
@@ -77,14 +81,19 @@ final class KeyValueRoutes implements RouteGroup {
         if (entry.expiresAt() > 0) {
             ctx.header("X-Spectra-Expires-At", Instant.ofEpochMilli(entry.expiresAt()).toString());
         }
-        ctx.contentType(entry.contentType() == null ? "application/octet-stream" : entry.contentType());
+        // Never rendered as active content on our origin: see ServedContentType (and the README's key-value section).
+        ServedContentType served = ServedContentType.of(entry.contentType());
+        ctx.header("Content-Security-Policy", "sandbox");
+        if (served.attachment()) {
+            ctx.header("Content-Disposition", "attachment");
+        }
+        ctx.contentType(served.contentType());
         ctx.result(entry.value());
     }
 
     private void scan(Context ctx) {
-        int limit = ctx.queryParamAsClass("limit", Integer.class)
-                .check(n -> n == null || (n >= 1 && n <= MAX_LIMIT), "must be between 1 and " + MAX_LIMIT)
-                .getOrDefault(DEFAULT_LIMIT);
+        RestQueries.onlyParameters(ctx, "prefix", "from", "to", "limit", "cursor", "after");
+        int limit = (int) RestQueries.wholeNumber(ctx, "limit", 1, MAX_LIMIT, "items").orElse(DEFAULT_LIMIT);
         KeyValueQueries.ScanRequest request = new KeyValueQueries.ScanRequest(ctx.queryParam("prefix"),
                 ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("cursor"), limit, maxPageBytes);
         Gathered<KeyValueQueries.ScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, RestQueries.after(ctx));
@@ -95,15 +104,14 @@ final class KeyValueRoutes implements RouteGroup {
     private static String keyOf(Context ctx) {
         String key = ctx.pathParam("key");
         if (key.isEmpty() || key.length() > MAX_KEY_CHARS) {
-            throw new InvalidRequestException("key: a cache key is 1 to " + MAX_KEY_CHARS + " characters");
+            throw new InvalidRequestException("key: a cache key is 1 to " + MAX_KEY_CHARS + " characters, this one has "
+                    + key.length());
         }
         return key;
     }
 
     private static Duration ttlOf(Context ctx) {
-        Long seconds = ctx.queryParamAsClass("ttl", Long.class)
-                .check(ttl -> ttl == null || (ttl >= 1 && ttl <= MAX_TTL_SECONDS), "must be a whole number of seconds between 1 and " + MAX_TTL_SECONDS)
-                .getOrNull();
-        return seconds == null ? null : Duration.ofSeconds(seconds);
+        OptionalLong seconds = RestQueries.wholeNumber(ctx, "ttl", 1, MAX_TTL_SECONDS, "seconds");
+        return seconds.isPresent() ? Duration.ofSeconds(seconds.getAsLong()) : null;
     }
 }

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Answers "which instance owns this key?" and "which instances hold this store?" from Kafka Streams'
@@ -52,6 +53,19 @@ public final class Router implements Ownership {
         }
         Instance active = Instance.of(metadata.activeHost());
         return new Owner(active, metadata.partition(), self.equals(active));
+    }
+
+    /**
+     * Every instance of this application now, this one included, as Kafka Streams' metadata names them (their
+     * {@code application.server}); empty while this instance's streams are not running.
+     */
+    public List<Instance> members() {
+        try {
+            return streams.metadataForAllStreamsClients().stream().map(metadata -> Instance.of(metadata.hostInfo()))
+                    .distinct().toList();
+        } catch (IllegalStateException | StreamsException e) {
+            return List.of();
+        }
     }
 
     /**

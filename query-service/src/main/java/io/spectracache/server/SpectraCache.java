@@ -16,7 +16,9 @@ import io.spectracache.health.Readiness;
 import io.spectracache.query.QueryService;
 import io.spectracache.query.TokenCheck;
 import io.spectracache.rest.HealthRoutes;
+import io.spectracache.rest.ClientAccess;
 import io.spectracache.rest.InternalQueryRoutes;
+import io.spectracache.rest.RestOptions;
 import io.spectracache.rest.RestServer;
 import io.spectracache.rest.RouteGroup;
 import io.spectracache.routing.EndOffsetTokenCheck;
@@ -82,6 +84,7 @@ public final class SpectraCache implements AutoCloseable {
     private Instance self;
     private StreamsRuntime streams;
     private QueryService queries;
+    private Router router;
     private ServingContext serving;
     private RestServer rest;
 
@@ -156,7 +159,8 @@ public final class SpectraCache implements AutoCloseable {
         started.push(() -> admin.close(Duration.ofSeconds(2)));
         TokenCheck tokens = new EndOffsetTokenCheck(admin, topics.partitionCounts(),
                 Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
-        queries = new QueryService(new Router(streams.kafkaStreams(), self), stores, peers, scatterPool,
+        router = new Router(streams.kafkaStreams(), self);
+        queries = new QueryService(router, stores, peers, scatterPool,
                 topics::partitionsOf, tokens, Capabilities.queries(capabilities));
         serving = new ServingContext(config, queries, registry, writes,
                 Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix(),
@@ -169,9 +173,11 @@ public final class SpectraCache implements AutoCloseable {
         routes.add(new HealthRoutes(streams::readiness, registry));
         routes.add(new InternalQueryRoutes(queries));
         capabilities.forEach(capability -> routes.addAll(capability.routes(serving)));
-        rest = RestServer.start(config.getString(SpectraConfig.REST_HOST_CONFIG), self.port(),
+        ClientAccess access = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG)
+                ? ClientAccess.protectedMode(router::members) : ClientAccess.open();
+        rest = RestServer.start(new RestOptions(config.getString(SpectraConfig.REST_HOST_CONFIG), self.port(),
                 config.getLong(SpectraConfig.REST_MAX_BODY_BYTES_CONFIG), config.getInt(SpectraConfig.REST_THREADS_CONFIG),
-                routes, registry);
+                Duration.ofMillis(config.getLong(SpectraConfig.REST_IDLE_TIMEOUT_MS_CONFIG)), access), routes, registry);
         started.push(rest);
 
         int devices = config.getInt(SpectraConfig.SIMULATE_DEVICES_CONFIG);

@@ -1,5 +1,6 @@
 package io.spectracache.server;
 
+import io.spectracache.rest.ClientAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,6 +76,18 @@ public final class SpectraConfig extends AbstractConfig {
     private static final String REST_MAX_BODY_BYTES_DOC = "Largest request body the REST API reads (413 above, before "
             + "it is read); each endpoint may accept less, a cache value at most spectracache.kv.max.value.bytes.";
 
+    public static final String REST_IDLE_TIMEOUT_MS_CONFIG = "spectracache.rest.idle.timeout.ms";
+    private static final String REST_IDLE_TIMEOUT_MS_DOC = "How long the REST API waits for the rest of a request that "
+            + "stalls (a body shorter than its Content-Length, or never sent after 'Expect: 100-continue') before it "
+            + "answers 408, and how long an idle connection stays open.";
+
+    public static final String REST_PROTECTED_MODE_CONFIG = ClientAccess.PROTECTED_MODE_SETTING;
+    private static final String REST_PROTECTED_MODE_DOC = "Protected mode (no credentials exist yet): the public API "
+            + "and /metrics answer loopback clients only (others get 403), /health/live and /health/ready answer "
+            + "everyone, and the internal query API answers other instances of this application (a request naming a "
+            + "current member in X-Spectra-Forwarded-By, from an address its advertised host resolves to). false "
+            + "answers every client: only behind your own firewall or proxy.";
+
     public static final String ADVERTISED_HOST_CONFIG = "spectracache.advertised.host";
     private static final String ADVERTISED_HOST_DOC = "Host name other instances use to reach this one's REST API; "
             + "with the REST port it is this instance's Kafka Streams application.server.";
@@ -134,6 +147,8 @@ public final class SpectraConfig extends AbstractConfig {
             .define(REST_PORT_CONFIG, Type.INT, 7070, Range.between(0, 65535), Importance.HIGH, REST_PORT_DOC)
             .define(REST_THREADS_CONFIG, Type.INT, 0, Range.between(0, 10_000), Importance.LOW, REST_THREADS_DOC)
             .define(REST_MAX_BODY_BYTES_CONFIG, Type.LONG, 1024L * 1024, Range.between(1024, 1L << 30), Importance.LOW, REST_MAX_BODY_BYTES_DOC)
+            .define(REST_IDLE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW, REST_IDLE_TIMEOUT_MS_DOC)
+            .define(REST_PROTECTED_MODE_CONFIG, Type.BOOLEAN, true, Importance.HIGH, REST_PROTECTED_MODE_DOC)
             .define(ADVERTISED_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH, ADVERTISED_HOST_DOC)
             .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",

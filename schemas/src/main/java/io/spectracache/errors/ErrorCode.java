@@ -6,6 +6,8 @@ package io.spectracache.errors;
  */
 public enum ErrorCode {
     BAD_REQUEST("bad_request", 400),
+    /** The client may not make this request from where it is (protected mode, later: its identity). */
+    FORBIDDEN("forbidden", 403),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     PAYLOAD_TOO_LARGE("payload_too_large", 413),
