@@ -4,6 +4,7 @@ import io.spectracache.devices.DeviceState;
 import io.spectracache.devices.MetricReading;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
+import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import io.spectracache.serialization.Varints;
 
 /**
  * The binary form of a {@link DeviceState} in the {@code device-state} store and its changelog. It is read and

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Tuning of the key-value cache. The {@code spectracache.kv.*} settings are declared here once

@@ -1,5 +1,6 @@
 package io.spectracache.keyvalue;
 
+import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import io.spectracache.serialization.Varints;
 
 /**
  * The binary form of a {@link KvEntry} in the {@code kv-cache} store and its changelog. Stateless and thread-safe.

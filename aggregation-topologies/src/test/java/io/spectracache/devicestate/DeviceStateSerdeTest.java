@@ -1,8 +1,5 @@
 package io.spectracache.devicestate;
 
-import io.spectracache.testing.GoldenFormatContract;
-import org.apache.kafka.common.serialization.Serde;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +7,7 @@ import io.spectracache.devices.DeviceState;
 import io.spectracache.devices.MetricReading;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
+import io.spectracache.testing.GoldenFormatContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -18,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 /** The stored format of {@link DeviceState}: golden files were written from the format's Javadoc, not by the encoder. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.errors.DeadLetter;
+import io.spectracache.testing.TopologyHarness;
 import io.spectracache.topics.KvWriteHeaders;
 import io.spectracache.topics.RecordLimits;
 import io.spectracache.topics.Topics;
@@ -20,7 +21,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import io.spectracache.testing.TopologyHarness;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;

@@ -1,17 +1,16 @@
 package io.spectracache.keyvalue;
 
-import io.spectracache.testing.GoldenFormatContract;
-import java.util.Map;
-import org.apache.kafka.common.serialization.Serde;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spectracache.testing.GoldenFormatContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 /** The stored format of {@link KvEntry}: golden files were written from the format's Javadoc, not by the encoder. */

@@ -51,6 +51,8 @@ public final class EventValidator {
 
     private final IngestSettings settings;
     private final Clock clock;
+    private static final long FLOOR_MILLIS = IngestSettings.TIMESTAMP_FLOOR.toEpochMilli();
+
     private final long maxPastMillis;
     private final long maxFutureMillis;
     private final JsonFactory json = Json.mapper().getFactory();
@@ -183,11 +185,18 @@ public final class EventValidator {
         }
         long now = clock.millis();
         long millis = epochMillis(ts);
-        // Kafka record timestamps cannot be negative, whatever maxPast allows.
         // Differences, not sums, so no setting can overflow the comparison.
-        if (millis < 0 || now - millis > maxPastMillis || millis - now > maxFutureMillis) {
+        if (millis < FLOOR_MILLIS) {
+            throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is before " + IngestSettings.TIMESTAMP_FLOOR
+                    + " (epoch seconds sent as milliseconds?)");
+        }
+        if (millis - now > maxFutureMillis) {
+            throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is more than " + settings.maxFuture()
+                    + " after the current time " + Instant.ofEpochMilli(now));
+        }
+        if (maxPastMillis > 0 && now - millis > maxPastMillis) {
             throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is more than " + settings.maxPast()
-                    + " before or " + settings.maxFuture() + " after the current time " + Instant.ofEpochMilli(now));
+                    + " before the current time " + Instant.ofEpochMilli(now) + " (spectracache.ingest.max.past.ms)");
         }
         return ts;
     }

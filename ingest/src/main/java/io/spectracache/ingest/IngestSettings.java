@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The knobs of ingest: how large an event may be, how long event ids are remembered for de-duplication,
@@ -22,7 +22,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  *                      {@code oversized} before they are parsed
  * @param dedupWindow   how long an event id is remembered per device, measured on the time the raw records
  *                      reached Kafka (see {@link IngestTopology}); positive
- * @param maxPast       how far before the wall clock an event timestamp may lie; positive
+ * @param maxPast       how far before the wall clock an event timestamp may lie; zero (the default) for no limit, so
+ *                      a backfill or a replay of any age lands (old data is data). Timestamps before
+ *                      {@link #TIMESTAMP_FLOOR} are refused whatever this says
  * @param maxFuture     how far after the wall clock an event timestamp may lie (device clocks drift); not negative
  */
 public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration maxPast, Duration maxFuture) {
@@ -34,7 +36,8 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
             + "window (event time) is dropped and counted as a duplicate.";
 
     public static final String MAX_PAST_MS_CONFIG = "spectracache.ingest.max.past.ms";
-    private static final String MAX_PAST_MS_DOC = "Events older than this (against the wall clock) go to "
+    private static final String MAX_PAST_MS_DOC = "0 (default): events of any age are accepted, so backfills and "
+            + "replays land. Otherwise events older than this (against the wall clock) go to "
             + "the DLQ with reason 'absurd-timestamp'.";
 
     public static final String MAX_FUTURE_MS_CONFIG = "spectracache.ingest.max.future.ms";
@@ -44,7 +47,13 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
     /** The default size limit: 64 KiB, far above a real event (~300 bytes) and far below Kafka's 1 MiB. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(7);
+    /** No limit: old data is data. */
+    public static final Duration DEFAULT_MAX_PAST = Duration.ZERO;
+    /**
+     * Timestamps before this are absurd (no fleet sent data in 1970; epoch seconds sent as milliseconds land there)
+     * and go to the DLQ with reason {@code absurd-timestamp}.
+     */
+    public static final java.time.Instant TIMESTAMP_FLOOR = java.time.Instant.parse("2000-01-01T00:00:00Z");
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(10);
 
     public IngestSettings {
@@ -54,8 +63,8 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
         if (maxEventBytes <= 0) {
             throw new IllegalArgumentException("maxEventBytes must be positive, was " + maxEventBytes);
         }
-        if (maxPast.isNegative() || maxPast.isZero()) {
-            throw new IllegalArgumentException("maxPast must be positive, was " + maxPast);
+        if (maxPast.isNegative()) {
+            throw new IllegalArgumentException("maxPast must not be negative, was " + maxPast);
         }
         if (maxFuture.isNegative()) {
             throw new IllegalArgumentException("maxFuture must not be negative, was " + maxFuture);
@@ -78,7 +87,7 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
         return def
                 .define(MAX_EVENT_BYTES_CONFIG, Type.INT, DEFAULT_MAX_EVENT_BYTES, Range.between(64, 10_000_000), Importance.MEDIUM, MAX_EVENT_BYTES_DOC)
                 .define(DEDUP_WINDOW_MS_CONFIG, Type.LONG, DEFAULT_DEDUP_WINDOW.toMillis(), Range.atLeast(1), Importance.MEDIUM, DEDUP_WINDOW_MS_DOC)
-                .define(MAX_PAST_MS_CONFIG, Type.LONG, DEFAULT_MAX_PAST.toMillis(), Range.atLeast(1), Importance.MEDIUM, MAX_PAST_MS_DOC)
+                .define(MAX_PAST_MS_CONFIG, Type.LONG, DEFAULT_MAX_PAST.toMillis(), Range.atLeast(0), Importance.MEDIUM, MAX_PAST_MS_DOC)
                 .define(MAX_FUTURE_MS_CONFIG, Type.LONG, DEFAULT_MAX_FUTURE.toMillis(), Range.atLeast(0), Importance.MEDIUM, MAX_FUTURE_MS_DOC);
     }
 

@@ -1,14 +1,13 @@
 package io.spectracache.ingest;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.utils.Utils;
-
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.RecordLimits;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

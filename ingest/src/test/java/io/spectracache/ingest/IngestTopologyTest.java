@@ -9,6 +9,8 @@ import io.spectracache.errors.RejectReason;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
 import io.spectracache.serialization.JsonSerde;
+import io.spectracache.testing.TopologyHarness;
+import io.spectracache.topology.TopologyContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +26,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import io.spectracache.testing.TopologyHarness;
-import io.spectracache.topology.TopologyContext;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -163,7 +163,7 @@ class IngestTopologyTest {
             "malformed-json      | {\"deviceId\":\"d\",",
             "missing-field       | {\"deviceId\":\"d\"}",
             "wrong-type          | {\"deviceId\":\"d\",\"ts\":\"2026-11-24T18:00:00Z\",\"metrics\":{\"t\":\"x\"}}",
-            "absurd-timestamp    | {\"deviceId\":\"d\",\"ts\":\"2020-01-01T00:00:00Z\"}",
+            "absurd-timestamp    | {\"deviceId\":\"d\",\"ts\":\"1999-01-01T00:00:00Z\"}",
             "invalid-coordinates | {\"deviceId\":\"d\",\"ts\":\"2026-11-24T18:00:00Z\",\"location\":{\"lat\":99,\"lon\":1}}"})
     void shouldSendEachKindOfBadRecordToDlqWithItsReasonAndOriginalBytes(String code, String json) {
         send(json, NOW);

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.errors.RetryLaterException;
 import io.spectracache.errors.WriteRejectedException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 import io.spectracache.topics.KvWriteHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +16,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 

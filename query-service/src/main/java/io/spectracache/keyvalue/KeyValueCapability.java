@@ -22,9 +22,16 @@ public final class KeyValueCapability implements Capability {
         return "kv";
     }
 
+    /** The most bytes of keys and values one scan page holds (past its first item), whatever its item limit. */
+    public static final String SCAN_MAX_PAGE_BYTES_CONFIG = "spectracache.kv.scan.max.page.bytes";
+    private static final String SCAN_MAX_PAGE_BYTES_DOC = "Most bytes of keys and values in one GET /v1/kv scan page "
+            + "(a page always holds at least one entry); past it the page ends early with a nextCursor.";
+
     @Override
     public ConfigDef defineSettings(ConfigDef def) {
-        return KeyValueSettings.define(def);
+        return KeyValueSettings.define(def)
+                .define(SCAN_MAX_PAGE_BYTES_CONFIG, ConfigDef.Type.LONG, 4L * 1024 * 1024, ConfigDef.Range.atLeast(1024),
+                        ConfigDef.Importance.LOW, SCAN_MAX_PAGE_BYTES_DOC);
     }
 
     @Override
@@ -50,7 +57,8 @@ public final class KeyValueCapability implements Capability {
     @Override
     public List<RouteGroup> routes(ServingContext serving) {
         CacheWriter writer = new CacheWriter(serving.writes(), Topics.KV_WRITES.name(serving.topicPrefix()), serving.writeTimeout());
-        return List.of(new KeyValueRoutes(serving.queries(), writer, KeyValueSettings.from(serving.settings()).maxValueBytes()));
+        return List.of(new KeyValueRoutes(serving.queries(), writer, KeyValueSettings.from(serving.settings()).maxValueBytes(),
+                serving.settings().getLong(SCAN_MAX_PAGE_BYTES_CONFIG)));
     }
 
     @Override

@@ -33,13 +33,20 @@ public final class KeyValueQueries {
     /** One page of the ordered scan, gathered from every instance. */
     public static final ScatterQuery<ScanRequest, ScanPart> SCAN = ScatterQuery.of("kv.scan",
             Codec.json(ScanRequest.class), KeyValueTopology.STORE.name(), Topics.KV_WRITES,
-            Codec.json(ScanPart.class), KeyValueQueries::localPage, (request, parts) -> merge(parts, request.limit()));
+            Codec.json(ScanPart.class), KeyValueQueries::localPage,
+            (request, parts) -> merge(parts, request.limit(), request.maxBytes()));
 
-    /** A scan page request: the bounds of {@link ScanBounds} and the most items a page holds. */
-    public record ScanRequest(String prefix, String from, String to, String cursor, int limit) {
+    /**
+     * A scan page request: the bounds of {@link ScanBounds}, the most items a page holds, and the most bytes of keys
+     * and values it holds past its first item.
+     */
+    public record ScanRequest(String prefix, String from, String to, String cursor, int limit, long maxBytes) {
         public ScanRequest {
             if (limit < 1) {
                 throw new IllegalArgumentException("limit must be positive, was " + limit);
+            }
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
             }
         }
 
@@ -65,7 +72,8 @@ public final class KeyValueQueries {
                                                         Optional<io.spectracache.consistency.ConsistencyToken> after) {
         long now = System.currentTimeMillis();
         LocalStores.LocalPage<String, KvEntry> page = stores.scan(KeyValueTopology.STORE, request.bounds(),
-                entry -> !entry.isExpiredAt(now), request.limit(), after);
+                entry -> !entry.isExpiredAt(now),
+                new LocalStores.PageBound<>(request.limit(), request.maxBytes(), entry -> entry.value().length), after);
         List<ScanPage.Item> items = new ArrayList<>(page.items().size());
         for (KeyValue<String, KvEntry> entry : page.items()) {
             items.add(itemOf(entry.key, entry.value));
@@ -78,7 +86,7 @@ public final class KeyValueQueries {
      * Merges instance pages into one. An instance that had more than it sent only vouches for keys up to its
      * last one, so the merged page ends at the smallest such key: no key is ever skipped between pages.
      */
-    static ScanPart merge(List<ScanPart> parts, int limit) {
+    static ScanPart merge(List<ScanPart> parts, int limit, long maxBytes) {
         String bound = null;
         List<ScanPage.Item> all = new ArrayList<>();
         for (ScanPart part : parts) {
@@ -90,17 +98,25 @@ public final class KeyValueQueries {
         all.sort(Comparator.comparing(ScanPage.Item::key, KeyOrder.UTF8));
         List<ScanPage.Item> items = new ArrayList<>(Math.min(limit, all.size()));
         boolean more = bound != null;
+        long bytes = 0;
         for (ScanPage.Item item : all) {
             if (bound != null && KeyOrder.UTF8.compare(item.key(), bound) > 0) {
                 break;
             }
-            if (items.size() == limit) {
+            long size = sizeOf(item);
+            if (items.size() == limit || (!items.isEmpty() && bytes + size > maxBytes)) {
                 more = true;
                 break;
             }
             items.add(item);
+            bytes += size;
         }
         return new ScanPart(items, more && !items.isEmpty() ? items.get(items.size() - 1).key() : null);
+    }
+
+    // What an item weighs in a page: its key and its value as sent (text or Base64).
+    private static long sizeOf(ScanPage.Item item) {
+        return item.key().length() + (item.value() == null ? 0 : item.value().length());
     }
 
     private static ScanPage.Item itemOf(String key, KvEntry entry) {

@@ -31,11 +31,13 @@ final class KeyValueRoutes implements RouteGroup {
     private final QueryService queries;
     private final CacheWriter writer;
     private final int maxValueBytes;
+    private final long maxPageBytes;
 
-    KeyValueRoutes(QueryService queries, CacheWriter writer, int maxValueBytes) {
+    KeyValueRoutes(QueryService queries, CacheWriter writer, int maxValueBytes, long maxPageBytes) {
         this.queries = requireNonNull(queries, "queries");
         this.writer = requireNonNull(writer, "writer");
         this.maxValueBytes = maxValueBytes;
+        this.maxPageBytes = maxPageBytes;
     }
 
     @Override
@@ -93,7 +95,7 @@ final class KeyValueRoutes implements RouteGroup {
         RestQueries.onlyParameters(ctx, "prefix", "from", "to", "limit", "cursor", "after");
         int limit = (int) RestQueries.wholeNumber(ctx, "limit", 1, MAX_LIMIT, "items").orElse(DEFAULT_LIMIT);
         KeyValueQueries.ScanRequest request = new KeyValueQueries.ScanRequest(ctx.queryParam("prefix"),
-                ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("cursor"), limit);
+                ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("cursor"), limit, maxPageBytes);
         Gathered<KeyValueQueries.ScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, RestQueries.after(ctx));
         ctx.json(new ScanPage(page.value().items(), page.value().nextCursor(), page.partial(), page.failedInstances(),
                 page.partitions()));

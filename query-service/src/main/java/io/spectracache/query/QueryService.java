@@ -11,8 +11,8 @@ import io.spectracache.errors.RetryLaterException;
 import io.spectracache.routing.Instance;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.Owner;
-import io.spectracache.routing.PeerClient;
 import io.spectracache.routing.Ownership;
+import io.spectracache.routing.PeerClient;
 import io.spectracache.serialization.Json;
 import io.spectracache.topics.TopicSpec;
 import java.time.Duration;
@@ -52,6 +52,7 @@ public final class QueryService {
     private final PeerClient peers;
     private final ExecutorService scatterPool;
     private final ToIntFunction<TopicSpec<?, ?>> partitionsOf;
+    private final TokenCheck tokens;
     private final Map<String, PointQuery<?, ?, ?>> pointQueries = new LinkedHashMap<>();
     private final Map<String, ScatterQuery<?, ?>> scatterQueries = new LinkedHashMap<>();
 
@@ -60,14 +61,16 @@ public final class QueryService {
      *                     must be unique
      * @param scatterPool  runs the calls to other instances; the caller owns it
      * @param partitionsOf partition counts of the contract topics, to tell a complete scatter answer from a partial one
+     * @param tokens       refuses, before any wait, a consistency token no write can have returned
      */
     public QueryService(Ownership router, LocalStores stores, PeerClient peers, ExecutorService scatterPool,
-                        ToIntFunction<TopicSpec<?, ?>> partitionsOf, Collection<?> queries) {
+                        ToIntFunction<TopicSpec<?, ?>> partitionsOf, TokenCheck tokens, Collection<?> queries) {
         this.router = requireNonNull(router, "router");
         this.stores = requireNonNull(stores, "stores");
         this.peers = requireNonNull(peers, "peers");
         this.scatterPool = requireNonNull(scatterPool, "scatterPool");
         this.partitionsOf = requireNonNull(partitionsOf, "partitionsOf");
+        this.tokens = requireNonNull(tokens, "tokens");
         for (Object query : queries) {
             String name = query instanceof PointQuery<?, ?, ?> point ? point.name()
                     : query instanceof ScatterQuery<?, ?> scatter ? scatter.name() : null;
@@ -93,10 +96,12 @@ public final class QueryService {
     /**
      * Answers a point query from the owner of its key.
      *
+     * @throws InvalidRequestException if {@code after} cannot be a token a write returned
      * @param mayForward false when the request already made its one hop (it carried the forwarded header): then a
      *                   non-owner answers "retry later" instead of asking again
      */
     public <P, K, V> Outcome<V> point(PointQuery<P, K, V> query, P params, Optional<ConsistencyToken> after, boolean mayForward) {
+        after.ifPresent(tokens::check);
         try {
             Owner owner = router.ownerOf(query.store(), query.keyOf(params));
             if (owner.local()) {
@@ -143,6 +148,7 @@ public final class QueryService {
      * @throws RetryLaterException if this instance cannot tell who holds the store (starting, rebalancing)
      */
     public <P, R> Gathered<R> scatter(ScatterQuery<P, R> query, P params, Optional<ConsistencyToken> after) {
+        after.ifPresent(tokens::check);
         List<Instance> instances = router.instancesOf(query.store());
         byte[] encoded = query.parameters().encode(params);
         Map<Instance, CompletableFuture<ScatterQuery.Part<R>>> calls = new LinkedHashMap<>();

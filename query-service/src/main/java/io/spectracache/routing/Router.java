@@ -1,8 +1,8 @@
 package io.spectracache.routing;
 
-import io.spectracache.errors.RetryLaterException;
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.topics.StoreSpec;
 import java.util.Comparator;
 import java.util.List;

@@ -14,12 +14,14 @@ import io.spectracache.capability.Capability;
 import io.spectracache.capability.ServingContext;
 import io.spectracache.health.Readiness;
 import io.spectracache.query.QueryService;
+import io.spectracache.query.TokenCheck;
 import io.spectracache.rest.HealthRoutes;
 import io.spectracache.rest.ClientAccess;
 import io.spectracache.rest.InternalQueryRoutes;
 import io.spectracache.rest.RestOptions;
 import io.spectracache.rest.RestServer;
 import io.spectracache.rest.RouteGroup;
+import io.spectracache.routing.EndOffsetTokenCheck;
 import io.spectracache.routing.Instance;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.PeerClient;
@@ -40,6 +42,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -149,10 +153,15 @@ public final class SpectraCache implements AutoCloseable {
         started.push(scatterPool::shutdownNow);
         PeerClient peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
         LocalStores stores = new LocalStores(streams.kafkaStreams(), streams.partitions(),
-                Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)));
+                Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)),
+                config.getInt(SpectraConfig.QUERY_MAX_WAITING_READS_CONFIG));
+        Admin admin = Admin.create(adminProperties(bootstrapServers, config.kafkaClientOverrides()));
+        started.push(() -> admin.close(Duration.ofSeconds(2)));
+        TokenCheck tokens = new EndOffsetTokenCheck(admin, topics.partitionCounts(),
+                Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
         router = new Router(streams.kafkaStreams(), self);
         queries = new QueryService(router, stores, peers, scatterPool,
-                topics::partitionsOf, Capabilities.queries(capabilities));
+                topics::partitionsOf, tokens, Capabilities.queries(capabilities));
         serving = new ServingContext(config, queries, registry, writes,
                 Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix(),
                 topics::partitionsOf, Clock.systemUTC());
@@ -246,6 +255,13 @@ public final class SpectraCache implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "spectracache-writes");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Map<String, Object> adminProperties(String bootstrapServers, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>(overrides);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "spectracache-token-check");
+        return props;
     }
 
     private static ThreadFactory daemonThreads(String name) {

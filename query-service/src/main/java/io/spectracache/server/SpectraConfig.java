@@ -118,6 +118,15 @@ public final class SpectraConfig extends AbstractConfig {
     private static final String QUERY_WAIT_MS_DOC = "How long a read with ?after=<token> waits for the state to "
             + "include that write before it answers 503.";
 
+    public static final String QUERY_MAX_WAITING_READS_CONFIG = "spectracache.query.max.waiting.reads";
+    private static final String QUERY_MAX_WAITING_READS_DOC = "Reads with ?after=<token> that may wait at once for "
+            + "their write to be applied; past it a read answers 503 at once, so waiting reads never take every "
+            + "request thread.";
+
+    public static final String READINESS_FAILURE_WINDOW_MS_CONFIG = "spectracache.readiness.failure.window.ms";
+    private static final String READINESS_FAILURE_WINDOW_MS_DOC = "After a stream thread fails and is replaced, "
+            + "/health/ready answers 503 (naming the failure) for this long; a thread that keeps failing keeps it 503.";
+
     public static final String SIMULATE_DEVICES_CONFIG = "spectracache.simulate.devices";
     private static final String SIMULATE_DEVICES_DOC = "Devices of the built-in fleet simulator (0: no simulator).";
 
@@ -149,6 +158,8 @@ public final class SpectraConfig extends AbstractConfig {
             .define(QUERY_PEER_TIMEOUT_MS_CONFIG, Type.LONG, 2_000L, Range.atLeast(1), Importance.LOW, QUERY_PEER_TIMEOUT_MS_DOC)
             .define(WRITE_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, WRITE_TIMEOUT_MS_DOC)
             .define(QUERY_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW, QUERY_WAIT_MS_DOC)
+            .define(QUERY_MAX_WAITING_READS_CONFIG, Type.INT, 64, Range.between(1, 100_000), Importance.LOW, QUERY_MAX_WAITING_READS_DOC)
+            .define(READINESS_FAILURE_WINDOW_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW, READINESS_FAILURE_WINDOW_MS_DOC)
             .define(SIMULATE_DEVICES_CONFIG, Type.INT, 0, Range.between(0, 10_000_000), Importance.LOW, SIMULATE_DEVICES_DOC)
             .define(SIMULATE_RATE_CONFIG, Type.INT, 1_000, Range.between(1, 10_000_000), Importance.LOW, SIMULATE_RATE_DOC));
 

@@ -3,20 +3,22 @@ package io.spectracache.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.capability.Capability;
 import io.spectracache.health.Readiness;
-import io.spectracache.routing.Instance;
-import io.spectracache.topics.StoreSpec;
 import io.spectracache.ingest.DeadLetterExceptionHandler;
+import io.spectracache.routing.Instance;
+import io.spectracache.routing.LocalPartitions;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topics.TopicSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
-import io.spectracache.routing.LocalPartitions;
-import io.spectracache.topics.TopicSpec;
-import java.util.Set;
-import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -35,11 +37,14 @@ final class StreamsRuntime implements AutoCloseable {
     private final KafkaStreams streams;
     private final LocalPartitions partitions;
     private final List<String> queryableStores;
+    private final ThreadFailures failures;
 
-    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<String> queryableStores) {
+    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<String> queryableStores,
+                           ThreadFailures failures) {
         this.streams = streams;
         this.partitions = partitions;
         this.queryableStores = queryableStores;
+        this.failures = failures;
     }
 
     static StreamsRuntime create(List<Capability> capabilities, SpectraConfig config, String bootstrapServers,
@@ -48,14 +53,17 @@ final class StreamsRuntime implements AutoCloseable {
         Topology topology = TopologyComposer.compose(capabilities, config, registry, partitionsOf, props);
         LOG.debug("topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, props);
+        ThreadFailures failures = new ThreadFailures(registry,
+                Duration.ofMillis(config.getLong(SpectraConfig.READINESS_FAILURE_WINDOW_MS_CONFIG)), Clock.systemUTC());
         streams.setUncaughtExceptionHandler(error -> {
             // Bad input never gets here (validation and the dead-letter handler catch it); this is a bug or
             // a broker problem, and a fresh thread resumes from the last commit without losing anything.
             LOG.error("stream thread failed; replacing it", error);
+            failures.replaced(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         List<String> stores = Capabilities.queryableStores(capabilities).stream().map(StoreSpec::name).toList();
-        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores);
+        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures);
     }
 
     static Properties properties(SpectraConfig config, String bootstrapServers, Instance self, MeterRegistry registry) {
@@ -106,6 +114,10 @@ final class StreamsRuntime implements AutoCloseable {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             return new Readiness(false, state.name(), "Kafka Streams is " + state.name());
+        }
+        Optional<String> failure = failures.recentFailure();
+        if (failure.isPresent()) {
+            return new Readiness(false, state.name(), failure.get());
         }
         for (String store : queryableStores) {
             try {

@@ -93,6 +93,11 @@ final class TopicSetup {
         }
     }
 
+    /** Every topic of this deployment (full name) and its partition count. */
+    Map<String, Integer> partitionCounts() {
+        return partitions;
+    }
+
     /** The partition count of a contract topic. */
     int partitionsOf(TopicSpec<?, ?> spec) {
         Integer count = partitions.get(spec.name(prefix));

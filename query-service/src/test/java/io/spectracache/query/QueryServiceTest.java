@@ -96,7 +96,7 @@ class QueryServiceTest {
         unstarted = unstartedStreams();
         LocalStores stores = localStores();
         queries = new QueryService(ownership, stores, new PeerClient(self, PEER_TIMEOUT), pool,
-                topic -> 4, List.of(GET, LIST));
+                topic -> 4, TokenCheck.NONE, List.of(GET, LIST));
     }
 
     @AfterEach
@@ -272,7 +272,7 @@ class QueryServiceTest {
             public List<Instance> instancesOf(String storeName) {
                 return List.of();
             }
-        }, localStores(), new PeerClient(self, PEER_TIMEOUT), pool, topic -> 4,
+        }, localStores(), new PeerClient(self, PEER_TIMEOUT), pool, topic -> 4, TokenCheck.NONE,
                 List.of(GET, GET))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test.get");
     }
 
@@ -338,7 +338,7 @@ class QueryServiceTest {
     }
 
     private LocalStores localStores() {
-        return new LocalStores(unstarted, new io.spectracache.routing.LocalPartitions(unstarted, TOPOLOGY.describe()), Duration.ZERO);
+        return new LocalStores(unstarted, new io.spectracache.routing.LocalPartitions(unstarted, TOPOLOGY.describe()), Duration.ZERO, 1);
     }
 
     /** A KafkaStreams that is never started: the local reads of these tests do not touch stores. */

@@ -1,7 +1,5 @@
 package io.spectracache.server;
 
-import io.spectracache.keyvalue.KeyValueSettings;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.errors.DeadLetter;
+import io.spectracache.keyvalue.KeyValueSettings;
 import io.spectracache.rest.RawHttp;
 import io.spectracache.serialization.Json;
 import java.net.InetAddress;
@@ -25,8 +24,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -80,6 +83,25 @@ class SpectraCacheIT {
             assertThat(state.get("firstSeen").asText()).isEqualTo(t0.toString());
             assertThat(state.get("lastSeen").asText()).isEqualTo(t0.plusSeconds(4).toString());
             assertThat(state.get("lastEvent").get("metrics").get("temp").asDouble()).isEqualTo(24.0);
+        });
+    }
+
+    @Test
+    void shouldLandABackfillOfMonthOldEventsInsteadOfDeadLetteringThem() throws Exception {
+        Instant monthAgo = Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (KafkaProducer<byte[], byte[]> producer = cluster.rawProducer()) {
+            for (int i = 0; i < 3; i++) {
+                String json = "{\"deviceId\":\"offline-gateway\",\"ts\":\"" + monthAgo.plusSeconds(i)
+                        + "\",\"eventId\":\"backfill-" + i + "\",\"metrics\":{\"temp\":" + i + "}}";
+                producer.send(new ProducerRecord<>("spectra.events.raw", "offline-gateway".getBytes(UTF_8), json.getBytes(UTF_8))).get();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> response = TestCluster.get(port, "/v1/devices/offline-gateway");
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode state = Json.mapper().readTree(response.body());
+            assertThat(state.get("eventCount").asLong()).isEqualTo(3);
+            assertThat(state.get("lastSeen").asText()).isEqualTo(monthAgo.plusSeconds(2).toString());
         });
     }
 
@@ -152,17 +174,29 @@ class SpectraCacheIT {
     }
 
     @Test
-    void shouldAnswer503WithRetryAfterWhileTheStateHasNotReachedTheToken() throws Exception {
-        String token = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/patience", "v", "text/plain").body()).get("token").asText();
-        ConsistencyToken written = ConsistencyToken.decode(token);
-        String future = ConsistencyToken.of(written.topic(), written.partition(), written.offset() + 1_000_000).encode();
+    void shouldAnswer503WithRetryAfterWhileTheStateHasNotReachedTheTokenAndNeverShowAnAbortedWrite() throws Exception {
+        // A write inside a transaction left open: its offset exists (the token is plausible), but exactly-once
+        // processing reads committed records only, so the state cannot reach it until the transaction ends.
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cache.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "spectracache-it-open-transaction");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            RecordMetadata pending = producer.send(new ProducerRecord<>("spectra.kv.writes", "patience", "never".getBytes(UTF_8))).get();
+            String token = ConsistencyToken.of(pending.topic(), pending.partition(), pending.offset()).encode();
 
-        HttpResponse<String> early = TestCluster.get(port, "/v1/kv/patience?after=" + future);
+            HttpResponse<String> early = TestCluster.get(port, "/v1/kv/patience?after=" + token);
 
-        assertThat(early.statusCode()).isEqualTo(503);
-        assertThat(early.headers().firstValue("Retry-After")).isPresent();
-        assertThat(Json.mapper().readTree(early.body()).get("error").asText()).isEqualTo("not_ready");
-        assertThat(TestCluster.get(port, "/v1/kv/patience?after=" + token).statusCode()).isEqualTo(200);
+            assertThat(early.statusCode()).isEqualTo(503);
+            assertThat(early.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Json.mapper().readTree(early.body()).get("error").asText()).isEqualTo("not_ready");
+            producer.abortTransaction();
+        }
+        String written = Json.mapper().readTree(TestCluster.put(port, "/v1/kv/after-abort", "v", "text/plain").body())
+                .get("token").asText();
+        assertThat(TestCluster.get(port, "/v1/kv/after-abort?after=" + written).statusCode()).isEqualTo(200);
+        assertThat(TestCluster.get(port, "/v1/kv/patience").statusCode()).as("the aborted write").isEqualTo(404);
     }
 
     @Test

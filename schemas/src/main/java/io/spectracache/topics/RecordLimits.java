@@ -2,9 +2,9 @@ package io.spectracache.topics;
 
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * How large a record Kafka Streams' producer will send, so that a processor can check a changelog or sink record
