@@ -3,26 +3,23 @@ package io.spectracache.keyvalue;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
-import java.nio.charset.StandardCharsets;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -32,8 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  * The key-value cache: applies the records of {@code kv.writes} to the store {@link #STORE}.
  *
  * <pre>{@code
- * StreamsBuilder builder = new StreamsBuilder();
- * new KeyValueTopology(KeyValueSettings.defaults(), "spectra.").addTo(builder);
+ * new KeyValueTopology(KeyValueSettings.defaults()).addTo(context);
  * // later, on the instance that owns the key:
  * StateQueryResult<KvEntry> result = streams.query(StateQueryRequest.inStore(KeyValueTopology.STORE.name())
  *         .withQuery(KeyQuery.<String, KvEntry>withKey("greeting"))
@@ -44,15 +40,22 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>a non-null value puts a {@link KvEntry} (value, header {@code content-type}, record timestamp) that
  *       replaces the previous entry of the key, its TTL included;
- *   <li>header {@code spectra.ttl} = positive ASCII digits gives the entry a TTL in seconds counted from the record
- *       timestamp. A header that is present but not that (empty, zero, signed, spaced, overflowing) makes the record
- *       invalid: it is skipped, counted in {@link KeyValueMeters#WRITES_SKIPPED} and logged at WARN with its topic,
- *       partition and offset; the previous entry stays. Values longer than
- *       {@link KeyValueSettings#maxValueBytes()} and null keys are skipped the same way;
+ *   <li>header {@code spectra.ttl} = ASCII digits gives the entry a TTL in seconds counted from the record
+ *       timestamp;
  *   <li>a put whose TTL has already run out by wall-clock time deletes the key, as the write it replays would have
  *       done by now;
  *   <li>a null value (tombstone) deletes the key.
  * </ul>
+ * A write that breaks {@link KvWriteRules} (the same rules REST enforces) is not applied, and the previous entry
+ * stays: a null, empty, over-long or non-UTF-8 key ({@code invalid-key}), a {@code spectra.ttl} that is not a whole
+ * number of seconds from 1 s to 3,650 days ({@code invalid-ttl}), a value over
+ * {@link KeyValueSettings#maxValueBytes()} or an entry whose stored record (key, value and metadata) would pass
+ * what Kafka Streams' producer sends ({@code oversized}). It goes to {@link Topics#KV_WRITES_DLQ} with the
+ * dead-letter envelope of bad events (original key, value and headers plus {@code spectra.dlq.reason},
+ * {@code .detail}, {@code .source.topic/partition/offset}; the original bytes are left out when they are too large
+ * to write again), written by this topology in the same transaction as the cache, and is counted in
+ * {@link KeyValueMeters#WRITES_SKIPPED}. Nothing this topology writes can be refused by Kafka.
+ *
  * An entry is gone from its {@code expiresAt} on. A wall-clock punctuator deletes expired entries every
  * {@link KeyValueSettings#purgeInterval()}, at most {@link KeyValueSettings#maxPurgePerRun()} per run, so between
  * expiry and purge the store may still hold it: readers must filter with {@link KvEntry#isExpiredAt(long)}.
@@ -64,7 +67,7 @@ import org.apache.kafka.streams.state.Stores;
  * KvEntry>} a {@code KeyValueIterator<String, KvEntry>} in key order (UTF-8 byte order), which the caller must
  * close. Caching is off so that point and range queries see the same, latest state.
  */
-public final class KeyValueTopology {
+public final class KeyValueTopology implements CapabilityTopology {
     /** The cache: key = cache key, value = the entry, possibly expired but not yet purged. */
     public static final StoreSpec<String, KvEntry> STORE =
             new StoreSpec<>("kv-cache", Serdes.String(), new KvEntrySerde());
@@ -74,101 +77,68 @@ public final class KeyValueTopology {
             new StoreSpec<>("kv-expiry", Serdes.Bytes(), Serdes.ByteArray());
 
     static final String SOURCE_NAME = "kv-writes-source";
+    static final String CHECK_NAME = "kv-writes-check";
     static final String PROCESSOR_NAME = "kv-writes-apply";
-    static final String CHECK_NAME = "kv-writes-check-placement";
     /** Kafka Streams names the topic {@code <application.id>-kv-writes-rerouted-repartition}. */
     static final String REROUTE_NAME = "kv-writes-rerouted";
+    static final String DLQ_SINK_NAME = "kv-writes-write-dlq";
 
     private final KeyValueSettings settings;
-    private final String topicPrefix;
-    private final MeterRegistry meters;
 
-    /**
-     * A topology that reads {@code topicPrefix + "kv.writes"} and counts in Micrometer's global registry.
-     *
-     * @param settings    tuning; never null
-     * @param topicPrefix the deployment's topic prefix, such as {@code "spectra."}; never null
-     */
-    public KeyValueTopology(KeyValueSettings settings, String topicPrefix) {
-        this(settings, topicPrefix, Metrics.globalRegistry);
-    }
-
-    /** As {@link #KeyValueTopology(KeyValueSettings, String)}, counting in {@code meters}. */
-    public KeyValueTopology(KeyValueSettings settings, String topicPrefix, MeterRegistry meters) {
+    /** @param settings tuning; never null */
+    public KeyValueTopology(KeyValueSettings settings) {
         this.settings = requireNonNull(settings, "settings");
-        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
-        this.meters = requireNonNull(meters, "meters");
     }
 
     /**
-     * Adds the source {@code kv-writes-source}, the processor {@code kv-writes-apply} and the stores
-     * {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs) to {@code builder}. Call it once per
-     * builder: Kafka Streams allows one source per topic.
+     * Adds the source {@code kv-writes-source}, the check {@code kv-writes-check}, the processor
+     * {@code kv-writes-apply}, the dead-letter sink {@code kv-writes-write-dlq} (to {@code <prefix>kv.writes.dlq})
+     * and the stores {@code kv-cache} and {@code kv-expiry} (persistent, with changelogs). Call it once per
+     * topology: Kafka Streams allows one source per topic.
      */
-    public void addTo(StreamsBuilder builder) {
-        requireNonNull(builder, "builder");
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context");
+        StreamsBuilder builder = context.streams();
+        MeterRegistry meters = context.meters();
         stores().forEach(builder::addStateStore);
-        KStream<String, byte[]> writes = builder.stream(Topics.KV_WRITES.name(topicPrefix),
-                Consumed.with(Topics.KV_WRITES.keySerde(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME));
-        if (settings.writesPartitions() == 0) {
-            writes.process(new Supplier(), Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
-            return;
-        }
-        // Point reads find a key's partition with Kafka's default partitioner (murmur2). Producers with another
-        // partitioner (librdkafka's default, so kcat's) may put a write elsewhere: such writes take one trip
-        // through a repartition topic to the partition where reads will look, and are applied there.
-        Map<String, KStream<String, PlacedWrite>> placed = writes
-                .processValues(() -> new PlacementCheck(settings.writesPartitions()), Named.as(CHECK_NAME))
+        // One counter set for every task: Micrometer counters are thread-safe.
+        KvRejections rejections = new KvRejections(meters);
+        ProcessorSupplier<String, byte[], byte[], byte[]> apply = () -> new KvWriteProcessor(settings, rejections, meters);
+        int partitions = context.partitionsOf(Topics.KV_WRITES);
+        // Keys are read as bytes: a key that is not UTF-8 must be refused, not decoded into U+FFFD.
+        BranchedKStream<String, KvWriteCheck.CheckedWrite> checked = builder
+                .stream(context.topicName(Topics.KV_WRITES),
+                        Consumed.with(Serdes.ByteArray(), Topics.KV_WRITES.valueSerde()).withName(SOURCE_NAME))
+                .process(() -> new KvWriteCheck(settings, rejections, partitions), Named.as(CHECK_NAME))
                 .split(Named.as("kv-writes-"))
-                .branch((key, write) -> write.misplaced(), Branched.as("misplaced"))
-                .defaultBranch(Branched.as("in-place"));
-        placed.get("kv-writes-in-place")
-                .mapValues(PlacedWrite::value, Named.as("kv-writes-in-place-unwrap"))
-                .process(new Supplier(), Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name());
-        placed.get("kv-writes-misplaced")
-                .mapValues(PlacedWrite::value, Named.as("kv-writes-misplaced-unwrap"))
-                .repartition(Repartitioned.<String, byte[]>as(REROUTE_NAME)
-                        .withKeySerde(Topics.KV_WRITES.keySerde())
-                        .withValueSerde(Topics.KV_WRITES.valueSerde())
-                        .withNumberOfPartitions(settings.writesPartitions()))
-                .process(new Supplier(), Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name());
-    }
-
-    /** A write and whether it sits on another partition than the default partitioner would have chosen. */
-    record PlacedWrite(byte[] value, boolean misplaced) {
-    }
-
-    /** Marks writes whose partition is not murmur2(key) mod partitions, as Kafka's Java producer computes it. */
-    static final class PlacementCheck implements FixedKeyProcessor<String, byte[], PlacedWrite> {
-        private final int partitions;
-        private FixedKeyProcessorContext<String, PlacedWrite> context;
-
-        PlacementCheck(int partitions) {
-            this.partitions = partitions;
+                .branch((key, write) -> write.rejected(), Branched.as("rejected"));
+        if (partitions > 0) {
+            checked = checked.branch((key, write) -> write.misplaced(), Branched.as("misplaced"));
         }
+        Map<String, KStream<String, KvWriteCheck.CheckedWrite>> branches = checked.defaultBranch(Branched.as("in-place"));
 
-        @Override
-        public void init(FixedKeyProcessorContext<String, PlacedWrite> context) {
-            this.context = context;
+        KStream<byte[], byte[]> deadLetters = branches.get("kv-writes-rejected")
+                .map((key, write) -> KeyValue.pair(write.deadLetterKey(), write.value()), Named.as("kv-writes-unwrap-rejected"))
+                .merge(branches.get("kv-writes-in-place")
+                                .mapValues(KvWriteCheck.CheckedWrite::value, Named.as("kv-writes-in-place-unwrap"))
+                                .process(apply, Named.as(PROCESSOR_NAME), STORE.name(), EXPIRY_INDEX.name()),
+                        Named.as("kv-writes-dead-letters"));
+        if (partitions > 0) {
+            // Point reads find a key's partition with Kafka's default partitioner (murmur2). Producers with another
+            // partitioner (librdkafka's default, so kcat's) may put a write elsewhere: such writes take one trip
+            // through a repartition topic to the partition where reads will look, and are applied there.
+            deadLetters = deadLetters.merge(branches.get("kv-writes-misplaced")
+                            .mapValues(KvWriteCheck.CheckedWrite::value, Named.as("kv-writes-misplaced-unwrap"))
+                            .repartition(Repartitioned.<String, byte[]>as(REROUTE_NAME)
+                                    .withKeySerde(Topics.KV_WRITES.keySerde())
+                                    .withValueSerde(Topics.KV_WRITES.valueSerde())
+                                    .withNumberOfPartitions(partitions))
+                            .process(apply, Named.as(PROCESSOR_NAME + "-rerouted"), STORE.name(), EXPIRY_INDEX.name()),
+                    Named.as("kv-writes-dead-letters-rerouted"));
         }
-
-        @Override
-        public void process(FixedKeyRecord<String, byte[]> write) {
-            int actual = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-            boolean misplaced = write.key() != null && actual >= 0 && actual != partitionOf(write.key(), partitions);
-            context.forward(write.withValue(new PlacedWrite(write.value(), misplaced)));
-        }
-
-        static int partitionOf(String key, int partitions) {
-            return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
-        }
-    }
-
-    private final class Supplier implements ProcessorSupplier<String, byte[], Void, Void> {
-        @Override
-        public Processor<String, byte[], Void, Void> get() {
-            return new KvWriteProcessor(settings, meters);
-        }
+        deadLetters.to(context.topicName(Topics.KV_WRITES_DLQ),
+                Produced.with(Topics.KV_WRITES_DLQ.keySerde(), Topics.KV_WRITES_DLQ.valueSerde()).withName(DLQ_SINK_NAME));
     }
 
     private static Set<StoreBuilder<?>> stores() {

@@ -1,5 +1,6 @@
 package io.spectracache.keyvalue;
 
+import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import io.spectracache.serialization.Varints;
 
 /**
  * The binary form of a {@link KvEntry} in the {@code kv-cache} store and its changelog. Stateless and thread-safe.
@@ -38,8 +38,7 @@ final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deseria
         }
         byte[] contentType = entry.contentType() == null ? null : entry.contentType().getBytes(StandardCharsets.UTF_8);
         byte[] value = entry.valueArray();
-        int size = HEADER_BYTES + value.length
-                + (contentType == null ? 0 : Varints.sizeOfUnsignedVarint(contentType.length) + contentType.length);
+        int size = sizeOf(value.length, contentType);
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(VERSION_1);
         out.put((byte) (contentType == null ? 0 : FLAG_CONTENT_TYPE));
@@ -51,6 +50,16 @@ final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deseria
         }
         out.put(value);
         return out.array();
+    }
+
+    /** Exactly the length {@link #serialize} gives an entry with this many value bytes and this content type. */
+    static long encodedSize(int valueBytes, String contentType) {
+        return sizeOf(valueBytes, contentType == null ? null : contentType.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int sizeOf(int valueBytes, byte[] contentType) {
+        return HEADER_BYTES + valueBytes
+                + (contentType == null ? 0 : Varints.sizeOfUnsignedVarint(contentType.length) + contentType.length);
     }
 
     @Override

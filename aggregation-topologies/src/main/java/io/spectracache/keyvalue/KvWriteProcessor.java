@@ -3,10 +3,10 @@ package io.spectracache.keyvalue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.topics.KvWriteHeaders;
+import io.spectracache.topics.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
@@ -15,79 +15,60 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code kv.writes} records to the cache store and keeps the expiry index in step with it; a wall-clock
- * punctuator deletes what has expired. One instance per task; never shared between threads.
+ * Applies checked {@code kv.writes} records (see {@link KvWriteCheck}) to the cache store and keeps the expiry index
+ * in step with it; a wall-clock punctuator deletes what has expired. One instance per task; never shared between
+ * threads.
  *
  * <p>Invariant: an index row {@code (t, k)} exists exactly when the cache holds {@code k} with {@code expiresAt = t}.
  * The purge still checks the entry before deleting it, so a stray row can only cost a lookup, never a live entry.
+ *
+ * <p>Defence in depth: the check upstream already refused every write that breaks {@link KvWriteRules}, but the size
+ * of the entry is checked again right before {@code cache.put}, against what Kafka Streams' producer sends, so no
+ * changelog record this processor writes can be refused (which under exactly-once would abort the transaction and
+ * fail the same input forever). A write that fails it is forwarded as a dead letter instead.
  */
-final class KvWriteProcessor implements Processor<String, byte[], Void, Void> {
-    private static final Logger LOG = LoggerFactory.getLogger(KvWriteProcessor.class);
-    /** More digits than this cannot be a TTL in seconds that fits epoch milliseconds. */
-    private static final int MAX_TTL_DIGITS = 15;
-
-    enum SkipReason {
-        INVALID_TTL, VALUE_TOO_LARGE, NULL_KEY;
-
-        String tagValue() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-    }
-
+final class KvWriteProcessor implements Processor<String, byte[], byte[], byte[]> {
     private final KeyValueSettings settings;
+    private final KvRejections rejections;
     private final Counter expired;
-    private final Counter[] skipped = new Counter[SkipReason.values().length];
-    private ProcessorContext<Void, Void> context;
+    private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, KvEntry> cache;
     private KeyValueStore<Bytes, byte[]> expiryIndex;
+    private int maxRecordBytes;
 
-    KvWriteProcessor(KeyValueSettings settings, MeterRegistry meters) {
+    KvWriteProcessor(KeyValueSettings settings, KvRejections rejections, MeterRegistry meters) {
         this.settings = settings;
+        this.rejections = rejections;
         this.expired = Counter.builder(KeyValueMeters.ENTRIES_EXPIRED.meterName())
                 .description(KeyValueMeters.ENTRIES_EXPIRED.description())
                 .register(meters);
-        for (SkipReason reason : SkipReason.values()) {
-            skipped[reason.ordinal()] = Counter.builder(KeyValueMeters.WRITES_SKIPPED.meterName())
-                    .description(KeyValueMeters.WRITES_SKIPPED.description())
-                    .tag(KeyValueMeters.REASON_TAG, reason.tagValue())
-                    .register(meters);
-        }
     }
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.cache = context.getStateStore(KeyValueTopology.STORE.name());
         this.expiryIndex = context.getStateStore(KeyValueTopology.EXPIRY_INDEX.name());
+        this.maxRecordBytes = RecordLimits.largestKeyAndValue(context.appConfigs());
         context.schedule(settings.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
     }
 
     @Override
     public void process(Record<String, byte[]> write) {
         String key = write.key();
-        if (key == null) {
-            skip(SkipReason.NULL_KEY, "a cache write needs a key");
-            return;
-        }
         if (write.value() == null) {
             unindex(key, cache.delete(key));
             return;
         }
-        if (write.value().length > settings.maxValueBytes()) {
-            skip(SkipReason.VALUE_TOO_LARGE, write.value().length + " bytes, the limit is " + settings.maxValueBytes());
-            return;
-        }
         long expiresAt = expiresAt(write);
         if (expiresAt < 0) {
-            skip(SkipReason.INVALID_TTL, "header " + KvWriteHeaders.TTL_SECONDS
-                    + " must be a positive whole number of seconds in ASCII digits");
+            deadLetter(KvRejections.Kind.INVALID_TTL, "header " + KvWriteHeaders.TTL_SECONDS
+                    + " must be a whole number of seconds from " + KvWriteRules.MIN_TTL_SECONDS + " to "
+                    + KvWriteRules.MAX_TTL_SECONDS + " in ASCII digits", write);
             return;
         }
         KvEntry entry = KvEntry.wrap(write.value(), contentType(write.headers()), write.timestamp(), expiresAt);
@@ -95,6 +76,12 @@ final class KvWriteProcessor implements Processor<String, byte[], Void, Void> {
             // Written with a TTL that has already run out (a replay, or a producer's old timestamp): the write
             // still replaces what was there, and what it leaves is nothing.
             unindex(key, cache.delete(key));
+            return;
+        }
+        long stored = KvWriteRules.storedBytes(key, entry.valueSize(), entry.contentType());
+        if (stored > maxRecordBytes) {
+            deadLetter(KvRejections.Kind.ENTRY_TOO_LARGE, "the entry would take " + stored + " bytes stored; a "
+                    + "record of the cache's changelog holds at most " + maxRecordBytes, write);
             return;
         }
         KvEntry previous = cache.get(key);
@@ -143,8 +130,8 @@ final class KvWriteProcessor implements Processor<String, byte[], Void, Void> {
         if (header == null) {
             return KvEntry.NEVER;
         }
-        long seconds = parseSeconds(header.value());
-        if (seconds <= 0) {
+        long seconds = KvWriteRules.ttlSeconds(header.value());
+        if (seconds < 0) {
             return -1;
         }
         try {
@@ -154,22 +141,8 @@ final class KvWriteProcessor implements Processor<String, byte[], Void, Void> {
         }
     }
 
-    /** ASCII digits to a number, or -1 for anything else (empty, sign, space, too many digits). */
-    static long parseSeconds(byte[] ascii) {
-        if (ascii == null || ascii.length == 0 || ascii.length > MAX_TTL_DIGITS) {
-            return -1;
-        }
-        long seconds = 0;
-        for (byte digit : ascii) {
-            if (digit < '0' || digit > '9') {
-                return -1;
-            }
-            seconds = seconds * 10 + (digit - '0');
-        }
-        return seconds;
-    }
-
-    private static String contentType(Headers headers) {
+    /** The value of header {@code content-type}, or null when it is absent or empty. */
+    static String contentType(Headers headers) {
         Header header = headers.lastHeader(KvWriteHeaders.CONTENT_TYPE);
         if (header == null || header.value() == null || header.value().length == 0) {
             return null;
@@ -177,15 +150,9 @@ final class KvWriteProcessor implements Processor<String, byte[], Void, Void> {
         return new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private void skip(SkipReason reason, String detail) {
-        skipped[reason.ordinal()].increment();
-        // Never the key or the value: they may be personal data. The coordinates find the record.
-        RecordMetadata where = context.recordMetadata().orElse(null);
-        if (where == null) {
-            LOG.warn("Skipped a cache write ({}): {}", reason.tagValue(), detail);
-        } else {
-            LOG.warn("Skipped the cache write at {}-{}@{} ({}): {}",
-                    where.topic(), where.partition(), where.offset(), reason.tagValue(), detail);
-        }
+    private void deadLetter(KvRejections.Kind kind, String detail, Record<String, byte[]> write) {
+        Record<byte[], byte[]> raw = new Record<>(write.key().getBytes(StandardCharsets.UTF_8), write.value(),
+                write.timestamp(), write.headers());
+        context.forward(rejections.deadLetter(kind, detail, raw, context.recordMetadata().orElse(null), maxRecordBytes));
     }
 }

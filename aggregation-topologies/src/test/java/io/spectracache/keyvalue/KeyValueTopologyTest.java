@@ -4,20 +4,26 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.errors.DeadLetter;
+import io.spectracache.testing.TopologyHarness;
 import io.spectracache.topics.KvWriteHeaders;
+import io.spectracache.topics.RecordLimits;
 import io.spectracache.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -46,10 +52,12 @@ class KeyValueTopologyTest {
     java.nio.file.Path stateDir;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private Topology topology;
     private KeyValueStore<String, KvEntry> cache;
     private KeyValueStore<Bytes, byte[]> expiryIndex;
+    private TestOutputTopic<byte[], byte[]> dlq;
 
     @BeforeEach
     void startDriver() {
@@ -57,24 +65,29 @@ class KeyValueTopologyTest {
     }
 
     private void start(KeyValueSettings settings) {
-        if (driver != null) {
-            driver.close();
+        start(settings, 0, Map.of());
+    }
+
+    private void start(KeyValueSettings settings, int writesPartitions) {
+        start(settings, writesPartitions, Map.of());
+    }
+
+    private void start(KeyValueSettings settings, int writesPartitions, Map<String, Object> extraProps) {
+        if (harness != null) {
+            harness.close();
         }
-        StreamsBuilder builder = new StreamsBuilder();
-        new KeyValueTopology(settings, "spectra.", meters).addTo(builder);
-        topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, START);
+        harness = TopologyHarness.of(new KeyValueTopology(settings)).meters(meters)
+                .partitionsOf(topic -> writesPartitions).startingAt(START).properties(extraProps).build();
+        topology = harness.topology();
+        driver = harness.driver();
+        dlq = harness.output(Topics.KV_WRITES_DLQ);
         cache = driver.getKeyValueStore(KeyValueTopology.STORE.name());
         expiryIndex = driver.getKeyValueStore(KeyValueTopology.EXPIRY_INDEX.name());
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        harness.close();
     }
 
     private void write(String key, String value, long timestampMs, String... headers) {
@@ -85,6 +98,19 @@ class KeyValueTopologyTest {
         driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer())
                 .pipeInput(new TestRecord<>(key, value == null ? null : value.getBytes(UTF_8), recordHeaders,
                         Instant.ofEpochMilli(timestampMs)));
+    }
+
+    private void writeRaw(byte[] key, String value) {
+        driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(key, value.getBytes(UTF_8), new RecordHeaders(), Instant.ofEpochMilli(START_MS)));
+    }
+
+    private List<TestRecord<byte[], byte[]>> deadLetters() {
+        return dlq.readRecordsToList();
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), UTF_8);
     }
 
     private void put(String key, String value) {
@@ -224,19 +250,40 @@ class KeyValueTopologyTest {
     }
 
     @Test
-    void shouldSkipAndCountWritesWithAnInvalidTtlHeader() {
+    void shouldDeadLetterAndCountWritesWithAnInvalidTtlHeader() {
         put("key", "before");
-        for (String ttl : List.of("", "0", "-5", " 5", "5s", "1.5", "+5", "9999999999999999")) {
+        List<String> invalid = List.of("", "0", "-5", " 5", "5s", "1.5", "+5", "9999999999999999",
+                Long.toString(KvWriteRules.MAX_TTL_SECONDS + 1));
+        for (String ttl : invalid) {
             write("key", "after " + ttl, START_MS, KvWriteHeaders.TTL_SECONDS, ttl);
         }
 
         assertThat(valueOf("key")).isEqualTo("before");
         assertThat(indexRows()).isEmpty();
-        assertThat(skipped("invalid-ttl")).isEqualTo(8.0);
+        assertThat(skipped("invalid-ttl")).isEqualTo(invalid.size());
+        List<TestRecord<byte[], byte[]>> letters = deadLetters();
+        assertThat(letters).hasSize(invalid.size()).allSatisfy(letter -> {
+            assertThat(header(letter, DeadLetter.REASON)).isEqualTo("invalid-ttl");
+            assertThat(header(letter, DeadLetter.DETAIL)).contains("from 1 to 315360000");
+            assertThat(new String(letter.key(), UTF_8)).isEqualTo("key");
+        });
+        assertThat(new String(letters.get(0).value(), UTF_8)).isEqualTo("after ");
+        assertThat(header(letters.get(0), DeadLetter.SOURCE_TOPIC)).isEqualTo(TOPIC);
+        assertThat(header(letters.get(0), KvWriteHeaders.TTL_SECONDS)).isEmpty();
     }
 
     @Test
-    void shouldSkipValuesLargerThanTheLimitAndNullKeys() {
+    void shouldAcceptTheSameTtlBoundsAsRest() {
+        putWithTtl("shortest", "v", KvWriteRules.MIN_TTL_SECONDS);
+        putWithTtl("longest", "v", KvWriteRules.MAX_TTL_SECONDS);
+
+        assertThat(cache.get("shortest").expiresAt()).isEqualTo(START_MS + 1_000);
+        assertThat(cache.get("longest").expiresAt()).isEqualTo(START_MS + KvWriteRules.MAX_TTL_SECONDS * 1_000);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterValuesLargerThanTheLimitAndNullKeys() {
         start(KeyValueSettings.defaults().withMaxValueBytes(4));
         put("small", "1234");
         put("large", "12345");
@@ -247,6 +294,76 @@ class KeyValueTopologyTest {
         assertThat(cache.approximateNumEntries()).isEqualTo(1);
         assertThat(skipped("value-too-large")).isEqualTo(1.0);
         assertThat(skipped("null-key")).isEqualTo(1.0);
+        assertThat(deadLetters()).extracting(letter -> header(letter, DeadLetter.REASON))
+                .containsExactly("oversized", "invalid-key");
+    }
+
+    @Test
+    void shouldDeadLetterKeysThatRestCouldNeverAddress() {
+        String longest = "k".repeat(KvWriteRules.MAX_KEY_CHARS);
+        put(longest, "fits");
+        put("", "empty key");
+        put("k".repeat(KvWriteRules.MAX_KEY_CHARS + 1), "too long");
+        // Two different byte strings that a lenient decoder would both turn into "caf\uFFFD".
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9};
+        byte[] truncated = {'c', 'a', 'f', (byte) 0xC3};
+        writeRaw(latin1, "latin-1");
+        writeRaw(truncated, "cut");
+        write("caf\u00e9", "proper", START_MS);
+
+        assertThat(valueOf(longest)).isEqualTo("fits");
+        assertThat(cache.get("")).isNull();
+        assertThat(cache.get("caf\uFFFD")).isNull();
+        assertThat(valueOf("caf\u00e9")).isEqualTo("proper");
+        assertThat(cache.approximateNumEntries()).isEqualTo(2);
+        assertThat(skipped("invalid-key")).isEqualTo(4.0);
+        List<TestRecord<byte[], byte[]>> letters = deadLetters();
+        assertThat(letters).extracting(letter -> header(letter, DeadLetter.REASON)).containsOnly("invalid-key");
+        assertThat(letters.get(2).key()).isEqualTo(latin1);
+        assertThat(header(letters.get(2), DeadLetter.DETAIL)).contains("not valid UTF-8");
+        assertThat(letters.get(3).key()).isEqualTo(truncated);
+    }
+
+    @Test
+    void shouldDeadLetterTheIssue6HugeKeyWriteWithoutItsValueAndKeepServing() {
+        // Issue 6, item 3: a 512 KB key with a 512 KB value passed the value limit and stopped the partition.
+        String key = "H".repeat(524_250);
+        put(key, "v".repeat(524_250));
+        put("after", "still served");
+
+        assertThat(cache.get(key)).isNull();
+        assertThat(valueOf("after")).isEqualTo("still served");
+        TestRecord<byte[], byte[]> letter = deadLetters().get(0);
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("invalid-key");
+        assertThat(header(letter, DeadLetter.DETAIL)).contains("1 to 1024 characters, this one has 524250")
+                .contains("original value (524250 bytes) is left out");
+        assertThat(letter.key()).hasSize(524_250);
+        assertThat(letter.value()).isNull();
+    }
+
+    @Test
+    void shouldDeadLetterAnEntryWhoseKeyAndValueTogetherPassWhatTheChangelogAccepts() {
+        int maxRequestSize = 8 * 1024;
+        start(KeyValueSettings.defaults(), 0, Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
+        int room = maxRequestSize - RecordLimits.FRAMING_BYTES;
+        String key = "k".repeat(1000);
+        // 18 bytes of entry header: an entry of exactly `room` bytes fits, one byte more does not.
+        put(key, "v".repeat(room - 1000 - 18));
+        write(key, "v".repeat(room - 1000 - 18 + 1), START_MS + 1);
+        write(key, "v".repeat(room - 1000 - 18 - 10), START_MS + 2, KvWriteHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+
+        assertThat(cache.get(key).valueSize()).isEqualTo(room - 1000 - 18);
+        assertThat(cache.get(key).writtenAt()).isEqualTo(START_MS);
+        assertThat(skipped("entry-too-large")).isEqualTo(1.0);
+        // With its content-type header the third write is larger than one record already, before it is an entry.
+        assertThat(skipped("record-too-large")).isEqualTo(1.0);
+        List<TestRecord<byte[], byte[]>> letters = deadLetters();
+        assertThat(letters).extracting(letter -> header(letter, DeadLetter.REASON)).containsExactly("oversized", "oversized");
+        assertThat(header(letters.get(0), DeadLetter.DETAIL))
+                .contains("would take " + (room + 1) + " bytes stored").contains("holds at most " + room);
+        // Key, value and envelope together would not fit either: the value is left out.
+        assertThat(letters.get(0).value()).isNull();
+        assertThat(letters.get(0).key()).hasSize(1000);
     }
 
     @Test
@@ -329,32 +446,56 @@ class KeyValueTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAWriteWhoseHeadersWouldCarryItPastWhatKafkaStreamsWrites() {
+        int maxRequestSize = 8 * 1024;
+        start(KeyValueSettings.defaults(), 4, Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
+        String headers = "h".repeat(maxRequestSize);
+
+        write("key", "small value", START_MS, "trace", headers);
+        put("key-2", "fine");
+
+        assertThat(cache.get("key")).isNull();
+        assertThat(valueOf("key-2")).isEqualTo("fine");
+        assertThat(skipped("record-too-large")).isEqualTo(1.0);
+        TestRecord<byte[], byte[]> letter = deadLetters().get(0);
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(letter.headers().lastHeader("trace")).as("too large to copy into the dead letter").isNull();
+    }
+
+    @Test
     void shouldReadKvWritesWithoutRepartitioningAndWithStableNames() {
         TopologyDescription description = topology.describe();
 
         assertThat(description.subtopologies()).singleElement().satisfies(sub -> {
             assertThat(sub.nodes()).extracting(TopologyDescription.Node::name)
-                    .containsExactlyInAnyOrder(KeyValueTopology.SOURCE_NAME, KeyValueTopology.PROCESSOR_NAME);
-            assertThat(sub.nodes()).noneMatch(node -> node instanceof TopologyDescription.Sink);
+                    .contains(KeyValueTopology.SOURCE_NAME, KeyValueTopology.CHECK_NAME, KeyValueTopology.PROCESSOR_NAME,
+                            KeyValueTopology.DLQ_SINK_NAME);
+            assertThat(sub.nodes()).filteredOn(node -> node instanceof TopologyDescription.Sink).singleElement()
+                    .satisfies(sink -> assertThat(((TopologyDescription.Sink) sink).topic())
+                            .isEqualTo(Topics.KV_WRITES_DLQ.name("spectra.")));
         });
         TopologyDescription.Source source = (TopologyDescription.Source) description.subtopologies().iterator().next()
                 .nodes().stream().filter(node -> node.name().equals(KeyValueTopology.SOURCE_NAME)).findFirst()
                 .orElseThrow();
         assertThat(source.topicSet()).containsExactly(Topics.KV_WRITES.name("spectra."));
-        TopologyDescription.Processor processor = (TopologyDescription.Processor) source.successors().iterator().next();
+        assertThat(source.successors()).extracting(TopologyDescription.Node::name)
+                .containsExactly(KeyValueTopology.CHECK_NAME);
+        TopologyDescription.Processor processor = (TopologyDescription.Processor) description.subtopologies().iterator()
+                .next().nodes().stream().filter(node -> node.name().equals(KeyValueTopology.PROCESSOR_NAME))
+                .findFirst().orElseThrow();
         assertThat(processor.stores()).containsExactlyInAnyOrder("kv-cache", "kv-expiry");
         assertThat(description.toString()).doesNotContain("repartition");
     }
 
     @Test
     void shouldRerouteWritesThatAProducerPutOnAnotherPartitionThanMurmur2() {
-        start(KeyValueSettings.defaults().withWritesPartitions(4));
+        start(KeyValueSettings.defaults(), 4);
         // The test driver feeds everything into partition 0: keys that murmur2 places elsewhere are misplaced.
         String inPlace = null;
         String misplaced = null;
         for (int i = 0; inPlace == null || misplaced == null; i++) {
             String key = "key-" + i;
-            if (KeyValueTopology.PlacementCheck.partitionOf(key, 4) == 0) {
+            if (KvWriteCheck.partitionOf(key.getBytes(UTF_8), 4) == 0) {
                 inPlace = inPlace == null ? key : inPlace;
             } else {
                 misplaced = misplaced == null ? key : misplaced;

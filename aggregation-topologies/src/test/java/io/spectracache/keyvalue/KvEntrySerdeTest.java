@@ -4,14 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spectracache.testing.GoldenFormatContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 /** The stored format of {@link KvEntry}: golden files were written from the format's Javadoc, not by the encoder. */
-class KvEntrySerdeTest {
+class KvEntrySerdeTest implements GoldenFormatContract<KvEntry> {
     private static final long WRITTEN_AT = 1_795_546_800_123L; // 2026-11-24T19:00:00.123Z
     private static final KvEntry WITH_CONTENT_TYPE =
             KvEntry.of("héllo".getBytes(UTF_8), "text/plain; charset=utf-8", WRITTEN_AT, WRITTEN_AT + 60_000);
@@ -20,24 +23,24 @@ class KvEntrySerdeTest {
 
     private final KvEntrySerde serde = new KvEntrySerde();
 
-    static byte[] golden(String name) throws IOException {
-        try (InputStream in = KvEntrySerdeTest.class.getResourceAsStream("/golden/" + name)) {
-            assertThat(in).as("golden file %s", name).isNotNull();
-            return in.readAllBytes();
-        }
+    @Override
+    public Serde<KvEntry> serde() {
+        return serde;
     }
 
-    @Test
-    void shouldDecodeTheVersion1GoldenFiles() throws IOException {
-        assertThat(serde.deserialize("t", golden("kv-entry-v1-content-type.bin"))).isEqualTo(WITH_CONTENT_TYPE);
-        assertThat(serde.deserialize("t", golden("kv-entry-v1-no-content-type.bin"))).isEqualTo(WITHOUT_CONTENT_TYPE);
+    @Override
+    public int requiredPrefix(String name) {
+        // The value runs to the end of the record: a cut inside it is a shorter value, not a broken record.
+        return golden(name).length - serde.deserialize("t", golden(name)).value().length;
     }
 
-    @Test
-    void shouldEncodeExactlyTheVersion1GoldenBytes() throws IOException {
-        assertThat(serde.serialize("t", WITH_CONTENT_TYPE)).isEqualTo(golden("kv-entry-v1-content-type.bin"));
-        assertThat(serde.serialize("t", WITHOUT_CONTENT_TYPE)).isEqualTo(golden("kv-entry-v1-no-content-type.bin"));
+    @Override
+    public Map<String, KvEntry> goldenFiles() {
+        return Map.of("kv-entry-v1-content-type.bin", WITH_CONTENT_TYPE, "kv-entry-v1-no-content-type.bin", WITHOUT_CONTENT_TYPE);
     }
+
+
+
 
     @Test
     void shouldRoundTripEmptyAndLargeValuesAndLongContentTypes() {

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.errors.RejectReason;
+import io.spectracache.errors.RejectedRecordException;
 import io.spectracache.serialization.Json;
+import io.spectracache.topics.RecordLimits;
 import io.spectracache.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,10 +17,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The dead letter is the same {@link DeadLetter} envelope validation writes: the original key, value and headers
  * of the record as it was read by the failing sub-topology, plus reason {@code deserialization-error} or
- * {@code processing-error}, the exception's class and message as detail (never a stack trace) and the source
- * topic, partition and offset. It goes to {@code <prefix>events.dlq} through Streams' own producer, inside the
+ * {@code processing-error} (or, for a {@link RejectedRecordException} a processor throws on purpose, that
+ * exception's reason and message), the exception's class and message as detail (never a stack trace) and the source
+ * topic, partition and offset, the original bytes left out when they would make the dead letter larger than Kafka
+ * accepts ({@code RecordLimits}). It goes to {@code <prefix>events.dlq} through Streams' own producer, inside the
  * transaction under exactly-once, and is counted in {@code spectra.ingest.dlq}. For a processing error in a
  * sub-topology that reads an internal topic, "original" means that internal record (for example the event as
  * JSON in {@code ingest-by-device-repartition}). Kafka Streams drops a record's raw bytes once it has been
@@ -62,6 +66,7 @@ public final class DeadLetterExceptionHandler
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
     private String dlqTopic = Topics.EVENTS_DLQ.name(DEFAULT_TOPIC_PREFIX);
+    private int maxRecordBytes = RecordLimits.largestKeyAndValue(Map.of());
     private IngestMetrics metrics;
 
     /** For Kafka Streams, which creates the handler from its class and then calls {@link #configure(Map)}. */
@@ -101,6 +106,7 @@ public final class DeadLetterExceptionHandler
             throw new ConfigException(METER_REGISTRY_CONFIG, registry.getClass().getName(), "must be a MeterRegistry instance");
         }
         metrics = new IngestMetrics(registry == null ? Metrics.globalRegistry : (MeterRegistry) registry);
+        maxRecordBytes = RecordLimits.largestKeyAndValue(configs);
     }
 
     @Override
@@ -108,7 +114,8 @@ public final class DeadLetterExceptionHandler
             ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         DeadLetter letter = DeadLetter.of(RejectReason.DESERIALIZATION_ERROR, detail(exception))
                 .from(record.topic(), record.partition(), record.offset());
-        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, record.key(), record.value(), record.headers());
+        ProducerRecord<byte[], byte[]> deadLetter =
+                letter.toRecord(dlqTopic, record.key(), record.value(), record.headers(), maxRecordBytes);
         count(letter, exception, context.processorNodeId());
         return DeserializationExceptionHandler.Response.resume(List.of(deadLetter));
     }
@@ -121,9 +128,13 @@ public final class DeadLetterExceptionHandler
         // IngestTopology returns; then the record at the failing node is written as JSON, our wire format.
         byte[] key = context.sourceRawKey() != null ? context.sourceRawKey() : bytesOf(record.key());
         byte[] value = context.sourceRawValue() != null ? context.sourceRawValue() : bytesOf(record.value());
-        DeadLetter letter = DeadLetter.of(RejectReason.PROCESSING_ERROR, detail(exception))
+        // A processor that rejects a record on purpose says why; anything else is a processing error.
+        RejectedRecordException rejected = rejectionIn(exception);
+        DeadLetter letter = (rejected != null
+                        ? DeadLetter.of(rejected.reason(), rejected.getMessage())
+                        : DeadLetter.of(RejectReason.PROCESSING_ERROR, detail(exception)))
                 .from(context.topic(), context.partition(), context.offset());
-        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers());
+        ProducerRecord<byte[], byte[]> deadLetter = letter.toRecord(dlqTopic, key, value, context.headers(), maxRecordBytes);
         count(letter, exception, context.processorNodeId());
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter));
     }
@@ -133,6 +144,13 @@ public final class DeadLetterExceptionHandler
      * same input would fail the same way, and a replaced thread would loop on it forever: skip it, leave a dead
      * letter that says where it came from, and go on. Retriable errors are Kafka's to retry, and fail as usual.
      * The refused bytes are not copied into the dead letter: they may be exactly what is too large.
+     *
+     * <p>This is the last line of defence, and under {@code exactly_once_v2} it cannot hold: a refused send puts
+     * the producer's transaction into an abortable error, so the dead letter returned here is never written, the
+     * task is aborted and reads the same input again. Every processor of ours therefore checks what it writes
+     * against {@code RecordLimits} first and rejects the input itself ({@link RejectedRecordException}, or a
+     * dead-letter sink of its own) before Kafka can refuse anything; under {@code at_least_once} this handler
+     * does skip the record and write the dead letter.
      */
     @Override
     public ProductionExceptionHandler.Response handleError(
@@ -172,6 +190,16 @@ public final class DeadLetterExceptionHandler
         // become a flood of log lines.
         LOG.debug("Dead-lettered {}-{}@{} at {} ({}): {}", letter.sourceTopic(), letter.sourcePartition(),
                 letter.sourceOffset(), node, letter.reason().code(), exception.toString());
+    }
+
+    /** The {@link RejectedRecordException} that is or caused {@code exception}, or null. */
+    static RejectedRecordException rejectionIn(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RejectedRecordException rejected) {
+                return rejected;
+            }
+        }
+        return null;
     }
 
     /** Best-effort bytes of a record part whose serde is unknown here; null if it has none. */

@@ -51,6 +51,8 @@ public final class EventValidator {
 
     private final IngestSettings settings;
     private final Clock clock;
+    private static final long FLOOR_MILLIS = IngestSettings.TIMESTAMP_FLOOR.toEpochMilli();
+
     private final long maxPastMillis;
     private final long maxFutureMillis;
     private final JsonFactory json = Json.mapper().getFactory();
@@ -74,12 +76,25 @@ public final class EventValidator {
      * @return the event or the reason it was rejected; never null, never throws for bad input
      */
     public ValidationResult validate(byte[] value) {
+        return validate(value, 0);
+    }
+
+    /**
+     * As {@link #validate(byte[])} for a record whose headers take {@code headerBytes}: headers travel on with the
+     * event through every topic it is written to, so they count towards {@link IngestSettings#maxEventBytes()}.
+     */
+    public ValidationResult validate(byte[] value, long headerBytes) {
         if (value == null) {
             return new ValidationResult.Rejected(RejectReason.MALFORMED_JSON, "the record has no value");
         }
         if (value.length > settings.maxEventBytes()) {
             return new ValidationResult.Rejected(RejectReason.OVERSIZED,
                     "the record has " + value.length + " bytes, the limit is " + settings.maxEventBytes());
+        }
+        if (value.length + headerBytes > settings.maxEventBytes()) {
+            return new ValidationResult.Rejected(RejectReason.OVERSIZED, "the record has " + value.length
+                    + " bytes and its headers about " + headerBytes + ", the limit is " + settings.maxEventBytes()
+                    + " for both");
         }
         try (JsonParser parser = json.createParser(value)) {
             return new ValidationResult.Accepted(read(parser));
@@ -170,11 +185,18 @@ public final class EventValidator {
         }
         long now = clock.millis();
         long millis = epochMillis(ts);
-        // Kafka record timestamps cannot be negative, whatever maxPast allows.
         // Differences, not sums, so no setting can overflow the comparison.
-        if (millis < 0 || now - millis > maxPastMillis || millis - now > maxFutureMillis) {
+        if (millis < FLOOR_MILLIS) {
+            throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is before " + IngestSettings.TIMESTAMP_FLOOR
+                    + " (epoch seconds sent as milliseconds?)");
+        }
+        if (millis - now > maxFutureMillis) {
+            throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is more than " + settings.maxFuture()
+                    + " after the current time " + Instant.ofEpochMilli(now));
+        }
+        if (maxPastMillis > 0 && now - millis > maxPastMillis) {
             throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + ts + " is more than " + settings.maxPast()
-                    + " before or " + settings.maxFuture() + " after the current time " + Instant.ofEpochMilli(now));
+                    + " before the current time " + Instant.ofEpochMilli(now) + " (spectracache.ingest.max.past.ms)");
         }
         return ts;
     }

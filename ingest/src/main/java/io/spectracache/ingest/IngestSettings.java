@@ -3,10 +3,16 @@ package io.spectracache.ingest;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The knobs of ingest: how large an event may be, how long event ids are remembered for de-duplication,
- * and how far an event's timestamp may stray from the wall clock.
+ * and how far an event's timestamp may stray from the wall clock. Each is a {@code spectracache.ingest.*} setting,
+ * declared here once ({@link #define(ConfigDef)}) and read back typed ({@link #from(AbstractConfig)}).
  *
  * <pre>{@code
  * IngestSettings settings = IngestSettings.defaults().withDedupWindow(Duration.ofMinutes(30));
@@ -16,18 +22,38 @@ import java.time.Duration;
  *                      {@code oversized} before they are parsed
  * @param dedupWindow   how long an event id is remembered per device, measured on the time the raw records
  *                      reached Kafka (see {@link IngestTopology}); positive
- * @param maxPast       how far before the wall clock an event timestamp may lie; positive
+ * @param maxPast       how far before the wall clock an event timestamp may lie; zero (the default) for no limit, so
+ *                      a backfill or a replay of any age lands (old data is data). Timestamps before
+ *                      {@link #TIMESTAMP_FLOOR} are refused whatever this says
  * @param maxFuture     how far after the wall clock an event timestamp may lie (device clocks drift); not negative
- * @param rawPartitions the partition count of {@code events.raw}, or 0 if unknown. When known, an event that already
- *                      sits on the partition its device id hashes to (producers keying by device id with Kafka's
- *                      default partitioner) skips the repartition hop; only the others take it
  */
-public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration maxPast, Duration maxFuture,
-                             int rawPartitions) {
+public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration maxPast, Duration maxFuture) {
+    public static final String MAX_EVENT_BYTES_CONFIG = "spectracache.ingest.max.event.bytes";
+    private static final String MAX_EVENT_BYTES_DOC = "Larger raw events go to the DLQ with reason 'oversized'.";
+
+    public static final String DEDUP_WINDOW_MS_CONFIG = "spectracache.ingest.dedup.window.ms";
+    private static final String DEDUP_WINDOW_MS_DOC = "A repeated eventId of the same device within this "
+            + "window (event time) is dropped and counted as a duplicate.";
+
+    public static final String MAX_PAST_MS_CONFIG = "spectracache.ingest.max.past.ms";
+    private static final String MAX_PAST_MS_DOC = "0 (default): events of any age are accepted, so backfills and "
+            + "replays land. Otherwise events older than this (against the wall clock) go to "
+            + "the DLQ with reason 'absurd-timestamp'.";
+
+    public static final String MAX_FUTURE_MS_CONFIG = "spectracache.ingest.max.future.ms";
+    private static final String MAX_FUTURE_MS_DOC = "Events further in the future than this go to the DLQ "
+            + "with reason 'absurd-timestamp'.";
+
     /** The default size limit: 64 KiB, far above a real event (~300 bytes) and far below Kafka's 1 MiB. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(7);
+    /** No limit: old data is data. */
+    public static final Duration DEFAULT_MAX_PAST = Duration.ZERO;
+    /**
+     * Timestamps before this are absurd (no fleet sent data in 1970; epoch seconds sent as milliseconds land there)
+     * and go to the DLQ with reason {@code absurd-timestamp}.
+     */
+    public static final java.time.Instant TIMESTAMP_FLOOR = java.time.Instant.parse("2000-01-01T00:00:00Z");
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(10);
 
     public IngestSettings {
@@ -37,14 +63,11 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
         if (maxEventBytes <= 0) {
             throw new IllegalArgumentException("maxEventBytes must be positive, was " + maxEventBytes);
         }
-        if (maxPast.isNegative() || maxPast.isZero()) {
-            throw new IllegalArgumentException("maxPast must be positive, was " + maxPast);
+        if (maxPast.isNegative()) {
+            throw new IllegalArgumentException("maxPast must not be negative, was " + maxPast);
         }
         if (maxFuture.isNegative()) {
             throw new IllegalArgumentException("maxFuture must not be negative, was " + maxFuture);
-        }
-        if (rawPartitions < 0) {
-            throw new IllegalArgumentException("rawPartitions must not be negative, was " + rawPartitions);
         }
         // Every duration is used in milliseconds; fail here, not on the first event, if one does not fit.
         try {
@@ -59,14 +82,22 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
         }
     }
 
-    /** Settings that always repartition (the partition count of {@code events.raw} is not known). */
-    public IngestSettings(int maxEventBytes, Duration dedupWindow, Duration maxPast, Duration maxFuture) {
-        this(maxEventBytes, dedupWindow, maxPast, maxFuture, 0);
+    /** Adds the {@code spectracache.ingest.*} settings to {@code def}, with the defaults of {@link #defaults()}. */
+    public static ConfigDef define(ConfigDef def) {
+        return def
+                .define(MAX_EVENT_BYTES_CONFIG, Type.INT, DEFAULT_MAX_EVENT_BYTES, Range.between(64, 10_000_000), Importance.MEDIUM, MAX_EVENT_BYTES_DOC)
+                .define(DEDUP_WINDOW_MS_CONFIG, Type.LONG, DEFAULT_DEDUP_WINDOW.toMillis(), Range.atLeast(1), Importance.MEDIUM, DEDUP_WINDOW_MS_DOC)
+                .define(MAX_PAST_MS_CONFIG, Type.LONG, DEFAULT_MAX_PAST.toMillis(), Range.atLeast(0), Importance.MEDIUM, MAX_PAST_MS_DOC)
+                .define(MAX_FUTURE_MS_CONFIG, Type.LONG, DEFAULT_MAX_FUTURE.toMillis(), Range.atLeast(0), Importance.MEDIUM, MAX_FUTURE_MS_DOC);
     }
 
-    /** A copy that knows the partition count of {@code events.raw}, so well-placed events skip the repartition. */
-    public IngestSettings withRawPartitions(int newRawPartitions) {
-        return new IngestSettings(maxEventBytes, dedupWindow, maxPast, maxFuture, newRawPartitions);
+    /** The settings of a configuration that includes {@link #define(ConfigDef)}. */
+    public static IngestSettings from(AbstractConfig config) {
+        return new IngestSettings(
+                config.getInt(MAX_EVENT_BYTES_CONFIG),
+                Duration.ofMillis(config.getLong(DEDUP_WINDOW_MS_CONFIG)),
+                Duration.ofMillis(config.getLong(MAX_PAST_MS_CONFIG)),
+                Duration.ofMillis(config.getLong(MAX_FUTURE_MS_CONFIG)));
     }
 
     /** 64 KiB events, a 10 minute de-duplication window, timestamps from 7 days ago to 10 minutes ahead. */
@@ -75,18 +106,18 @@ public record IngestSettings(int maxEventBytes, Duration dedupWindow, Duration m
     }
 
     public IngestSettings withMaxEventBytes(int newMaxEventBytes) {
-        return new IngestSettings(newMaxEventBytes, dedupWindow, maxPast, maxFuture, rawPartitions);
+        return new IngestSettings(newMaxEventBytes, dedupWindow, maxPast, maxFuture);
     }
 
     public IngestSettings withDedupWindow(Duration newDedupWindow) {
-        return new IngestSettings(maxEventBytes, newDedupWindow, maxPast, maxFuture, rawPartitions);
+        return new IngestSettings(maxEventBytes, newDedupWindow, maxPast, maxFuture);
     }
 
     public IngestSettings withMaxPast(Duration newMaxPast) {
-        return new IngestSettings(maxEventBytes, dedupWindow, newMaxPast, maxFuture, rawPartitions);
+        return new IngestSettings(maxEventBytes, dedupWindow, newMaxPast, maxFuture);
     }
 
     public IngestSettings withMaxFuture(Duration newMaxFuture) {
-        return new IngestSettings(maxEventBytes, dedupWindow, maxPast, newMaxFuture, rawPartitions);
+        return new IngestSettings(maxEventBytes, dedupWindow, maxPast, newMaxFuture);
     }
 }

@@ -2,10 +2,11 @@ package io.spectracache.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -27,10 +28,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * de-duplicate → {@code events}.
  *
  * <pre>{@code
- * StreamsBuilder builder = new StreamsBuilder();
- * KStream<String, DeviceEvent> events =
- *         new IngestTopology(IngestSettings.defaults(), "spectra.", registry).addTo(builder);
- * // capability topologies attach to `events`: same sub-topology, no second read of spectra.events
+ * TopologyContext context = TopologyContext.builder(new StreamsBuilder()).meters(registry).build();
+ * new IngestTopology(IngestSettings.defaults()).addTo(context);
+ * // capability topologies attach to context.events(): same sub-topology, no second read of spectra.events
  * }</pre>
  *
  * <p><b>Shape and names.</b> Every node, the repartition topic and the store are named, so internal topic names
@@ -56,9 +56,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * Known limit: if the raw timestamps of one partition run backwards by more than a few seconds (producers with
  * skewed clocks), an original older than the newest receipt minus the window may be forgotten early.
  *
- * <p><b>Metrics</b> ({@link IngestMeters}) are registered, at zero, by the constructor.
+ * <p><b>Metrics</b> ({@link IngestMeters}) are registered, at zero, by {@link #addTo}.
  */
-public final class IngestTopology {
+public final class IngestTopology implements CapabilityTopology {
     /** Ids already seen, per device: key {@code <len>:<deviceId><eventId>}, value the event time in ms. */
     public static final StoreSpec<String, Long> DEDUP_STORE =
             new StoreSpec<>("ingest-dedup", Serdes.String(), Serdes.Long());
@@ -67,55 +67,49 @@ public final class IngestTopology {
     public static final String REPARTITION_NAME = "ingest-by-device";
 
     private final IngestSettings settings;
-    private final String topicPrefix;
-    private final IngestMetrics metrics;
     private final EventValidator validator;
 
-    /**
-     * @param settings    limits and the de-duplication window
-     * @param topicPrefix the deployment's topic prefix, e.g. {@code "spectra."}
-     * @param registry    where the {@link IngestMeters} counters are registered
-     */
-    public IngestTopology(IngestSettings settings, String topicPrefix, MeterRegistry registry) {
-        this(settings, topicPrefix, registry, Clock.systemUTC());
+    /** @param settings limits and the de-duplication window */
+    public IngestTopology(IngestSettings settings) {
+        this(settings, Clock.systemUTC());
     }
 
     /** With the clock timestamps are checked against: tests pin it. */
-    IngestTopology(IngestSettings settings, String topicPrefix, MeterRegistry registry, Clock clock) {
+    IngestTopology(IngestSettings settings, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
-        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
-        this.metrics = new IngestMetrics(requireNonNull(registry, "registry"));
         this.validator = new EventValidator(settings, clock);
     }
 
     /**
-     * Adds ingest to {@code builder}: reads {@code <prefix>events.raw}, writes {@code <prefix>events} and
-     * {@code <prefix>events.dlq}.
-     *
-     * @return the validated, de-duplicated events keyed by device id, exactly what is written to
-     *         {@code <prefix>events}; attach capability topologies to it rather than reading the topic again
+     * Adds ingest: reads {@code <prefix>events.raw}, writes {@code <prefix>events} and {@code <prefix>events.dlq},
+     * and {@linkplain TopologyContext#provideEvents provides} the validated, de-duplicated events keyed by device id
+     * (exactly what is written to {@code <prefix>events}) for the capabilities that follow.
      */
-    public KStream<String, DeviceEvent> addTo(StreamsBuilder builder) {
-        requireNonNull(builder, "builder");
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context");
+        StreamsBuilder builder = context.streams();
+        IngestMetrics metrics = new IngestMetrics(context.meters());
+        int rawPartitions = context.partitionsOf(Topics.EVENTS_RAW);
         Consumed<byte[], byte[]> raw = Consumed.with(Topics.EVENTS_RAW.keySerde(), Topics.EVENTS_RAW.valueSerde())
                 .withTimestampExtractor(new RawTimestampExtractor())
                 .withName("ingest-read-raw");
 
         Map<String, KStream<String, Checked>> branches = builder
-                .stream(Topics.EVENTS_RAW.name(topicPrefix), raw)
-                .process(() -> new ValidateProcessor(validator, metrics, settings.rawPartitions()), Named.as("ingest-validate"))
+                .stream(context.topicName(Topics.EVENTS_RAW), raw)
+                .process(() -> new ValidateProcessor(validator, metrics, rawPartitions), Named.as("ingest-validate"))
                 .split(Named.as("ingest-"))
                 .branch((key, checked) -> !checked.isValid(), Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
 
         branches.get("ingest-rejected")
                 .map((key, checked) -> KeyValue.pair(checked.rawKey(), checked.rawValue()), Named.as("ingest-unwrap-rejected"))
-                .to(Topics.EVENTS_DLQ.name(topicPrefix),
+                .to(context.topicName(Topics.EVENTS_DLQ),
                         Produced.with(Topics.EVENTS_DLQ.keySerde(), Topics.EVENTS_DLQ.valueSerde()).withName("ingest-write-dlq"));
 
         builder.addStateStore(dedupStore(settings.dedupWindow()));
         KStream<String, DeviceEvent> byDevice;
-        if (settings.rawPartitions() == 0) {
+        if (rawPartitions == 0) {
             byDevice = branches.get("ingest-valid")
                     .mapValues(Checked::event, Named.as("ingest-unwrap-valid"))
                     .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
@@ -132,7 +126,7 @@ public final class IngestTopology {
                     .mapValues(Checked::event, Named.as("ingest-unwrap-misplaced"))
                     .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
                             .withName(REPARTITION_NAME)
-                            .withNumberOfPartitions(settings.rawPartitions()));
+                            .withNumberOfPartitions(rawPartitions));
             byDevice = placed.get("ingest-valid-in-place")
                     .mapValues(Checked::event, Named.as("ingest-unwrap-in-place"))
                     .merge(repartitioned, Named.as("ingest-by-device-merge"));
@@ -140,9 +134,9 @@ public final class IngestTopology {
         KStream<String, DeviceEvent> events = byDevice
                 .processValues(() -> new DedupProcessor(settings.dedupWindow().toMillis(), metrics),
                         Named.as("ingest-dedup"), DEDUP_STORE.name());
-        events.to(Topics.EVENTS.name(topicPrefix),
+        events.to(context.topicName(Topics.EVENTS),
                 Produced.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()).withName("ingest-write-events"));
-        return events;
+        context.provideEvents(events);
     }
 
     private static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration window) {

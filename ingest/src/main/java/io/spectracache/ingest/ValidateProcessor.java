@@ -1,12 +1,13 @@
 package io.spectracache.ingest;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.utils.Utils;
-
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.events.DeviceEvent;
+import io.spectracache.topics.RecordLimits;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,6 +24,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
     private final IngestMetrics metrics;
     private final int rawPartitions;
     private ProcessorContext<String, Checked> context;
+    private int maxRecordBytes;
 
     /** @param rawPartitions the partition count of the raw topic, 0 if unknown (then no event is in place) */
     ValidateProcessor(EventValidator validator, IngestMetrics metrics, int rawPartitions) {
@@ -34,12 +36,13 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
     @Override
     public void init(ProcessorContext<String, Checked> context) {
         this.context = context;
+        this.maxRecordBytes = RecordLimits.largestKeyAndValue(context.appConfigs());
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         metrics.read();
-        ValidationResult result = validator.validate(record.value());
+        ValidationResult result = validator.validate(record.value(), RecordLimits.sizeOf(record.headers()));
         if (result instanceof ValidationResult.Accepted accepted) {
             metrics.accepted();
             DeviceEvent event = accepted.event();
@@ -56,8 +59,12 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
             if (source != null) {
                 letter = letter.from(source.topic(), source.partition(), source.offset());
             }
-            context.forward(new Record<String, Checked>(null, Checked.rejected(record.key(), record.value()),
-                    record.timestamp(), letter.headers(record.headers())));
+            // Fitted to what Kafka accepts: a raw record near the broker's limit plus the envelope's headers would
+            // be refused, and under exactly-once that aborts the transaction and fails this record forever.
+            ProducerRecord<byte[], byte[]> fitted =
+                    letter.toRecord("", record.key(), record.value(), record.headers(), maxRecordBytes);
+            context.forward(new Record<String, Checked>(null, Checked.rejected(fitted.key(), fitted.value()),
+                    record.timestamp(), fitted.headers()));
         }
     }
 

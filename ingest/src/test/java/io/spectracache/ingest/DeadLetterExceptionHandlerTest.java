@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.errors.RejectReason;
+import io.spectracache.errors.RejectedRecordException;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.serialization.JsonSerde;
+import io.spectracache.testing.TopologyHarness;
 import io.spectracache.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,9 +36,9 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
-import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.TaskId;
@@ -150,6 +152,23 @@ class DeadLetterExceptionHandlerTest {
     }
 
     @Test
+    void shouldDeadLetterARecordAProcessorRejectedWithTheProcessorsReason() {
+        StubContext context = new StubContext("spectra.events", 1, 9L, "truck-1".getBytes(UTF_8), "{}".getBytes(UTF_8));
+        Record<String, Object> atFailingNode = new Record<>("truck-1", new Object(), NOW.toEpochMilli());
+
+        ProcessingExceptionHandler.Response response = handler("spectra.").handleError(context, atFailingNode,
+                new RuntimeException("wrapped", new RejectedRecordException(RejectReason.STATE_TOO_LARGE,
+                        "the device's state would take 5000 bytes")));
+
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("state-too-large");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL)).isEqualTo("the device's state would take 5000 bytes");
+        assertThat(dlqCount(RejectReason.STATE_TOO_LARGE)).isEqualTo(1.0);
+        assertThat(dlqCount(RejectReason.PROCESSING_ERROR)).isZero();
+    }
+
+    @Test
     void shouldDescribeAnExceptionWithoutMessageByItsInnermostMessage() {
         Exception wrapped = new RuntimeException(null, new NullPointerException("metrics is null"));
 
@@ -206,17 +225,18 @@ class DeadLetterExceptionHandlerTest {
 
     @Test
     void shouldDeadLetterAFailingCapabilityProcessorAndKeepIngesting() {
-        StreamsBuilder builder = new StreamsBuilder();
         List<String> seen = new ArrayList<>();
-        new IngestTopology(IngestSettings.defaults(), "spectra.", registry, Clock.fixed(NOW, ZoneOffset.UTC))
-                .addTo(builder)
-                .foreach((device, event) -> {
+        try (TopologyHarness harness = TopologyHarness.of(new IngestTopology(IngestSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC)))
+                .meters(registry)
+                .properties(props("handler-proc-test"))
+                .then(context -> context.events().foreach((device, event) -> {
                     if (device.equals("boom")) {
                         throw new IllegalStateException("cannot handle " + device);
                     }
                     seen.add(device);
-                }, Named.as("test-capability"));
-        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props("handler-proc-test"), NOW)) {
+                }, Named.as("test-capability")))
+                .startingAt(NOW).build()) {
+            TopologyTestDriver driver = harness.driver();
             TestInputTopic<byte[], byte[]> raw = driver.createInputTopic("spectra.events.raw",
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic("spectra.events.dlq",

@@ -89,20 +89,39 @@ class EventValidatorTest {
 
     @Test
     void shouldRejectTimestampsOutsideTheSanityRangeAsAbsurd() {
-        String tooOld = NOW.minus(Duration.ofDays(7)).minusMillis(1).toString();
         String tooNew = NOW.plus(Duration.ofMinutes(10)).plusMillis(1).toString();
-        String oldest = NOW.minus(Duration.ofDays(7)).toString();
         String newest = NOW.plus(Duration.ofMinutes(10)).toString();
 
-        assertThat(rejected("{\"deviceId\":\"d\",\"ts\":\"" + tooOld + "\"}").reason())
-                .isEqualTo(RejectReason.ABSURD_TIMESTAMP);
         assertThat(rejected("{\"deviceId\":\"d\",\"ts\":\"" + tooNew + "\"}").reason())
                 .isEqualTo(RejectReason.ABSURD_TIMESTAMP);
-        assertThat(accepted("{\"deviceId\":\"d\",\"ts\":\"" + oldest + "\"}").ts()).isEqualTo(Instant.parse(oldest));
         assertThat(accepted("{\"deviceId\":\"d\",\"ts\":\"" + newest + "\"}").ts()).isEqualTo(Instant.parse(newest));
+        assertThat(rejected("{\"deviceId\":\"d\",\"ts\":\"1999-12-31T23:59:59.999Z\"}").reason())
+                .isEqualTo(RejectReason.ABSURD_TIMESTAMP);
         // Epoch seconds sent by mistake read as January 1970: absurd, not silently wrong.
         assertThat(rejected("{\"deviceId\":\"d\",\"ts\":" + NOW.getEpochSecond() + "}").reason())
                 .isEqualTo(RejectReason.ABSURD_TIMESTAMP);
+    }
+
+    @Test
+    void shouldAcceptABackfillOfAnyAgeSinceTheFloorByDefault() {
+        for (String old : new String[] {NOW.minus(Duration.ofDays(8)).toString(), NOW.minus(Duration.ofDays(400)).toString(),
+            "2000-01-01T00:00:00Z"}) {
+            assertThat(accepted("{\"deviceId\":\"d\",\"ts\":\"" + old + "\"}").ts()).isEqualTo(Instant.parse(old));
+        }
+    }
+
+    @Test
+    void shouldRejectEventsOlderThanAConfiguredMaxPast() {
+        EventValidator strict = new EventValidator(IngestSettings.defaults().withMaxPast(Duration.ofDays(7)),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        String tooOld = NOW.minus(Duration.ofDays(7)).minusMillis(1).toString();
+        String oldest = NOW.minus(Duration.ofDays(7)).toString();
+
+        assertThat(strict.validate(("{\"deviceId\":\"d\",\"ts\":\"" + tooOld + "\"}").getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new ValidationResult.Rejected(RejectReason.ABSURD_TIMESTAMP, "ts " + tooOld
+                        + " is more than PT168H before the current time " + NOW + " (spectracache.ingest.max.past.ms)"));
+        assertThat(strict.validate(("{\"deviceId\":\"d\",\"ts\":\"" + oldest + "\"}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ValidationResult.Accepted.class);
     }
 
     @ParameterizedTest

@@ -9,6 +9,8 @@ import io.spectracache.errors.RejectReason;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
 import io.spectracache.serialization.JsonSerde;
+import io.spectracache.testing.TopologyHarness;
+import io.spectracache.topology.TopologyContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +52,7 @@ class IngestTopologyTest {
     Path stateDir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<String, DeviceEvent> events;
@@ -58,16 +61,22 @@ class IngestTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        StreamsBuilder builder = new StreamsBuilder();
+        startDriver(Map.of());
+    }
+
+    private void startDriver(Map<String, Object> extraProps) {
+        if (harness != null) {
+            harness.close();
+        }
         IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW).withMaxEventBytes(1024);
-        new IngestTopology(settings, "spectra.", registry, Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder);
-        topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.putAll(DeadLetterExceptionHandler.streamsConfig("spectra.", registry));
-        driver = new TopologyTestDriver(topology, props, NOW);
+        harness = TopologyHarness.of(new IngestTopology(settings, Clock.fixed(NOW, ZoneOffset.UTC)))
+                .meters(registry)
+                .properties(DeadLetterExceptionHandler.streamsConfig("spectra.", registry))
+                .properties(extraProps)
+                .startingAt(NOW)
+                .build();
+        topology = harness.topology();
+        driver = harness.driver();
         raw = driver.createInputTopic("spectra.events.raw", new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createOutputTopic("spectra.events", new StringDeserializer(),
                 JsonSerde.of(DeviceEvent.class).deserializer());
@@ -76,7 +85,7 @@ class IngestTopologyTest {
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        harness.close();
     }
 
     private static String event(String deviceId, String eventId) {
@@ -154,7 +163,7 @@ class IngestTopologyTest {
             "malformed-json      | {\"deviceId\":\"d\",",
             "missing-field       | {\"deviceId\":\"d\"}",
             "wrong-type          | {\"deviceId\":\"d\",\"ts\":\"2026-11-24T18:00:00Z\",\"metrics\":{\"t\":\"x\"}}",
-            "absurd-timestamp    | {\"deviceId\":\"d\",\"ts\":\"2020-01-01T00:00:00Z\"}",
+            "absurd-timestamp    | {\"deviceId\":\"d\",\"ts\":\"1999-01-01T00:00:00Z\"}",
             "invalid-coordinates | {\"deviceId\":\"d\",\"ts\":\"2026-11-24T18:00:00Z\",\"location\":{\"lat\":99,\"lon\":1}}"})
     void shouldSendEachKindOfBadRecordToDlqWithItsReasonAndOriginalBytes(String code, String json) {
         send(json, NOW);
@@ -178,6 +187,42 @@ class IngestTopologyTest {
 
         assertThat(letter.value()).isEqualTo(value);
         assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("oversized");
+    }
+
+    @Test
+    void shouldLeaveTheOriginalBytesOutOfADeadLetterKafkaWouldRefuse() {
+        // A raw record near the broker's limit plus the envelope's headers would pass what the producer sends;
+        // under exactly-once that aborted the transaction and failed the same record forever.
+        int maxRequestSize = 16 * 1024;
+        startDriver(Map.of(StreamsConfig.producerPrefix("max.request.size"), maxRequestSize));
+        byte[] huge = ("{\"deviceId\":\"d\",\"pad\":\"" + "x".repeat(maxRequestSize) + "\"}").getBytes(UTF_8);
+        raw.pipeInput(new TestRecord<>("gateway".getBytes(UTF_8), huge, NOW));
+        send(event("after", null), NOW);
+
+        TestRecord<byte[], byte[]> letter = dlq.readRecord();
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL))
+                .endsWith("the original value (" + huge.length + " bytes) is left out of this dead letter: too large");
+        assertThat(letter.value()).isNull();
+        assertThat(new String(letter.key(), UTF_8)).isEqualTo("gateway");
+        assertThat(events.readRecord().key()).isEqualTo("after");
+    }
+
+    @Test
+    void shouldCountHeadersTowardsTheEventSizeLimit() {
+        // Headers travel on with the event: 600 bytes of them on a small event could otherwise carry a record past
+        // what Kafka accepts, whatever the value's limit.
+        Headers headers = new RecordHeaders().add("blob", new byte[600]);
+        raw.pipeInput(new TestRecord<>(null, pad(event("d-1", null), 500).getBytes(UTF_8), headers, NOW));
+
+        TestRecord<byte[], byte[]> letter = dlq.readRecord();
+        assertThat(header(letter.headers(), DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(header(letter.headers(), DeadLetter.DETAIL)).contains("and its headers about").contains("1024");
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    private static String pad(String json, int length) {
+        return json.substring(0, json.length() - 1) + ",\"pad\":\"" + "x".repeat(Math.max(0, length - json.length())) + "\"}";
     }
 
     @Test
@@ -276,7 +321,9 @@ class IngestTopologyTest {
     @Test
     void shouldReturnAStreamThatCapabilitiesCanGroupByDeviceWithoutAnotherRepartition() {
         StreamsBuilder builder = new StreamsBuilder();
-        new IngestTopology(IngestSettings.defaults(), "spectra.", new SimpleMeterRegistry()).addTo(builder)
+        TopologyContext context = TopologyContext.builder(builder).meters(new SimpleMeterRegistry()).build();
+        new IngestTopology(IngestSettings.defaults()).addTo(context);
+        context.events()
                 .groupByKey(Grouped.as("test-by-device"))
                 .count(Named.as("test-count"), Materialized.as("test-count-store"));
 
@@ -287,17 +334,12 @@ class IngestTopologyTest {
 
     @Test
     void shouldReturnTheStreamItWritesSoCapabilitiesCanAttachWithoutAnotherTopic() {
-        StreamsBuilder builder = new StreamsBuilder();
         List<String> seen = new ArrayList<>();
-        new IngestTopology(IngestSettings.defaults(), "spectra.", new SimpleMeterRegistry(),
-                Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder)
-                .foreach((device, event) -> seen.add(device + "/" + event.eventId()),
-                        Named.as("test-attach"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-attach-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("attach").toString());
-        try (TopologyTestDriver attached = new TopologyTestDriver(builder.build(), props, NOW)) {
+        try (TopologyHarness attachedHarness = TopologyHarness.of(new IngestTopology(IngestSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC)))
+                .then(context -> context.events().foreach((device, event) -> seen.add(device + "/" + event.eventId()),
+                        Named.as("test-attach")))
+                .startingAt(NOW).build()) {
+            TopologyTestDriver attached = attachedHarness.driver();
             TestInputTopic<byte[], byte[]> input = attached.createInputTopic("spectra.events.raw",
                     new ByteArraySerializer(), new ByteArraySerializer());
             input.pipeInput(new TestRecord<>((byte[]) null, event("d-1", "e-1").getBytes(UTF_8), NOW));
@@ -321,16 +363,12 @@ class IngestTopologyTest {
                 misplaced = misplaced == null ? device : misplaced;
             }
         }
-        StreamsBuilder builder = new StreamsBuilder();
-        IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW).withRawPartitions(4);
+        IngestSettings settings = IngestSettings.defaults().withDedupWindow(WINDOW);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new IngestTopology(settings, "spectra.", meters, Clock.fixed(NOW, ZoneOffset.UTC)).addTo(builder);
-        Topology placed = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-placed-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("placed").toString());
-        try (TopologyTestDriver placedDriver = new TopologyTestDriver(placed, props, NOW)) {
+        try (TopologyHarness placedHarness = TopologyHarness.of(new IngestTopology(settings, Clock.fixed(NOW, ZoneOffset.UTC)))
+                .meters(meters).partitionsOf(topic -> 4).startingAt(NOW).build()) {
+            Topology placed = placedHarness.topology();
+            TopologyTestDriver placedDriver = placedHarness.driver();
             TestInputTopic<byte[], byte[]> input = placedDriver.createInputTopic("spectra.events.raw",
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<String, DeviceEvent> output = placedDriver.createOutputTopic("spectra.events",
@@ -343,7 +381,7 @@ class IngestTopologyTest {
             assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key + "/" + kv.value.eventId())
                     .containsExactlyInAnyOrder(inPlace + "/e-1", inPlace + "/e-2", misplaced + "/e-1", misplaced + "/e-2");
             assertThat(meters.get(IngestMeters.DUPLICATES.getName()).counter().count()).isEqualTo(2.0);
+            assertThat(placed.describe().toString()).contains("ingest-by-device-repartition", "ingest-by-device-merge");
         }
-        assertThat(placed.describe().toString()).contains("ingest-by-device-repartition", "ingest-by-device-merge");
     }
 }

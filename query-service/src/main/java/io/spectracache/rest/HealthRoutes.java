@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spectracache.health.Readiness;
 import java.util.function.Supplier;
 
 /**
@@ -15,11 +16,7 @@ public final class HealthRoutes implements RouteGroup {
     private final Supplier<Readiness> readiness;
     private final PrometheusMeterRegistry registry;
 
-    /** Whether the instance can serve queries, and why not. */
-    public record Readiness(boolean ready, String state, String detail) {
-    }
-
-    HealthRoutes(Supplier<Readiness> readiness, PrometheusMeterRegistry registry) {
+    public HealthRoutes(Supplier<Readiness> readiness, PrometheusMeterRegistry registry) {
         this.readiness = requireNonNull(readiness, "readiness");
         this.registry = requireNonNull(registry, "registry");
     }

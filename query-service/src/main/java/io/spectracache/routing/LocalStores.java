@@ -3,6 +3,7 @@ package io.spectracache.routing;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.topics.StoreSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -41,11 +43,21 @@ public final class LocalStores {
     private final KafkaStreams streams;
     private final LocalPartitions partitions;
     private final Duration waitForPosition;
+    private final Semaphore waiting;
 
-    public LocalStores(KafkaStreams streams, LocalPartitions partitions, Duration waitForPosition) {
+    /**
+     * @param waitForPosition how long a read with a token waits for the state to include the write
+     * @param maxWaitingReads how many such reads may wait at once; past it a read answers "retry later" at once, so
+     *                        waiting reads never take every request thread
+     */
+    public LocalStores(KafkaStreams streams, LocalPartitions partitions, Duration waitForPosition, int maxWaitingReads) {
         this.streams = requireNonNull(streams, "streams");
         this.partitions = requireNonNull(partitions, "partitions");
         this.waitForPosition = requireNonNull(waitForPosition, "waitForPosition");
+        if (maxWaitingReads < 1) {
+            throw new IllegalArgumentException("maxWaitingReads must be positive, was " + maxWaitingReads);
+        }
+        this.waiting = new Semaphore(maxWaitingReads);
     }
 
     /**
@@ -75,6 +87,30 @@ public final class LocalStores {
      */
     public <V> LocalPage<String, V> scan(StoreSpec<String, V> store, ScanBounds bounds, Predicate<V> visible,
                                          int limit, Optional<ConsistencyToken> after) {
+        return scan(store, bounds, visible, PageBound.items(limit), after);
+    }
+
+    /**
+     * How large one page may be: at most {@code items} entries and, past the first entry, at most {@code bytes} as
+     * {@code sizeOf} counts them, so that a page of large values stays bounded in memory and on the wire.
+     */
+    public record PageBound<V>(int items, long bytes, java.util.function.ToLongFunction<V> sizeOf) {
+        public PageBound {
+            if (items < 1 || bytes < 1) {
+                throw new IllegalArgumentException("a page holds at least one item and one byte");
+            }
+            requireNonNull(sizeOf, "sizeOf");
+        }
+
+        /** Bounded by count only. */
+        public static <V> PageBound<V> items(int items) {
+            return new PageBound<>(items, Long.MAX_VALUE, value -> 0);
+        }
+    }
+
+    /** As {@link #scan(StoreSpec, ScanBounds, Predicate, int, Optional)}, bounded by {@code bound}. */
+    public <V> LocalPage<String, V> scan(StoreSpec<String, V> store, ScanBounds bounds, Predicate<V> visible,
+                                         PageBound<V> bound, Optional<ConsistencyToken> after) {
         RangeQuery<String, V> query = bounds.lowerInclusive() == null
                 ? RangeQuery.withNoBounds()
                 : RangeQuery.withLowerBound(bounds.lowerInclusive());
@@ -90,14 +126,16 @@ public final class LocalStores {
             for (QueryResult<KeyValueIterator<String, V>> result : results.values()) {
                 iterators.add(result.getResult());
             }
-            return mergePage(iterators, bounds, visible, limit, new TreeSet<>(results.keySet()));
+            return mergePage(iterators, bounds, visible, bound, new TreeSet<>(results.keySet()));
         } finally {
             iterators.forEach(KeyValueIterator::close);
         }
     }
 
     private static <V> LocalPage<String, V> mergePage(List<KeyValueIterator<String, V>> iterators, ScanBounds bounds,
-                                                      Predicate<V> visible, int limit, Set<Integer> partitions) {
+                                                      Predicate<V> visible, PageBound<V> bound, Set<Integer> partitions) {
+        int limit = bound.items();
+        long bytes = 0;
         record Head<V>(KeyValue<String, V> entry, KeyValueIterator<String, V> source) {
         }
         Comparator<String> order = KeyOrder.UTF8;
@@ -115,10 +153,12 @@ public final class LocalStores {
                 break; // every source is ordered, so nothing after this head can be in range either
             }
             if (bounds.admits(entry.key) && entry.value != null && visible.test(entry.value)) {
-                if (page.size() == limit) {
+                long size = bound.sizeOf().applyAsLong(entry.value);
+                if (page.size() == limit || (!page.isEmpty() && bytes + size > bound.bytes())) {
                     return new LocalPage<>(page, true, partitions);
                 }
                 page.add(entry);
+                bytes += size;
             }
             if (head.source().hasNext()) {
                 heads.add(new Head<>(head.source().next(), head.source()));
@@ -129,48 +169,72 @@ public final class LocalStores {
 
     private <R> QueryResult<R> awaitPartition(StateQueryRequest<R> request, int partition, Optional<ConsistencyToken> after) {
         long deadline = System.nanoTime() + waitForPosition.toNanos();
-        while (true) {
-            QueryResult<R> result = run(request).getPartitionResults().get(partition);
-            if (result == null) {
-                throw RetryLaterException.ownerUnavailable("partition " + partition + " of " + request.getStoreName()
-                        + " is not active on this instance");
+        boolean holdsPermit = false;
+        try {
+            while (true) {
+                QueryResult<R> result = run(request).getPartitionResults().get(partition);
+                if (result == null) {
+                    throw RetryLaterException.ownerUnavailable("partition " + partition + " of " + request.getStoreName()
+                            + " is not active on this instance");
+                }
+                if (result.isSuccess()) {
+                    return result;
+                }
+                failUnlessBehind(result, request.getStoreName());
+                if (System.nanoTime() > deadline) {
+                    throw behind(after);
+                }
+                holdsPermit = holdsPermit || startWaiting();
+                LockSupport.parkNanos(POLL_NANOS);
             }
-            if (result.isSuccess()) {
-                return result;
+        } finally {
+            if (holdsPermit) {
+                waiting.release();
             }
-            failUnlessBehind(result, request.getStoreName());
-            if (System.nanoTime() > deadline) {
-                throw behind(after);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
         }
     }
 
     private <R> Map<Integer, QueryResult<R>> awaitAll(StateQueryRequest<R> request, Optional<ConsistencyToken> after) {
         long deadline = System.nanoTime() + waitForPosition.toNanos();
-        while (true) {
-            StateQueryResult<R> results = run(request);
-            boolean behind = false;
-            for (QueryResult<R> result : results.getPartitionResults().values()) {
-                if (result.isFailure()) {
-                    failUnlessBehind(result, request.getStoreName());
-                    behind = true;
+        boolean holdsPermit = false;
+        try {
+            while (true) {
+                StateQueryResult<R> results = run(request);
+                boolean behind = false;
+                for (QueryResult<R> result : results.getPartitionResults().values()) {
+                    if (result.isFailure()) {
+                        failUnlessBehind(result, request.getStoreName());
+                        behind = true;
+                    }
                 }
+                if (!behind) {
+                    return results.getPartitionResults();
+                }
+                // Iterators of the partitions that did answer are open: close them before asking again.
+                results.getPartitionResults().values().stream()
+                        .filter(QueryResult::isSuccess)
+                        .map(QueryResult::getResult)
+                        .filter(AutoCloseable.class::isInstance)
+                        .forEach(LocalStores::closeQuietly);
+                if (System.nanoTime() > deadline) {
+                    throw behind(after);
+                }
+                holdsPermit = holdsPermit || startWaiting();
+                LockSupport.parkNanos(POLL_NANOS);
             }
-            if (!behind) {
-                return results.getPartitionResults();
+        } finally {
+            if (holdsPermit) {
+                waiting.release();
             }
-            // Iterators of the partitions that did answer are open: close them before asking again.
-            results.getPartitionResults().values().stream()
-                    .filter(QueryResult::isSuccess)
-                    .map(QueryResult::getResult)
-                    .filter(AutoCloseable.class::isInstance)
-                    .forEach(LocalStores::closeQuietly);
-            if (System.nanoTime() > deadline) {
-                throw behind(after);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
         }
+    }
+
+    /** Takes a waiting place, or answers "retry later" when every place is taken. */
+    private boolean startWaiting() {
+        if (!waiting.tryAcquire()) {
+            throw RetryLaterException.notReady("too many reads are waiting for their writes to be applied; retry");
+        }
+        return true;
     }
 
     private <R> StateQueryResult<R> run(StateQueryRequest<R> request) {

@@ -2,33 +2,42 @@ package io.spectracache.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.consistency.ConsistencyToken;
+import io.spectracache.errors.RetryLaterException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * The one way an instance talks to another: HTTP GET of the same REST path, with a timeout on every call and
- * the {@link #FORWARDED_HEADER} so that the peer answers from its own state and never forwards again (a
- * request makes at most one hop, even while a rebalance moves keys around).
+ * The one way an instance asks another: the internal query API, {@code POST /internal/v1/queries/{name}} with the
+ * query's parameters as the body, a timeout on every call, and {@link #FORWARDED_HEADER} naming the asking instance.
+ * The peer answers from its own state only; it never forwards (a request makes at most one hop, even while a
+ * rebalance moves keys around).
  *
- * <p>Fallback rule, stated once: a peer that cannot be reached, times out, or answers 5xx makes the caller's
- * answer a {@link RetryLaterException} for point reads and a partial result for scatter-gather; a peer's
- * 4xx is the caller's answer as it is.
+ * <p>Fallback rule, stated once: a peer that cannot be reached or times out makes the call a
+ * {@link RetryLaterException}; what the peer answered, whatever the status, is the caller's to interpret
+ * ({@code QueryService} turns a 5xx or an unreadable answer into "retry later" for point queries and into a failed
+ * instance, so a partial result, for scatter queries).
  */
 public final class PeerClient {
-    /** Marks a request as forwarded by a peer; its value is the forwarding instance's address. */
+    /** Marks a request as sent by a peer; its value is the asking instance's address. */
     public static final String FORWARDED_HEADER = "X-Spectra-Forwarded-By";
+    /** Answer header of a scatter query's part: the partitions it covers, comma-separated. */
+    public static final String PARTITIONS_HEADER = "X-Spectra-Partitions";
+    /** The path prefix of the internal query API, version 1. */
+    public static final String INTERNAL_PATH = "/internal/v1/queries/";
 
     private final HttpClient http;
     private final Duration timeout;
-    private final HostInfo self;
+    private final Instance self;
 
-    public PeerClient(HostInfo self, Duration timeout) {
+    public PeerClient(Instance self, Duration timeout) {
         this.self = requireNonNull(self, "self");
         this.timeout = requireNonNull(timeout, "timeout");
         this.http = HttpClient.newBuilder()
@@ -38,40 +47,31 @@ public final class PeerClient {
                 .build();
     }
 
-    /** A peer's answer, passed through to our caller as it is. */
-    public record PeerResponse(int status, String contentType, byte[] body) {
+    /** A peer's answer as it came. */
+    public record PeerAnswer(int status, byte[] body, Optional<String> partitions) {
     }
 
     /**
-     * GETs {@code pathAndQuery} (already encoded, starting with {@code /}) from {@code peer}.
+     * Asks {@code peer} to answer query {@code name} from its own state.
      *
-     * @throws RetryLaterException if the peer cannot be reached, times out or answers 5xx
+     * @throws RetryLaterException if the peer cannot be reached or does not answer in time
      */
-    public PeerResponse get(HostInfo peer, String pathAndQuery) {
-        URI uri = URI.create("http://" + peer.host() + ':' + peer.port() + pathAndQuery);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+    public PeerAnswer ask(Instance peer, String name, byte[] parameters, Optional<ConsistencyToken> after) {
+        String query = after.map(token -> "?after=" + URLEncoder.encode(token.encode(), StandardCharsets.UTF_8)).orElse("");
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer + INTERNAL_PATH + name + query))
                 .timeout(timeout)
-                .header(FORWARDED_HEADER, self.host() + ':' + self.port())
-                .header("Accept", "application/json")
-                .GET()
+                .header(FORWARDED_HEADER, self.toString())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(parameters))
                 .build();
-        HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new PeerAnswer(response.statusCode(), response.body(), response.headers().firstValue(PARTITIONS_HEADER));
         } catch (IOException e) {
-            throw RetryLaterException.ownerUnavailable("instance " + describe(peer) + " did not answer: " + e.getClass().getSimpleName());
+            throw RetryLaterException.ownerUnavailable("instance " + peer + " did not answer: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RetryLaterException.ownerUnavailable("interrupted while asking instance " + describe(peer));
+            throw RetryLaterException.ownerUnavailable("interrupted while asking instance " + peer);
         }
-        if (response.statusCode() >= 500) {
-            throw RetryLaterException.ownerUnavailable("instance " + describe(peer) + " answered " + response.statusCode());
-        }
-        Optional<String> contentType = response.headers().firstValue("Content-Type");
-        return new PeerResponse(response.statusCode(), contentType.orElse("application/json"), response.body());
-    }
-
-    private static String describe(HostInfo peer) {
-        return peer.host() + ':' + peer.port();
     }
 }

@@ -2,8 +2,8 @@ package io.spectracache.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.topics.StoreSpec;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Answers "which instance owns this key?" and "which instances hold this store?" from Kafka Streams'
@@ -20,17 +20,18 @@ import org.apache.kafka.streams.state.HostInfo;
  *
  * <pre>{@code Owner owner = router.ownerOf(DeviceStateTopology.STORE, "truck-0042");}</pre>
  */
-public final class Router {
+public final class Router implements Ownership {
     private final KafkaStreams streams;
-    private final HostInfo self;
+    private final Instance self;
 
-    public Router(KafkaStreams streams, HostInfo self) {
+    public Router(KafkaStreams streams, Instance self) {
         this.streams = requireNonNull(streams, "streams");
         this.self = requireNonNull(self, "self");
     }
 
     /** This instance's advertised REST address. */
-    public HostInfo self() {
+    @Override
+    public Instance self() {
         return self;
     }
 
@@ -39,6 +40,7 @@ public final class Router {
      *
      * @throws RetryLaterException if ownership is unknown right now (starting, rebalancing)
      */
+    @Override
     public <K> Owner ownerOf(StoreSpec<K, ?> store, K key) {
         KeyQueryMetadata metadata;
         try {
@@ -49,8 +51,21 @@ public final class Router {
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.partition() < 0) {
             throw RetryLaterException.notReady("the owner of this key is not known yet (starting or rebalancing)");
         }
-        HostInfo active = metadata.activeHost();
+        Instance active = Instance.of(metadata.activeHost());
         return new Owner(active, metadata.partition(), self.equals(active));
+    }
+
+    /**
+     * Every instance of this application now, this one included, as Kafka Streams' metadata names them (their
+     * {@code application.server}); empty while this instance's streams are not running.
+     */
+    public List<Instance> members() {
+        try {
+            return streams.metadataForAllStreamsClients().stream().map(metadata -> Instance.of(metadata.hostInfo()))
+                    .distinct().toList();
+        } catch (IllegalStateException | StreamsException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -58,19 +73,18 @@ public final class Router {
      *
      * @throws RetryLaterException if the streams are not running
      */
-    public List<HostInfo> instancesOf(String storeName) {
-        Set<String> seen = new TreeSet<>();
-        List<HostInfo> hosts = new ArrayList<>();
+    @Override
+    public List<Instance> instancesOf(String storeName) {
+        Set<Instance> hosts = new TreeSet<>(Comparator.comparing(Instance::host).thenComparingInt(Instance::port));
         try {
             for (StreamsMetadata metadata : streams.streamsMetadataForStore(storeName)) {
-                if (!metadata.topicPartitions().isEmpty() && seen.add(metadata.host() + ':' + metadata.port())) {
-                    hosts.add(metadata.hostInfo());
+                if (!metadata.topicPartitions().isEmpty()) {
+                    hosts.add(Instance.of(metadata.hostInfo()));
                 }
             }
         } catch (IllegalStateException e) {
             throw RetryLaterException.notReady("the streams of this instance are not running yet");
         }
-        hosts.sort(Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port));
         return List.copyOf(hosts);
     }
 }

@@ -10,21 +10,32 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spectracache.broker.EmbeddedKafka;
+import io.spectracache.capability.Capability;
+import io.spectracache.capability.ServingContext;
+import io.spectracache.health.Readiness;
+import io.spectracache.query.QueryService;
+import io.spectracache.query.TokenCheck;
 import io.spectracache.rest.HealthRoutes;
-import io.spectracache.rest.RestApi;
+import io.spectracache.rest.ClientAccess;
+import io.spectracache.rest.InternalQueryRoutes;
+import io.spectracache.rest.RestOptions;
 import io.spectracache.rest.RestServer;
+import io.spectracache.rest.RouteGroup;
+import io.spectracache.routing.EndOffsetTokenCheck;
+import io.spectracache.routing.Instance;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.PeerClient;
 import io.spectracache.routing.Router;
 import io.spectracache.simulator.FleetSimulator;
 import io.spectracache.simulator.SimulatorSettings;
 import io.spectracache.topics.Topics;
-import io.spectracache.writes.CacheWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -32,19 +43,27 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running SpectraCache instance: (optionally) the embedded broker, the topics, the Kafka Streams
- * application with every capability topology, the REST API, and (optionally) the fleet simulator.
+ * One running SpectraCache instance, started in four named stages, each closed in reverse order:
+ * <ol>
+ *   <li><b>infrastructure</b>: meters, the embedded broker (unless an external cluster is configured), the topics
+ *       every capability declares;</li>
+ *   <li><b>streams</b>: the one Kafka Streams application with every capability's topology;</li>
+ *   <li><b>query services</b>: routing, the peer client, the query service over every capability's queries, the
+ *       shared producer for writes;</li>
+ *   <li><b>servers</b>: REST (health, the internal query API, every capability's routes), and the optional
+ *       fleet simulator.</li>
+ * </ol>
  *
  * <pre>{@code
  * try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(Map.of()))) {
@@ -53,22 +72,50 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops the parts in the reverse order of starting, and never deletes local state: a
- * restart on the same data directory resumes where it stopped.
+ * <p>{@link #close()} never deletes local state: a restart on the same data directory resumes where it stopped.
  */
 public final class SpectraCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpectraCache.class);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final String bootstrapServers;
-    private final StreamsRuntime streams;
-    private final RestServer rest;
-    private final PrometheusMeterRegistry registry;
+    private final List<Capability> capabilities;
+    private PrometheusMeterRegistry registry;
+    private String bootstrapServers;
+    private TopicSetup topics;
+    private Instance self;
+    private StreamsRuntime streams;
+    private QueryService queries;
+    private Router router;
+    private ServingContext serving;
+    private RestServer rest;
 
-    private SpectraCache(SpectraConfig config) {
+    private SpectraCache(SpectraConfig config, List<Capability> capabilities) {
+        this.capabilities = capabilities;
         try {
             started.push(DataDirLock.acquire(config.dataDir())); // first: a second instance on this dir touches nothing
-            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            startInfrastructure(config);
+            startStreams(config);
+            startQueryServices(config);
+            startServers(config);
+            LOG.info("SpectraCache started: REST http://{} Kafka {}, capabilities {}", self, bootstrapServers,
+                    capabilities.stream().map(Capability::name).toList());
+        } catch (RuntimeException e) {
+            close(); // whatever started before the failure
+            throw e;
+        }
+    }
+
+    /**
+     * Starts an instance with every capability of this release. Returns once every part has started; the stores may
+     * still be restoring, see {@link #awaitReady(Duration)}. On failure, whatever had started is stopped again.
+     */
+    public static SpectraCache start(SpectraConfig config) {
+        requireNonNull(config, "config");
+        return new SpectraCache(config, Capabilities.ALL);
+    }
+
+    private void startInfrastructure(SpectraConfig config) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         started.push(registry::close);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -76,8 +123,6 @@ public final class SpectraCache implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         started.push(gc);
-
-        Map<String, Object> clientOverrides = config.kafkaClientOverrides();
         if (config.embeddedKafka()) {
             EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"),
                     config.getInt(SpectraConfig.EMBEDDED_KAFKA_PORT_CONFIG),
@@ -87,65 +132,68 @@ public final class SpectraCache implements AutoCloseable {
         } else {
             bootstrapServers = config.getString(SpectraConfig.BOOTSTRAP_SERVERS_CONFIG);
         }
-        TopicSetup topics = TopicSetup.ensure(bootstrapServers, clientOverrides, config.topicPrefix(),
-                config.getInt(SpectraConfig.TOPIC_PARTITIONS_CONFIG),
+        topics = TopicSetup.ensure(Capabilities.topics(capabilities), bootstrapServers, config.kafkaClientOverrides(),
+                config.topicPrefix(), config.getInt(SpectraConfig.TOPIC_PARTITIONS_CONFIG),
                 config.getShort(SpectraConfig.TOPIC_REPLICATION_FACTOR_CONFIG));
+    }
 
+    private void startStreams(SpectraConfig config) {
         int restPort = config.getInt(SpectraConfig.REST_PORT_CONFIG);
-        if (restPort == 0) {
-            restPort = freePort(); // application.server must name the port before the streams start
-        }
-        HostInfo self = new HostInfo(config.getString(SpectraConfig.ADVERTISED_HOST_CONFIG), restPort);
-        streams = StreamsRuntime.create(config, bootstrapServers, self, registry, topics::partitionsOf);
+        // application.server must name the REST port before the streams start, so "any port" is chosen now
+        self = new Instance(config.getString(SpectraConfig.ADVERTISED_HOST_CONFIG), restPort == 0 ? freePort() : restPort);
+        streams = StreamsRuntime.create(capabilities, config, bootstrapServers, self, registry, topics::partitionsOf);
         started.push(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams.kafkaStreams());
         streamsMetrics.bindTo(registry);
         started.push(streamsMetrics);
+    }
 
-        Producer<String, byte[]> producer = cacheProducer(bootstrapServers, clientOverrides);
-        started.push(() -> producer.close(Duration.ofSeconds(1))); // unbounded by default while a broker is away
-        PeerClient peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
+    private void startQueryServices(SpectraConfig config) {
+        Producer<String, byte[]> writes = writesProducer(bootstrapServers, config.kafkaClientOverrides());
+        started.push(() -> writes.close(Duration.ofSeconds(1))); // unbounded by default while a broker is away
         ExecutorService scatterPool = Executors.newCachedThreadPool(daemonThreads("spectra-scatter"));
         started.push(scatterPool::shutdownNow);
-        Router router = new Router(streams.kafkaStreams(), self);
-        LocalStores stores = new LocalStores(streams.kafkaStreams(), streams.partitions(), Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)));
-        CacheWriter writer = new CacheWriter(producer, Topics.KV_WRITES.name(config.topicPrefix()),
-                Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG) * 5));
+        PeerClient peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
+        LocalStores stores = new LocalStores(streams.kafkaStreams(), streams.partitions(),
+                Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)),
+                config.getInt(SpectraConfig.QUERY_MAX_WAITING_READS_CONFIG));
+        Admin admin = Admin.create(adminProperties(bootstrapServers, config.kafkaClientOverrides()));
+        started.push(() -> admin.close(Duration.ofSeconds(2)));
+        TokenCheck tokens = new EndOffsetTokenCheck(admin, topics.partitionCounts(),
+                Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
+        router = new Router(streams.kafkaStreams(), self);
+        queries = new QueryService(router, stores, peers, scatterPool,
+                topics::partitionsOf, tokens, Capabilities.queries(capabilities));
+        serving = new ServingContext(config, queries, registry, writes,
+                Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix(),
+                topics::partitionsOf, Clock.systemUTC());
+    }
 
+    private void startServers(SpectraConfig config) {
         streams.start();
-        guardAgainstHangingTransactions(config, clientOverrides);
-        rest = RestServer.start(config.getString(SpectraConfig.REST_HOST_CONFIG), restPort,
-                config.getInt(SpectraConfig.KV_MAX_VALUE_BYTES_CONFIG),
-                config.getInt(SpectraConfig.REST_THREADS_CONFIG),
-                RestApi.v1(router, stores, peers, writer, scatterPool, () -> topics.partitionsOf(Topics.KV_WRITES),
-                        streams::readiness, registry),
-                registry);
+        guardAgainstHangingTransactions(config);
+        List<RouteGroup> routes = new ArrayList<>();
+        routes.add(new HealthRoutes(streams::readiness, registry));
+        routes.add(new InternalQueryRoutes(queries));
+        capabilities.forEach(capability -> routes.addAll(capability.routes(serving)));
+        ClientAccess access = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG)
+                ? ClientAccess.protectedMode(router::members) : ClientAccess.open();
+        rest = RestServer.start(new RestOptions(config.getString(SpectraConfig.REST_HOST_CONFIG), self.port(),
+                config.getLong(SpectraConfig.REST_MAX_BODY_BYTES_CONFIG), config.getInt(SpectraConfig.REST_THREADS_CONFIG),
+                Duration.ofMillis(config.getLong(SpectraConfig.REST_IDLE_TIMEOUT_MS_CONFIG)), access), routes, registry);
         started.push(rest);
 
         int devices = config.getInt(SpectraConfig.SIMULATE_DEVICES_CONFIG);
         if (devices > 0) {
-            FleetSimulator simulator = FleetSimulator.connect(bootstrapServers, clientOverrides, SimulatorSettings.defaults()
-                    .withTopicPrefix(config.topicPrefix())
-                    .withDevices(devices)
-                    .withEventsPerSecond(config.getInt(SpectraConfig.SIMULATE_RATE_CONFIG)));
+            FleetSimulator simulator = FleetSimulator.connect(bootstrapServers, config.kafkaClientOverrides(),
+                    SimulatorSettings.defaults()
+                            .withTopicPrefix(config.topicPrefix())
+                            .withDevices(devices)
+                            .withEventsPerSecond(config.getInt(SpectraConfig.SIMULATE_RATE_CONFIG)));
             started.push(simulator);
             simulator.start();
+            LOG.info("simulating {} devices", devices);
         }
-        LOG.info("SpectraCache started: REST http://{}:{} Kafka {}{}", self.host(), restPort, bootstrapServers,
-                devices > 0 ? ", simulating " + devices + " devices" : "");
-        } catch (RuntimeException e) {
-            close(); // whatever started before the failure
-            throw e;
-        }
-    }
-
-    /**
-     * Starts an instance. Returns once every part has started; the stores may still be restoring, see
-     * {@link #awaitReady(Duration)}. On failure, whatever had started is stopped again.
-     */
-    public static SpectraCache start(SpectraConfig config) {
-        requireNonNull(config, "config");
-        return new SpectraCache(config);
     }
 
     /** Waits until {@code /health/ready} would answer 200; false if {@code timeout} passed first. */
@@ -165,7 +213,8 @@ public final class SpectraCache implements AutoCloseable {
         return false;
     }
 
-    public HealthRoutes.Readiness readiness() {
+    /** What {@code /health/ready} answers now. */
+    public Readiness readiness() {
         return streams.readiness();
     }
 
@@ -184,6 +233,11 @@ public final class SpectraCache implements AutoCloseable {
         return registry;
     }
 
+    /** The transport-neutral query service, for in-process callers (tests, future transports). */
+    public QueryService queries() {
+        return queries;
+    }
+
     @Override
     public void close() {
         while (!started.isEmpty()) {
@@ -197,23 +251,32 @@ public final class SpectraCache implements AutoCloseable {
     }
 
     // Issue 6, item 10: a hanging transaction on a changelog stops its store's restoration for good.
-    private void guardAgainstHangingTransactions(SpectraConfig config, Map<String, Object> clientOverrides) {
+    private void guardAgainstHangingTransactions(SpectraConfig config) {
         Duration age = ReliabilitySettings.from(config.originals()).hangingTransactionAge();
         if (!age.isZero()) {
-            started.push(HangingTransactionGuard.start(bootstrapServers, clientOverrides,
+            String prefix = config.topicPrefix();
+            started.push(HangingTransactionGuard.start(bootstrapServers, config.kafkaClientOverrides(),
                     config.getString(SpectraConfig.APPLICATION_ID_CONFIG),
-                    List.of(Topics.EVENTS.name(config.topicPrefix()), Topics.EVENTS_DLQ.name(config.topicPrefix())), age, registry));
+                    List.of(Topics.EVENTS.name(prefix), Topics.EVENTS_DLQ.name(prefix), Topics.KV_WRITES_DLQ.name(prefix)),
+                    age, registry));
         }
     }
 
-    private static Producer<String, byte[]> cacheProducer(String bootstrapServers, Map<String, Object> overrides) {
+    private static Producer<String, byte[]> writesProducer(String bootstrapServers, Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>(overrides);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "spectracache-cache-writer");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "spectracache-writes");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Map<String, Object> adminProperties(String bootstrapServers, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>(overrides);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "spectracache-token-check");
+        return props;
     }
 
     private static ThreadFactory daemonThreads(String name) {

@@ -1,5 +1,6 @@
 package io.spectracache.server;
 
+import io.spectracache.rest.ClientAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +17,9 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
- * Every setting of a SpectraCache server, declared once: key, type, default, validator and documentation.
+ * Every setting of a SpectraCache server, declared once: key, type, default, validator and documentation. The
+ * instance's own settings are declared here; each capability declares its own fragment beside its code, and
+ * {@link #CONFIG} merges them.
  * The README's configuration table and {@code --help} are generated from {@link #CONFIG}; a test keeps the
  * README in step.
  *
@@ -69,6 +72,22 @@ public final class SpectraConfig extends AbstractConfig {
     private static final String REST_THREADS_DOC = "Most threads serving REST requests (0: Jetty's default). Fewer "
             + "threads than concurrent clients queue requests instead of switching between threads.";
 
+    public static final String REST_MAX_BODY_BYTES_CONFIG = "spectracache.rest.max.body.bytes";
+    private static final String REST_MAX_BODY_BYTES_DOC = "Largest request body the REST API reads (413 above, before "
+            + "it is read); each endpoint may accept less, a cache value at most spectracache.kv.max.value.bytes.";
+
+    public static final String REST_IDLE_TIMEOUT_MS_CONFIG = "spectracache.rest.idle.timeout.ms";
+    private static final String REST_IDLE_TIMEOUT_MS_DOC = "How long the REST API waits for the rest of a request that "
+            + "stalls (a body shorter than its Content-Length, or never sent after 'Expect: 100-continue') before it "
+            + "answers 408, and how long an idle connection stays open.";
+
+    public static final String REST_PROTECTED_MODE_CONFIG = ClientAccess.PROTECTED_MODE_SETTING;
+    private static final String REST_PROTECTED_MODE_DOC = "Protected mode (no credentials exist yet): the public API "
+            + "and /metrics answer loopback clients only (others get 403), /health/live and /health/ready answer "
+            + "everyone, and the internal query API answers other instances of this application (a request naming a "
+            + "current member in X-Spectra-Forwarded-By, from an address its advertised host resolves to). false "
+            + "answers every client: only behind your own firewall or proxy.";
+
     public static final String ADVERTISED_HOST_CONFIG = "spectracache.advertised.host";
     private static final String ADVERTISED_HOST_DOC = "Host name other instances use to reach this one's REST API; "
             + "with the REST port it is this instance's Kafka Streams application.server.";
@@ -88,36 +107,25 @@ public final class SpectraConfig extends AbstractConfig {
     public static final String STANDBY_REPLICAS_CONFIG = "spectracache.standby.replicas";
     private static final String STANDBY_REPLICAS_DOC = "Warm copies of each store kept on other instances, for fast fail-over.";
 
-    public static final String INGEST_MAX_EVENT_BYTES_CONFIG = "spectracache.ingest.max.event.bytes";
-    private static final String INGEST_MAX_EVENT_BYTES_DOC = "Larger raw events go to the DLQ with reason 'oversized'.";
-
-    public static final String INGEST_DEDUP_WINDOW_MS_CONFIG = "spectracache.ingest.dedup.window.ms";
-    private static final String INGEST_DEDUP_WINDOW_MS_DOC = "A repeated eventId of the same device within this "
-            + "window (event time) is dropped and counted as a duplicate.";
-
-    public static final String INGEST_MAX_PAST_MS_CONFIG = "spectracache.ingest.max.past.ms";
-    private static final String INGEST_MAX_PAST_MS_DOC = "Events older than this (against the wall clock) go to "
-            + "the DLQ with reason 'absurd-timestamp'.";
-
-    public static final String INGEST_MAX_FUTURE_MS_CONFIG = "spectracache.ingest.max.future.ms";
-    private static final String INGEST_MAX_FUTURE_MS_DOC = "Events further in the future than this go to the DLQ "
-            + "with reason 'absurd-timestamp'.";
-
-    public static final String KV_MAX_VALUE_BYTES_CONFIG = "spectracache.kv.max.value.bytes";
-    private static final String KV_MAX_VALUE_BYTES_DOC = "Largest value PUT /v1/kv accepts (413 above); larger "
-            + "records on kv.writes are skipped and counted. Keep it well under the brokers' message.max.bytes: the "
-            + "value travels with its key and metadata through the store's changelog.";
-
-    public static final String KV_PURGE_INTERVAL_MS_CONFIG = "spectracache.kv.purge.interval.ms";
-    private static final String KV_PURGE_INTERVAL_MS_DOC = "How often expired cache entries are purged. Expired "
-            + "entries are never returned, purged or not.";
-
     public static final String QUERY_PEER_TIMEOUT_MS_CONFIG = "spectracache.query.peer.timeout.ms";
     private static final String QUERY_PEER_TIMEOUT_MS_DOC = "Timeout of one call to another instance.";
+
+    public static final String WRITE_TIMEOUT_MS_CONFIG = "spectracache.write.timeout.ms";
+    private static final String WRITE_TIMEOUT_MS_DOC = "How long a write over REST waits for Kafka's acknowledgement "
+            + "(acks=all) before it answers 503; the write may still apply.";
 
     public static final String QUERY_WAIT_MS_CONFIG = "spectracache.query.wait.ms";
     private static final String QUERY_WAIT_MS_DOC = "How long a read with ?after=<token> waits for the state to "
             + "include that write before it answers 503.";
+
+    public static final String QUERY_MAX_WAITING_READS_CONFIG = "spectracache.query.max.waiting.reads";
+    private static final String QUERY_MAX_WAITING_READS_DOC = "Reads with ?after=<token> that may wait at once for "
+            + "their write to be applied; past it a read answers 503 at once, so waiting reads never take every "
+            + "request thread.";
+
+    public static final String READINESS_FAILURE_WINDOW_MS_CONFIG = "spectracache.readiness.failure.window.ms";
+    private static final String READINESS_FAILURE_WINDOW_MS_DOC = "After a stream thread fails and is replaced, "
+            + "/health/ready answers 503 (naming the failure) for this long; a thread that keeps failing keeps it 503.";
 
     public static final String SIMULATE_DEVICES_CONFIG = "spectracache.simulate.devices";
     private static final String SIMULATE_DEVICES_DOC = "Devices of the built-in fleet simulator (0: no simulator).";
@@ -125,7 +133,8 @@ public final class SpectraConfig extends AbstractConfig {
     public static final String SIMULATE_RATE_CONFIG = "spectracache.simulate.rate";
     private static final String SIMULATE_RATE_DOC = "Events per second the simulator sends, for the whole fleet.";
 
-    public static final ConfigDef CONFIG = new ConfigDef()
+    /** Every setting: the instance's own below, then each capability's fragment ({@link Capabilities#ALL}). */
+    public static final ConfigDef CONFIG = withCapabilities(new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(EMBEDDED_KAFKA_PORT_CONFIG, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM, EMBEDDED_KAFKA_PORT_DOC)
             .define(EMBEDDED_CONTROLLER_PORT_CONFIG, Type.INT, 9093, Range.between(0, 65535), Importance.LOW, EMBEDDED_CONTROLLER_PORT_DOC)
@@ -137,22 +146,27 @@ public final class SpectraConfig extends AbstractConfig {
             .define(REST_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM, REST_HOST_DOC)
             .define(REST_PORT_CONFIG, Type.INT, 7070, Range.between(0, 65535), Importance.HIGH, REST_PORT_DOC)
             .define(REST_THREADS_CONFIG, Type.INT, 0, Range.between(0, 10_000), Importance.LOW, REST_THREADS_DOC)
+            .define(REST_MAX_BODY_BYTES_CONFIG, Type.LONG, 1024L * 1024, Range.between(1024, 1L << 30), Importance.LOW, REST_MAX_BODY_BYTES_DOC)
+            .define(REST_IDLE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW, REST_IDLE_TIMEOUT_MS_DOC)
+            .define(REST_PROTECTED_MODE_CONFIG, Type.BOOLEAN, true, Importance.HIGH, REST_PROTECTED_MODE_DOC)
             .define(ADVERTISED_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH, ADVERTISED_HOST_DOC)
             .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",
                     ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.LOW, COMMIT_INTERVAL_MS_DOC)
             .define(STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.between(0, 10), Importance.LOW, STANDBY_REPLICAS_DOC)
-            .define(INGEST_MAX_EVENT_BYTES_CONFIG, Type.INT, 65_536, Range.between(64, 10_000_000), Importance.MEDIUM, INGEST_MAX_EVENT_BYTES_DOC)
-            .define(INGEST_DEDUP_WINDOW_MS_CONFIG, Type.LONG, 600_000L, Range.atLeast(1), Importance.MEDIUM, INGEST_DEDUP_WINDOW_MS_DOC)
-            .define(INGEST_MAX_PAST_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1), Importance.MEDIUM, INGEST_MAX_PAST_MS_DOC)
-            .define(INGEST_MAX_FUTURE_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(0), Importance.MEDIUM, INGEST_MAX_FUTURE_MS_DOC)
-            .define(KV_MAX_VALUE_BYTES_CONFIG, Type.INT, 512 * 1024, Range.between(1, 100_000_000), Importance.MEDIUM, KV_MAX_VALUE_BYTES_DOC)
-            .define(KV_PURGE_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW, KV_PURGE_INTERVAL_MS_DOC)
             .define(QUERY_PEER_TIMEOUT_MS_CONFIG, Type.LONG, 2_000L, Range.atLeast(1), Importance.LOW, QUERY_PEER_TIMEOUT_MS_DOC)
+            .define(WRITE_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, WRITE_TIMEOUT_MS_DOC)
             .define(QUERY_WAIT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW, QUERY_WAIT_MS_DOC)
+            .define(QUERY_MAX_WAITING_READS_CONFIG, Type.INT, 64, Range.between(1, 100_000), Importance.LOW, QUERY_MAX_WAITING_READS_DOC)
+            .define(READINESS_FAILURE_WINDOW_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW, READINESS_FAILURE_WINDOW_MS_DOC)
             .define(SIMULATE_DEVICES_CONFIG, Type.INT, 0, Range.between(0, 10_000_000), Importance.LOW, SIMULATE_DEVICES_DOC)
-            .define(SIMULATE_RATE_CONFIG, Type.INT, 1_000, Range.between(1, 10_000_000), Importance.LOW, SIMULATE_RATE_DOC);
+            .define(SIMULATE_RATE_CONFIG, Type.INT, 1_000, Range.between(1, 10_000_000), Importance.LOW, SIMULATE_RATE_DOC));
+
+    private static ConfigDef withCapabilities(ConfigDef def) {
+        Capabilities.ALL.forEach(capability -> capability.defineSettings(def));
+        return def;
+    }
 
     static final String KAFKA_PASSTHROUGH_PREFIX = PREFIX + "kafka.";
     static final String STREAMS_PASSTHROUGH_PREFIX = PREFIX + "streams.";

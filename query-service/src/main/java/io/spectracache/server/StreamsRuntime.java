@@ -1,21 +1,24 @@
 package io.spectracache.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.spectracache.devicestate.DeviceStateTopology;
+import io.spectracache.capability.Capability;
+import io.spectracache.health.Readiness;
 import io.spectracache.ingest.DeadLetterExceptionHandler;
-import io.spectracache.keyvalue.KeyValueTopology;
-import io.spectracache.rest.HealthRoutes;
+import io.spectracache.routing.Instance;
+import io.spectracache.routing.LocalPartitions;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topics.TopicSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
-import io.spectracache.routing.LocalPartitions;
-import io.spectracache.topics.TopicSpec;
-import java.util.Set;
-import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -24,47 +27,54 @@ import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The Kafka Streams application of one instance: its properties, its lifecycle and its readiness. */
 final class StreamsRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
-    private static final List<String> QUERYABLE_STORES = List.of(DeviceStateTopology.STORE.name(), KeyValueTopology.STORE.name());
 
     private final KafkaStreams streams;
     private final LocalPartitions partitions;
+    private final List<String> queryableStores;
+    private final ThreadFailures failures;
     private final Duration closeTimeout;
 
-    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, Duration closeTimeout) {
+    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<String> queryableStores,
+                           ThreadFailures failures, Duration closeTimeout) {
         this.streams = streams;
         this.partitions = partitions;
+        this.queryableStores = queryableStores;
+        this.failures = failures;
         this.closeTimeout = closeTimeout;
     }
 
-    static StreamsRuntime create(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry,
-                                 ToIntFunction<TopicSpec<?, ?>> partitionsOf) {
+    static StreamsRuntime create(List<Capability> capabilities, SpectraConfig config, String bootstrapServers,
+                                 Instance self, MeterRegistry registry, ToIntFunction<TopicSpec<?, ?>> partitionsOf) {
         Properties props = properties(config, bootstrapServers, self, registry);
-        Topology topology = TopologyComposer.compose(config, registry, partitionsOf, props);
+        Topology topology = TopologyComposer.compose(capabilities, config, registry, partitionsOf, props);
         LOG.debug("topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, props);
+        ThreadFailures failures = new ThreadFailures(registry,
+                Duration.ofMillis(config.getLong(SpectraConfig.READINESS_FAILURE_WINDOW_MS_CONFIG)), Clock.systemUTC());
         streams.setUncaughtExceptionHandler(error -> {
             // Bad input never gets here (validation and the dead-letter handler catch it); this is a bug or
             // a broker problem, and a fresh thread resumes from the last commit without losing anything.
             LOG.error("stream thread failed; replacing it", error);
+            failures.replaced(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()),
+        List<String> stores = Capabilities.queryableStores(capabilities).stream().map(StoreSpec::name).toList();
+        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures,
                 ReliabilitySettings.from(config.originals()).streamsCloseTimeout());
     }
 
-    static Properties properties(SpectraConfig config, String bootstrapServers, HostInfo self, MeterRegistry registry) {
+    static Properties properties(SpectraConfig config, String bootstrapServers, Instance self, MeterRegistry registry) {
         Properties props = new Properties();
         props.putAll(config.kafkaClientOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(SpectraConfig.APPLICATION_ID_CONFIG));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ':' + self.port());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.toString());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(SpectraConfig.PROCESSING_GUARANTEE_CONFIG));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(SpectraConfig.COMMIT_INTERVAL_MS_CONFIG));
@@ -104,12 +114,16 @@ final class StreamsRuntime implements AutoCloseable {
     }
 
     /** Ready when the streams run and every queryable store answers on every partition it holds active here. */
-    HealthRoutes.Readiness readiness() {
+    Readiness readiness() {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
-            return new HealthRoutes.Readiness(false, state.name(), "Kafka Streams is " + state.name());
+            return new Readiness(false, state.name(), "Kafka Streams is " + state.name());
         }
-        for (String store : QUERYABLE_STORES) {
+        Optional<String> failure = failures.recentFailure();
+        if (failure.isPresent()) {
+            return new Readiness(false, state.name(), failure.get());
+        }
+        for (String store : queryableStores) {
             try {
                 Set<Integer> active = partitions.activeOf(store);
                 if (active.isEmpty()) {
@@ -121,15 +135,15 @@ final class StreamsRuntime implements AutoCloseable {
                         .requireActive());
                 for (Map.Entry<Integer, QueryResult<Object>> partition : result.getPartitionResults().entrySet()) {
                     if (partition.getValue().isFailure()) {
-                        return new HealthRoutes.Readiness(false, state.name(), "store " + store + " partition "
+                        return new Readiness(false, state.name(), "store " + store + " partition "
                                 + partition.getKey() + ": " + partition.getValue().getFailureReason());
                     }
                 }
             } catch (RuntimeException e) {
-                return new HealthRoutes.Readiness(false, state.name(), "store " + store + " does not answer yet");
+                return new Readiness(false, state.name(), "store " + store + " does not answer yet");
             }
         }
-        return new HealthRoutes.Readiness(true, state.name(), "streams running, stores answering");
+        return new Readiness(true, state.name(), "streams running, stores answering");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.spectracache.server;
 
 import io.spectracache.topics.TopicSpec;
-import io.spectracache.topics.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,14 +35,14 @@ final class TopicSetup {
         this.partitions = Map.copyOf(partitions);
     }
 
-    static TopicSetup ensure(String bootstrapServers, Map<String, Object> clientOverrides, String prefix,
-                             int partitionCount, short replicationFactor) {
+    static TopicSetup ensure(List<TopicSpec<?, ?>> topics, String bootstrapServers, Map<String, Object> clientOverrides,
+                             String prefix, int partitionCount, short replicationFactor) {
         Map<String, Object> props = new HashMap<>(clientOverrides);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "spectracache-topic-setup");
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> wanted = new ArrayList<>();
-            for (TopicSpec<?, ?> spec : Topics.ALL) {
+            for (TopicSpec<?, ?> spec : topics) {
                 NewTopic topic = new NewTopic(spec.name(prefix), Optional.of(partitionCount),
                         replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor));
                 if (spec.compacted()) {
@@ -92,6 +91,11 @@ final class TopicSetup {
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** Every topic of this deployment (full name) and its partition count. */
+    Map<String, Integer> partitionCounts() {
+        return partitions;
     }
 
     /** The partition count of a contract topic. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spectracache.health.Readiness;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +20,8 @@ class HealthRoutesTest {
     @Test
     void shouldAnswerReadyOnlyWhenTheStreamsAreAndSay503WithTheReasonOtherwise() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AtomicReference<HealthRoutes.Readiness> now =
-                new AtomicReference<>(new HealthRoutes.Readiness(false, "REBALANCING", "Kafka Streams is REBALANCING"));
+        AtomicReference<Readiness> now =
+                new AtomicReference<>(new Readiness(false, "REBALANCING", "Kafka Streams is REBALANCING"));
         try (RestServer server = RestServer.start("127.0.0.1", 0, 1024, List.of(new HealthRoutes(now::get, registry)), registry)) {
             HttpResponse<String> notReady = get(server, "/health/ready");
             assertThat(notReady.statusCode()).isEqualTo(503);
@@ -28,7 +29,7 @@ class HealthRoutesTest {
             assertThat(notReady.body()).contains("\"ready\":false", "REBALANCING");
             assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
 
-            now.set(new HealthRoutes.Readiness(true, "RUNNING", "streams running, stores answering"));
+            now.set(new Readiness(true, "RUNNING", "streams running, stores answering"));
             HttpResponse<String> ready = get(server, "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.headers().firstValue("Retry-After")).isEmpty();

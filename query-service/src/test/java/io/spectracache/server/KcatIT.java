@@ -97,7 +97,7 @@ class KcatIT {
         return "http://127.0.0.1:" + cache.restPort() + path;
     }
 
-    private static String run(String stdin, String... command) throws IOException, InterruptedException {
+    static String run(String stdin, String... command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("kcat-it", ".out");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -115,7 +115,7 @@ class KcatIT {
         }
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         return dirs.stream().anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }

@@ -16,9 +16,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /** A real in-process KRaft broker plus helpers to start SpectraCache instances against it and talk HTTP to them. */
 final class TestCluster implements AutoCloseable {
@@ -59,10 +63,31 @@ final class TestCluster implements AutoCloseable {
     }
 
     KafkaProducer<byte[], byte[]> rawProducer() {
+        return rawProducer(Map.of());
+    }
+
+    /** A producer of raw bytes with acks=all and these producer settings on top. */
+    KafkaProducer<byte[], byte[]> rawProducer(Map<String, Object> overrides) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putAll(overrides);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A read_committed consumer of raw bytes in its own group, from the beginning of what it subscribes to. */
+    KafkaConsumer<byte[], byte[]> committedConsumer(String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The partition Kafka's Java producer gives {@code key} by default (murmur2), as reads look for it. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     static HttpResponse<String> get(int port, String pathAndQuery) {
@@ -87,6 +112,17 @@ final class TestCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The value of one Prometheus series on {@code /metrics}, e.g. {@code name{tag="v"}}; -1 if absent. */
+    static double metric(int port, String series) {
+        String prefix = series.endsWith("}") ? series.substring(0, series.length() - 1) : series + " ";
+        for (String line : get(port, "/metrics").body().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
     }
 
     static URI uri(int port, String pathAndQuery) {

@@ -2,6 +2,7 @@ package io.spectracache.errors;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.topics.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -58,6 +59,43 @@ public record DeadLetter(RejectReason reason, String detail, String sourceTopic,
     /** The record to send to the dead-letter topic, carrying the original key and value bytes. */
     public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, byte[] key, byte[] value, Headers original) {
         return new ProducerRecord<>(dlqTopic, null, null, key, value, headers(original));
+    }
+
+    /**
+     * As {@link #toRecord(String, byte[], byte[], Headers)}, but at most {@code maxBytes} of key, value and headers
+     * (see {@code RecordLimits}): a dead letter Kafka refuses would, under exactly-once, abort the transaction it is
+     * written in and fail the same input again forever. When the original bytes do not fit, the value is left out,
+     * then the key, then the original headers, and the detail says what was left out.
+     */
+    public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, byte[] key, byte[] value, Headers original,
+                                                   int maxBytes) {
+        Headers headers = headers(original);
+        if (sizeOf(key) + sizeOf(value) + RecordLimits.sizeOf(headers) <= maxBytes) {
+            return new ProducerRecord<>(dlqTopic, null, null, key, value, headers);
+        }
+        String valueLeftOut = "; the original value (" + sizeOf(value) + " bytes) is left out of this dead letter: too large";
+        headers = withNote(valueLeftOut).headers(original);
+        if (sizeOf(key) + RecordLimits.sizeOf(headers) <= maxBytes) {
+            return new ProducerRecord<>(dlqTopic, null, null, key, null, headers);
+        }
+        String bothLeftOut = "; the original key (" + sizeOf(key) + " bytes) and value (" + sizeOf(value)
+                + " bytes) are left out of this dead letter: too large";
+        headers = withNote(bothLeftOut).headers(original);
+        if (RecordLimits.sizeOf(headers) > maxBytes) {
+            headers = withNote(bothLeftOut + ", and so are the original headers").headers(null);
+        }
+        return new ProducerRecord<>(dlqTopic, null, null, null, null, headers);
+    }
+
+    /** A copy whose detail ends with {@code note}, which survives the truncation of a long detail. */
+    private DeadLetter withNote(String note) {
+        String kept = detail.length() + note.length() <= MAX_DETAIL_CHARS ? detail
+                : detail.substring(0, Math.max(0, MAX_DETAIL_CHARS - note.length()));
+        return new DeadLetter(reason, kept + note, sourceTopic, sourcePartition, sourceOffset);
+    }
+
+    private static long sizeOf(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private static byte[] utf8(String text) {

@@ -6,9 +6,13 @@ package io.spectracache.errors;
  */
 public enum ErrorCode {
     BAD_REQUEST("bad_request", 400),
+    /** The client may not make this request from where it is (protected mode, later: its identity). */
+    FORBIDDEN("forbidden", 403),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     PAYLOAD_TOO_LARGE("payload_too_large", 413),
+    /** Kafka refused a write for good (not a passing fault): retrying the same write cannot succeed. */
+    WRITE_REJECTED("write_rejected", 422),
     NOT_READY("not_ready", 503),
     OWNER_UNAVAILABLE("owner_unavailable", 503),
     INTERNAL("internal", 500);

@@ -27,6 +27,17 @@ public final class Varints {
         return size;
     }
 
+    /** How many bytes {@link #writeVarlong} writes for {@code value}. */
+    public static int sizeOfVarlong(long value) {
+        long v = (value << 1) ^ (value >> 63);
+        int size = 1;
+        while ((v & 0xFFFFFFFFFFFFFF80L) != 0) {
+            v >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
     /** Writes {@code value} as an unsigned varint (a negative int takes five bytes). */
     public static void writeUnsignedVarint(int value, ByteBuffer out) {
         while ((value & 0xFFFFFF80) != 0) {

@@ -2,11 +2,10 @@ package io.spectracache.topics;
 
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.serialization.DeviceEventSerde;
-import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The topics of contract v1, declared once. Names are relative to the deployment prefix
+ * The topics of contract v1, declared once. Each capability lists the ones it uses, and SpectraCache creates those. Names are relative to the deployment prefix
  * ({@code spectracache.topic.prefix}, default {@code spectra.}).
  */
 public final class Topics {
@@ -29,8 +28,15 @@ public final class Topics {
     public static final TopicSpec<String, byte[]> KV_WRITES =
             new TopicSpec<>("kv.writes", Serdes.String(), Serdes.ByteArray(), false);
 
-    /** The topics this release creates and uses. */
-    public static final List<TopicSpec<?, ?>> ALL = List.of(EVENTS_RAW, EVENTS, EVENTS_DLQ, KV_WRITES);
+    /**
+     * Cache writes that were not applied: the original key, value and headers plus the headers of
+     * {@code DeadLetter}, written by the key-value topology in the same transaction as the cache itself. When the
+     * original key and value are too large to be written again, the value (then the key) is left out and the
+     * {@code spectra.dlq.detail} header says so.
+     */
+    public static final TopicSpec<byte[], byte[]> KV_WRITES_DLQ =
+            new TopicSpec<>("kv.writes.dlq", Serdes.ByteArray(), Serdes.ByteArray(), false);
+
 
     private Topics() {
     }

@@ -41,4 +41,32 @@ class DeviceStateTest {
         assertThatThrownBy(() -> new GeoPoint(91, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GeoPoint(0, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldKeepOnlyTheMostRecentlyUpdatedMetricsBreakingTiesByName() {
+        DeviceState state = DeviceState.first(DeviceEvent.of("d", T0, Map.of("b", 1.0, "a", 2.0, "c", 3.0)))
+                .plus(DeviceEvent.of("d", T0.plusSeconds(5), Map.of("new", 4.0)))
+                .plus(DeviceEvent.of("d", T0.minusSeconds(5), Map.of("late", 5.0)));
+
+        assertThat(state.metricsLeastRecentlyUpdatedFirst()).extracting(Map.Entry::getKey)
+                .containsExactly("late", "a", "b", "c", "new");
+        assertThat(state.withNewestMetrics(3).metrics()).containsOnlyKeys("b", "c", "new");
+        assertThat(state.withNewestMetrics(0).metrics()).isEmpty();
+        assertThat(state.withNewestMetrics(5)).isSameAs(state);
+        assertThat(state.withNewestMetrics(3).eventCount()).isEqualTo(3);
+        assertThatThrownBy(() -> state.withNewestMetrics(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldTrimTheLastEventToItsIdentityTimeAndLocation() {
+        DeviceEvent event = new DeviceEvent("d", T0, "e1", "acme", Map.of("temp", 20.0), new GeoPoint(1, 1),
+                Map.of("fw", "1.2.3"));
+
+        DeviceState trimmed = DeviceState.first(event).withLastEventTrimmed();
+
+        assertThat(trimmed.lastEvent())
+                .isEqualTo(new DeviceEvent("d", T0, "e1", "acme", Map.of(), new GeoPoint(1, 1), Map.of()));
+        assertThat(trimmed.metrics()).containsOnlyKeys("temp");
+        assertThat(trimmed.eventCount()).isEqualTo(1);
+    }
 }

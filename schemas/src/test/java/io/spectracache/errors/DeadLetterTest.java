@@ -44,11 +44,39 @@ class DeadLetterTest {
     }
 
     @Test
+    void shouldLeaveOutTheValueThenTheKeyThenTheHeadersWhenTheDeadLetterWouldBeTooLarge() {
+        DeadLetter letter = DeadLetter.of(RejectReason.OVERSIZED, "x".repeat(490)).from("spectra.events.raw", 1, 2L);
+        Headers original = new RecordHeaders().add("trace", new byte[100]);
+        byte[] key = new byte[300];
+        byte[] value = new byte[5_000];
+
+        ProducerRecord<byte[], byte[]> whole = letter.toRecord("dlq", key, value, original, 10_000);
+        ProducerRecord<byte[], byte[]> noValue = letter.toRecord("dlq", key, value, original, 4_000);
+        ProducerRecord<byte[], byte[]> noKey = letter.toRecord("dlq", key, value, original, 1_200);
+        ProducerRecord<byte[], byte[]> bare = letter.toRecord("dlq", key, value, original, 500);
+
+        assertThat(whole.value()).isSameAs(value);
+        assertThat(whole.key()).isSameAs(key);
+        assertThat(noValue.value()).isNull();
+        assertThat(noValue.key()).isSameAs(key);
+        assertThat(header(noValue, DeadLetter.DETAIL)).hasSize(DeadLetter.MAX_DETAIL_CHARS)
+                .startsWith("xxx").endsWith("the original value (5000 bytes) is left out of this dead letter: too large");
+        assertThat(noKey.key()).isNull();
+        assertThat(noKey.headers().lastHeader("trace")).isNotNull();
+        assertThat(header(noKey, DeadLetter.DETAIL)).endsWith("key (300 bytes) and value (5000 bytes) are left out of this dead letter: too large");
+        assertThat(bare.headers().lastHeader("trace")).isNull();
+        assertThat(header(bare, DeadLetter.DETAIL)).endsWith("and so are the original headers");
+        assertThat(header(bare, DeadLetter.REASON)).isEqualTo("oversized");
+        assertThat(header(bare, DeadLetter.SOURCE_OFFSET)).isEqualTo("2");
+    }
+
+    @Test
     void shouldKeepReasonCodesStable() {
         // The codes are a contract: DLQ consumers and dashboards match on them.
         assertThat(RejectReason.values()).extracting(RejectReason::code).containsExactly(
                 "malformed-json", "missing-field", "wrong-type", "absurd-timestamp", "oversized", "invalid-coordinates",
-                "deserialization-error", "processing-error", "production-error");
+                "deserialization-error", "processing-error", "production-error", "invalid-key", "invalid-ttl",
+                "state-too-large");
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {

@@ -1,0 +1,178 @@
+package io.spectracache.timeseries;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+
+/**
+ * One rollup bucket of one series: count, sum, min, max, first and last (by time) and a KLL quantile sketch
+ * (Apache DataSketches), so that any aggregate of a range, p50/p95/p99 included, comes from buckets merged, never
+ * from the raw points. Buckets of any size merge exactly (all but the quantiles, which keep KLL's rank error:
+ * about 1.65 % at {@link #DEFAULT_K}).
+ *
+ * <p>Mutable and not thread-safe: a bucket is built by one stream task and read after decoding.
+ *
+ * <pre>{@code
+ * Rollup bucket = Rollup.empty();
+ * bucket.add(ts, 21.5);
+ * double p95 = bucket.quantile(0.95);
+ * }</pre>
+ */
+public final class Rollup {
+    /** KLL's accuracy parameter: about 1.65 % normalized rank error, a few KB per full sketch. */
+    public static final int DEFAULT_K = 200;
+
+    private long count;
+    private double sum;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private long firstAt;
+    private double first;
+    private long lastAt;
+    private double last;
+    private final KllDoublesSketch sketch;
+
+    private Rollup(KllDoublesSketch sketch) {
+        this.sketch = sketch;
+    }
+
+    /** A bucket with no points. */
+    public static Rollup empty() {
+        return new Rollup(KllDoublesSketch.newHeapInstance(DEFAULT_K));
+    }
+
+    static Rollup restore(long count, double sum, double min, double max, long firstAt, double first, long lastAt,
+                          double last, KllDoublesSketch sketch) {
+        Rollup rollup = new Rollup(requireNonNull(sketch, "sketch"));
+        rollup.count = count;
+        rollup.sum = sum;
+        rollup.min = min;
+        rollup.max = max;
+        rollup.firstAt = firstAt;
+        rollup.first = first;
+        rollup.lastAt = lastAt;
+        rollup.last = last;
+        return rollup;
+    }
+
+    /**
+     * Adds one reading. The series layer passes finite values only (NaN and infinities are counted and skipped).
+     *
+     * @throws IllegalArgumentException for a value that is not finite
+     */
+    public void add(long timestamp, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("rollups hold finite values only, was " + value);
+        }
+        takeFirst(timestamp, value, count == 0);
+        takeLast(timestamp, value, count == 0);
+        count++;
+        sum += value;
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        sketch.update(value);
+    }
+
+    /** Adds every point of {@code other} (another bucket, another partition, another instance). */
+    public void merge(Rollup other) {
+        if (other.count == 0) {
+            return;
+        }
+        takeFirst(other.firstAt, other.first, count == 0);
+        takeLast(other.lastAt, other.last, count == 0);
+        count += other.count;
+        sum += other.sum;
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
+        sketch.merge(other.sketch);
+    }
+
+    // Ties on time break by value (first: the smallest, last: the largest), never by arrival: then a bucket is the
+    // same whichever partition, instance or order its points came through, and merges are exact.
+    private void takeFirst(long timestamp, double value, boolean empty) {
+        if (empty || timestamp < firstAt || (timestamp == firstAt && value < first)) {
+            firstAt = timestamp;
+            first = value;
+        }
+    }
+
+    private void takeLast(long timestamp, double value, boolean empty) {
+        if (empty || timestamp > lastAt || (timestamp == lastAt && value > last)) {
+            lastAt = timestamp;
+            last = value;
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double sum() {
+        return sum;
+    }
+
+    /** NaN when empty. */
+    public double avg() {
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** NaN when empty. */
+    public double min() {
+        return count == 0 ? Double.NaN : min;
+    }
+
+    /** NaN when empty. */
+    public double max() {
+        return count == 0 ? Double.NaN : max;
+    }
+
+    public long firstAt() {
+        return firstAt;
+    }
+
+    /** The value with the smallest timestamp (the smallest of them on a tie); NaN when empty. */
+    public double first() {
+        return count == 0 ? Double.NaN : first;
+    }
+
+    public long lastAt() {
+        return lastAt;
+    }
+
+    /** The value with the greatest timestamp (the largest of them on a tie); NaN when empty. */
+    public double last() {
+        return count == 0 ? Double.NaN : last;
+    }
+
+    /** The estimated quantile at {@code rank} (0..1, e.g. 0.95); NaN when empty. */
+    public double quantile(double rank) {
+        return count == 0 ? Double.NaN : sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+    }
+
+    KllDoublesSketch sketch() {
+        return sketch;
+    }
+
+    /** Equal when every field and the sketch's serial form are equal. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Rollup that && count == that.count
+                && Double.compare(sum, that.sum) == 0 && Double.compare(min(), that.min()) == 0
+                && Double.compare(max(), that.max()) == 0 && firstAt == that.firstAt
+                && Double.compare(first(), that.first()) == 0 && lastAt == that.lastAt
+                && Double.compare(last(), that.last()) == 0
+                && java.util.Arrays.equals(sketch.toByteArray(), that.sketch.toByteArray());
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(count) * 31 + Double.hashCode(sum);
+    }
+
+    @Override
+    public String toString() {
+        return "Rollup[count=" + count + ", sum=" + sum + ", min=" + min() + ", max=" + max() + ", first=" + first()
+                + "@" + firstAt + ", last=" + last() + "@" + lastAt + "]";
+    }
+}

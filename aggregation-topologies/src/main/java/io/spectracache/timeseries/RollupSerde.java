@@ -1,0 +1,109 @@
+package io.spectracache.timeseries;
+
+import io.spectracache.serialization.Varints;
+import java.nio.ByteBuffer;
+import org.apache.datasketches.common.SketchesArgumentException;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.memory.Memory;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The stored form of a {@link Rollup}. Stateless and thread-safe.
+ *
+ * <p>Format version 1:
+ * <pre>
+ * byte     version = 1
+ * varlong  count (zig-zag)
+ * float64  sum, min, max               (IEEE 754, big-endian; min/max are +Inf/-Inf when count = 0)
+ * varlong  firstAt, then float64 first
+ * varlong  lastAt, then float64 last
+ * bytes    the KLL sketch in Apache DataSketches' compact serial form (up to the end), which DataSketches keeps
+ *          stable across versions
+ * </pre>
+ */
+public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Deserializer<Rollup> {
+    static final byte VERSION_1 = 1;
+
+    @Override
+    public byte[] serialize(String topic, Rollup rollup) {
+        if (rollup == null) {
+            return null;
+        }
+        byte[] sketch = rollup.sketch().toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(1 + 3 * Varints.MAX_VARLONG_BYTES + 5 * Double.BYTES + sketch.length);
+        out.put(VERSION_1);
+        Varints.writeVarlong(rollup.count(), out);
+        out.putDouble(rollup.sum());
+        out.putDouble(rollup.count() == 0 ? Double.POSITIVE_INFINITY : rollup.min());
+        out.putDouble(rollup.count() == 0 ? Double.NEGATIVE_INFINITY : rollup.max());
+        Varints.writeVarlong(rollup.firstAt(), out);
+        out.putDouble(rollup.count() == 0 ? 0 : rollup.first());
+        Varints.writeVarlong(rollup.lastAt(), out);
+        out.putDouble(rollup.count() == 0 ? 0 : rollup.last());
+        out.put(sketch);
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    @Override
+    public Rollup deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            byte version = in.get();
+            if (version != VERSION_1) {
+                throw new SerializationException("unknown rollup version " + version);
+            }
+            long count = Varints.readVarlong(in);
+            double sum = in.getDouble();
+            double min = in.getDouble();
+            double max = in.getDouble();
+            long firstAt = Varints.readVarlong(in);
+            double first = in.getDouble();
+            long lastAt = Varints.readVarlong(in);
+            double last = in.getDouble();
+            if (count < 0 || !in.hasRemaining()) {
+                throw new SerializationException("not a valid rollup");
+            }
+            int sketchBytes = in.remaining();
+            if (sketchBytes < 8 || (data[in.position() + 3] & 4) != 0 && sketchBytes < 16) {
+                throw new SerializationException("rollup sketch is truncated");
+            }
+            KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(data).region(in.position(), sketchBytes));
+            if (sketch.getSerializedSizeBytes() != sketchBytes) {
+                throw new SerializationException("rollup sketch has " + sketchBytes + " bytes, its form "
+                        + sketch.getSerializedSizeBytes());
+            }
+            if (sketch.getN() != count) {
+                throw new SerializationException("rollup counts " + count + " points but its sketch " + sketch.getN());
+            }
+            return Rollup.restore(count, sum, min, max, firstAt, first, lastAt, last, sketch);
+        } catch (java.nio.BufferUnderflowException | SketchesArgumentException | IllegalArgumentException e) {
+            throw new SerializationException("not a valid rollup: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Serializer<Rollup> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<Rollup> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+        // nothing to configure
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}

@@ -1,0 +1,69 @@
+package io.spectracache.timeseries.codec;
+
+import java.util.Arrays;
+
+/**
+ * Editing chunks: the series layer keeps every chunk in time order, whatever order points arrive in.
+ */
+public final class Chunks {
+    private Chunks() {
+    }
+
+    /**
+     * The chunk with one more point, kept in time order. A point at a time the chunk already holds replaces that
+     * point's value: the last write of a timestamp wins, as in other time-series databases (de-duplication has
+     * already dropped resends of the same event).
+     */
+    public static Chunk with(Chunk chunk, long timestamp, double value) {
+        int n = chunk.size();
+        if (n == 0 || timestamp > chunk.timestamp(n - 1)) {
+            long[] timestamps = Arrays.copyOf(chunk.timestamps(), n + 1);
+            double[] values = Arrays.copyOf(chunk.values(), n + 1);
+            timestamps[n] = timestamp;
+            values[n] = value;
+            return Chunk.adopt(timestamps, values);
+        }
+        long[] timestamps = chunk.timestamps();
+        double[] values = chunk.values();
+        int at = Arrays.binarySearch(timestamps, timestamp);
+        if (at >= 0) {
+            values[at] = value;
+            return Chunk.adopt(timestamps, values);
+        }
+        int insert = -at - 1;
+        long[] longer = new long[n + 1];
+        double[] more = new double[n + 1];
+        System.arraycopy(timestamps, 0, longer, 0, insert);
+        System.arraycopy(values, 0, more, 0, insert);
+        longer[insert] = timestamp;
+        more[insert] = value;
+        System.arraycopy(timestamps, insert, longer, insert + 1, n - insert);
+        System.arraycopy(values, insert, more, insert + 1, n - insert);
+        return Chunk.adopt(longer, more);
+    }
+
+    /** The points of {@code chunk} with {@code from <= timestamp < to}, in time order. */
+    public static Chunk between(Chunk chunk, long from, long to) {
+        long[] timestamps = chunk.timestamps();
+        int start = lowerBound(timestamps, from);
+        int end = lowerBound(timestamps, to);
+        if (end <= start) {
+            return Chunk.adopt(new long[0], new double[0]);
+        }
+        return Chunk.adopt(Arrays.copyOfRange(timestamps, start, end), Arrays.copyOfRange(chunk.values(), start, end));
+    }
+
+    private static int lowerBound(long[] sorted, long key) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] < key) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+}

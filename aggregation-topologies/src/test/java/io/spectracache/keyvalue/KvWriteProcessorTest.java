@@ -1,0 +1,59 @@
+package io.spectracache.keyvalue;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.errors.DeadLetter;
+import io.spectracache.topics.RecordLimits;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/** The apply step on its own: what it does with a write the check upstream would have refused. */
+class KvWriteProcessorTest {
+    private static final long NOW = 1_795_000_000_000L;
+    private static final int MAX_REQUEST_SIZE = 4 * 1024;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @Test
+    void shouldDeadLetterInsteadOfStoringAnEntryLargerThanTheChangelogAccepts() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-apply-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.producerPrefix("max.request.size"), MAX_REQUEST_SIZE);
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(props);
+        context.setCurrentSystemTimeMs(NOW);
+        KeyValueStore<String, KvEntry> cache = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                KeyValueTopology.STORE.name()), Serdes.String(), new KvEntrySerde()).withLoggingDisabled().build();
+        KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                KeyValueTopology.EXPIRY_INDEX.name()), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        cache.init(context.getStateStoreContext(), cache);
+        index.init(context.getStateStoreContext(), index);
+        context.addStateStore(cache);
+        context.addStateStore(index);
+        KvWriteProcessor processor = new KvWriteProcessor(KeyValueSettings.defaults(), new KvRejections(meters), meters);
+        processor.init(context);
+        int room = MAX_REQUEST_SIZE - RecordLimits.FRAMING_BYTES;
+
+        processor.process(new Record<>("fits", new byte[room - 4 - 18], NOW));
+        processor.process(new Record<>("big", new byte[room - 3 - 18 + 1], NOW));
+
+        assertThat(cache.get("fits")).isNotNull();
+        assertThat(cache.get("big")).isNull();
+        assertThat(context.forwarded()).singleElement().satisfies(forwarded -> {
+            Record<? extends byte[], ? extends byte[]> letter = forwarded.record();
+            assertThat(new String(letter.headers().lastHeader(DeadLetter.REASON).value(), UTF_8)).isEqualTo("oversized");
+            assertThat(new String(letter.key(), UTF_8)).isEqualTo("big");
+        });
+        assertThat(meters.get(KeyValueMeters.WRITES_SKIPPED.meterName())
+                .tag(KeyValueMeters.REASON_TAG, "entry-too-large").counter().count()).isEqualTo(1.0);
+    }
+}

@@ -1,0 +1,110 @@
+package io.spectracache.timeseries;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.spectracache.testing.GoldenFormatContract;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+/** Rollup buckets: exact merges, quantiles within KLL's bound, and their stored form (golden files from the Javadoc). */
+class RollupTest implements GoldenFormatContract<Rollup> {
+    private static final long TS = 1_795_546_800_000L;
+
+    private final RollupSerde serde = new RollupSerde();
+
+    @Override
+    public Serde<Rollup> serde() {
+        return serde;
+    }
+
+    @Override
+    public Map<String, Rollup> goldenFiles() {
+        Rollup one = Rollup.empty();
+        one.add(TS, 21.5);
+        return Map.of("rollup-v1-one-point.bin", one, "rollup-v1-empty.bin", Rollup.empty());
+    }
+
+    record Point(long at, double value) {
+    }
+
+    @Property(tries = 300)
+    void shouldMergeBucketsIntoExactlyTheBucketOfAllTheirPoints(
+            @ForAll @Size(min = 1, max = 400) List<@LongRange(min = 0, max = 1_000) Long> times,
+            @ForAll @DoubleRange(min = -1e6, max = 1e6) double base, @ForAll @IntRange(min = 1, max = 7) int parts) {
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < times.size(); i++) {
+            points.add(new Point(times.get(i), base + i * 0.25 - (i % 7)));
+        }
+        Rollup whole = Rollup.empty();
+        points.forEach(point -> whole.add(point.at(), point.value()));
+        Rollup merged = Rollup.empty();
+        for (int part = 0; part < parts; part++) {
+            Rollup piece = Rollup.empty();
+            for (int i = part; i < points.size(); i += parts) {
+                piece.add(points.get(i).at(), points.get(i).value());
+            }
+            merged.merge(serde.deserialize("t", serde.serialize("t", piece)));
+        }
+
+        assertThat(merged.count()).isEqualTo(whole.count());
+        assertThat(merged.min()).isEqualTo(whole.min());
+        assertThat(merged.max()).isEqualTo(whole.max());
+        assertThat(merged.sum()).isCloseTo(whole.sum(), within(1e-6 * Math.max(1, Math.abs(whole.sum()))));
+        assertThat(merged.firstAt()).isEqualTo(whole.firstAt());
+        assertThat(merged.lastAt()).isEqualTo(whole.lastAt());
+        assertThat(merged.first()).isEqualTo(whole.first())
+                .isEqualTo(points.stream().filter(p -> p.at() == whole.firstAt()).mapToDouble(Point::value).min().orElseThrow());
+        assertThat(merged.last()).isEqualTo(whole.last())
+                .isEqualTo(points.stream().filter(p -> p.at() == whole.lastAt()).mapToDouble(Point::value).max().orElseThrow());
+    }
+
+    @Test
+    void shouldEstimateQuantilesWithinKllsRankError() {
+        Rollup rollup = Rollup.empty();
+        double[] values = new double[100_000];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextGaussian() * 10 + 50;
+            rollup.add(i, values[i]);
+        }
+        Arrays.sort(values);
+        for (double rank : new double[] {0.5, 0.95, 0.99}) {
+            double estimate = rollup.quantile(rank);
+            int position = Arrays.binarySearch(values, estimate);
+            double estimatedRank = (position >= 0 ? position : -position - 1) / (double) values.length;
+            assertThat(estimatedRank).as("rank of the p%s estimate", rank * 100).isCloseTo(rank, within(0.0165 * 2));
+        }
+    }
+
+    @Test
+    void shouldAnswerNaNForEveryAggregateOfAnEmptyBucketAndRefuseNonFiniteReadings() {
+        Rollup empty = Rollup.empty();
+        assertThat(List.of(empty.avg(), empty.min(), empty.max(), empty.first(), empty.last(), empty.quantile(0.5)))
+                .allMatch(value -> Double.isNaN(value));
+        assertThatThrownBy(() -> empty.add(1, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> empty.add(1, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldBreakTimestampTiesByValueWhateverTheArrivalOrder() {
+        Rollup rollup = Rollup.empty();
+        rollup.add(10, 2.0);
+        rollup.add(10, 1.0);
+        rollup.add(5, 3.0);
+        rollup.add(5, 4.0);
+        assertThat(rollup.last()).isEqualTo(2.0);
+        assertThat(rollup.first()).isEqualTo(3.0);
+    }
+}

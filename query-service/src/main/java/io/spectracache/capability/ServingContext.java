@@ -1,0 +1,38 @@
+package io.spectracache.capability;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.query.QueryService;
+import io.spectracache.topics.TopicSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.ToIntFunction;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.config.AbstractConfig;
+
+/**
+ * What a capability's serving half gets: the instance's settings, the query service, meters, the shared
+ * acknowledged-writes producer, and the topics of this deployment.
+ *
+ * @param settings     every setting of the instance, the capability's fragment included
+ * @param queries      answers queries wherever they arrive
+ * @param writes       an idempotent producer with {@code acks=all}, shared by capabilities that accept writes;
+ *                     owned by the instance
+ * @param writeTimeout how long a write waits for Kafka's acknowledgement before it answers "retry later"
+ * @param partitionsOf partition counts of the contract topics
+ */
+public record ServingContext(AbstractConfig settings, QueryService queries, MeterRegistry meters,
+                             Producer<String, byte[]> writes, Duration writeTimeout, String topicPrefix,
+                             ToIntFunction<TopicSpec<?, ?>> partitionsOf, Clock clock) {
+    public ServingContext {
+        requireNonNull(settings, "settings");
+        requireNonNull(queries, "queries");
+        requireNonNull(meters, "meters");
+        requireNonNull(writes, "writes");
+        requireNonNull(writeTimeout, "writeTimeout");
+        requireNonNull(topicPrefix, "topicPrefix");
+        requireNonNull(partitionsOf, "partitionsOf");
+        requireNonNull(clock, "clock");
+    }
+}

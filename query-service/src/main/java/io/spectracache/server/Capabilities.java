@@ -1,0 +1,49 @@
+package io.spectracache.server;
+
+import io.spectracache.capability.Capability;
+import io.spectracache.devicestate.DeviceStateCapability;
+import io.spectracache.ingest.IngestCapability;
+import io.spectracache.keyvalue.KeyValueCapability;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topics.TopicSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The composition root's one list: every capability of this release, in topology order. Ingest comes first, as it
+ * provides the validated event stream the others attach to. Configuration, topic setup, the topology, readiness,
+ * the query service and the REST server all iterate this list; adding a capability is one line here.
+ */
+public final class Capabilities {
+    /** Every capability, ingest first. */
+    public static final List<Capability> ALL = List.of(
+            new IngestCapability(),
+            new DeviceStateCapability(),
+            new KeyValueCapability());
+
+    private Capabilities() {
+    }
+
+    /** Every topic the capabilities declare, once each, in declaration order. */
+    static List<TopicSpec<?, ?>> topics(List<Capability> capabilities) {
+        Set<TopicSpec<?, ?>> topics = new LinkedHashSet<>();
+        capabilities.forEach(capability -> topics.addAll(capability.topics()));
+        return List.copyOf(topics);
+    }
+
+    /** Every store the capabilities' queries read. */
+    static List<StoreSpec<?, ?>> queryableStores(List<Capability> capabilities) {
+        List<StoreSpec<?, ?>> stores = new ArrayList<>();
+        capabilities.forEach(capability -> stores.addAll(capability.queryableStores()));
+        return List.copyOf(stores);
+    }
+
+    /** Every query the capabilities declare. */
+    static List<Object> queries(List<Capability> capabilities) {
+        List<Object> queries = new ArrayList<>();
+        capabilities.forEach(capability -> queries.addAll(capability.queries()));
+        return List.copyOf(queries);
+    }
+}
