@@ -44,7 +44,7 @@ class ProtectedModeIT {
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             for (SpectraCache instance : List.of(first, second)) {
                 var answer = TestCluster.get(instance.restPort(), "/v1/kv?limit=1");
-                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200); // 503 while starting: wait, do not fail
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200); // 503 while the group rebalances
                 JsonNode page = Json.mapper().readTree(answer.body());
                 assertThat(page.get("partial").asBoolean()).as(page.toString()).isFalse();
                 assertThat(page.get("partitions")).hasSize(4);
