@@ -28,6 +28,7 @@ import io.spectracache.routing.PeerClient;
 import io.spectracache.routing.Router;
 import io.spectracache.simulator.FleetSimulator;
 import io.spectracache.simulator.SimulatorSettings;
+import io.spectracache.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -91,6 +92,7 @@ public final class SpectraCache implements AutoCloseable {
     private SpectraCache(SpectraConfig config, List<Capability> capabilities) {
         this.capabilities = capabilities;
         try {
+            started.push(DataDirLock.acquire(config.dataDir())); // first: a second instance on this dir touches nothing
             startInfrastructure(config);
             startStreams(config);
             startQueryServices(config);
@@ -148,7 +150,7 @@ public final class SpectraCache implements AutoCloseable {
 
     private void startQueryServices(SpectraConfig config) {
         Producer<String, byte[]> writes = writesProducer(bootstrapServers, config.kafkaClientOverrides());
-        started.push(writes);
+        started.push(() -> writes.close(Duration.ofSeconds(1))); // unbounded by default while a broker is away
         ExecutorService scatterPool = Executors.newCachedThreadPool(daemonThreads("spectra-scatter"));
         started.push(scatterPool::shutdownNow);
         PeerClient peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
@@ -169,6 +171,7 @@ public final class SpectraCache implements AutoCloseable {
 
     private void startServers(SpectraConfig config) {
         streams.start();
+        guardAgainstHangingTransactions(config);
         List<RouteGroup> routes = new ArrayList<>();
         routes.add(new HealthRoutes(streams::readiness, registry));
         routes.add(new InternalQueryRoutes(queries));
@@ -244,6 +247,18 @@ public final class SpectraCache implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("stopping {} failed; continuing with the rest", part.getClass().getSimpleName(), e);
             }
+        }
+    }
+
+    // Issue 6, item 10: a hanging transaction on a changelog stops its store's restoration for good.
+    private void guardAgainstHangingTransactions(SpectraConfig config) {
+        Duration age = ReliabilitySettings.from(config.originals()).hangingTransactionAge();
+        if (!age.isZero()) {
+            String prefix = config.topicPrefix();
+            started.push(HangingTransactionGuard.start(bootstrapServers, config.kafkaClientOverrides(),
+                    config.getString(SpectraConfig.APPLICATION_ID_CONFIG),
+                    List.of(Topics.EVENTS.name(prefix), Topics.EVENTS_DLQ.name(prefix), Topics.KV_WRITES_DLQ.name(prefix)),
+                    age, registry));
         }
     }
 

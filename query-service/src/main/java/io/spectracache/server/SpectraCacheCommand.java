@@ -56,9 +56,11 @@ public final class SpectraCacheCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SpectraConfig config = SpectraConfig.layered(load(configFile), System.getenv(), flags());
         config.unknownKeys().forEach(key -> System.err.println("warning: unknown setting " + key + " (ignored)"));
+        Duration shutdownTimeout = ReliabilitySettings.from(config.originals()).shutdownTimeout();
         CountDownLatch stopped = new CountDownLatch(1);
         SpectraCache cache = SpectraCache.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ShutdownDeadline.start(shutdownTimeout);
             cache.close();
             stopped.countDown();
         }, "spectracache-shutdown"));
@@ -134,6 +136,10 @@ public final class SpectraCacheCommand implements Callable<Integer> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("invalid configuration: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof DataDirectoryInUseException) {
+                cmd.getErr().println("cannot start: " + e.getMessage());
+                return 3;
             }
             throw e;
         });

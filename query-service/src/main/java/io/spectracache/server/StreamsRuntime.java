@@ -40,14 +40,16 @@ final class StreamsRuntime implements AutoCloseable {
     private final List<String> queryableStores;
     private final ThreadFailures failures;
     private final Instance self;
+    private final Duration closeTimeout;
 
     private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<String> queryableStores,
-                           ThreadFailures failures, Instance self) {
+                           ThreadFailures failures, Instance self, Duration closeTimeout) {
         this.streams = streams;
         this.partitions = partitions;
         this.queryableStores = queryableStores;
         this.failures = failures;
         this.self = self;
+        this.closeTimeout = closeTimeout;
     }
 
     static StreamsRuntime create(List<Capability> capabilities, SpectraConfig config, String bootstrapServers,
@@ -66,7 +68,8 @@ final class StreamsRuntime implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         List<String> stores = Capabilities.queryableStores(capabilities).stream().map(StoreSpec::name).toList();
-        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures, self);
+        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures, self,
+                ReliabilitySettings.from(config.originals()).streamsCloseTimeout());
     }
 
     static Properties properties(SpectraConfig config, String bootstrapServers, Instance self, MeterRegistry registry) {
@@ -96,6 +99,7 @@ final class StreamsRuntime implements AutoCloseable {
         props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topicPrefix(), registry));
         // No global stores exist; enabling it only silences a start-up warning and keeps behaviour uniform.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.putAll(ReliabilitySettings.from(config.originals()).streamsProperties(config.dataDir()));
         props.putAll(config.streamsOverrides());
         return props;
     }
@@ -163,8 +167,9 @@ final class StreamsRuntime implements AutoCloseable {
     @Override
     public void close() {
         // Leaving the group lets the partitions move at once: to the other instances, or back to this one when it
-        // restarts, instead of after the session timeout (45 s) of a member that is gone.
+        // restarts, instead of after the session timeout (45 s) of a member that is gone. A static member leaves too
+        // (KIP-1092). Bounded: past the timeout the threads are abandoned, which is no worse than a crash.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+                .withTimeout(closeTimeout));
     }
 }

@@ -1,0 +1,84 @@
+package io.spectracache.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 6, item 10: after the embedded broker and the application were killed together, a changelog partition kept
+ * an open transaction that its coordinator had forgotten (producer 3, epoch 82, while the coordinator was at epoch
+ * 650 without that partition); restoration stopped at it and the instance never became ready.
+ */
+class HangingTransactionGuardTest {
+    private static final TopicPartition CHANGELOG = new TopicPartition("spectracache-ingest-dedup-changelog", 2);
+    private static final Duration MIN_AGE = Duration.ofSeconds(30);
+    private static final long NOW = 1_000_000_000L;
+
+    @Test
+    void shouldAbortATransactionWhoseCoordinatorHasMovedOnToANewerEpoch() {
+        List<AbortTransactionSpec> hanging = HangingTransactionGuard.hanging(
+                Map.of(CHANGELOG, List.of(open(3, 82, NOW - 60_000))),
+                Map.of(3L, coordinator(3, 650, TransactionState.ONGOING, Set.of(new TopicPartition("spectra.events", 0)))),
+                NOW, MIN_AGE);
+        assertThat(hanging).containsExactly(new AbortTransactionSpec(CHANGELOG, 3, (short) 82, 0));
+    }
+
+    @Test
+    void shouldAbortATransactionOnAPartitionItsCoordinatorDoesNotList() {
+        assertThat(HangingTransactionGuard.hanging(
+                Map.of(CHANGELOG, List.of(open(3, 82, NOW - 60_000))),
+                Map.of(3L, coordinator(3, 82, TransactionState.ONGOING, Set.of(new TopicPartition("spectra.events", 2)))),
+                NOW, MIN_AGE)).hasSize(1);
+    }
+
+    @Test
+    void shouldLeaveAnOngoingTransactionItsCoordinatorCountsAlone() {
+        assertThat(HangingTransactionGuard.hanging(
+                Map.of(CHANGELOG, List.of(open(3, 82, NOW - 60_000))),
+                Map.of(3L, coordinator(3, 82, TransactionState.ONGOING, Set.of(CHANGELOG))),
+                NOW, MIN_AGE)).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveATransactionAloneWhileItsMarkersAreBeingWritten() {
+        assertThat(HangingTransactionGuard.hanging(
+                Map.of(CHANGELOG, List.of(open(3, 82, NOW - 60_000))),
+                Map.of(3L, coordinator(3, 83, TransactionState.PREPARE_ABORT, Set.of())),
+                NOW, MIN_AGE)).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveAYoungTransactionAloneHoweverItLooks() {
+        assertThat(HangingTransactionGuard.hanging(
+                Map.of(CHANGELOG, List.of(open(3, 82, NOW - 5_000))),
+                Map.of(3L, coordinator(3, 650, TransactionState.EMPTY, Set.of())),
+                NOW, MIN_AGE)).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveTransactionsOfOtherProducersAlone() {
+        assertThat(HangingTransactionGuard.hanging(
+                Map.of(CHANGELOG, List.of(open(9, 1, NOW - 600_000))),
+                Map.of(3L, coordinator(3, 650, TransactionState.EMPTY, Set.of())),
+                NOW, MIN_AGE)).isEmpty();
+    }
+
+    private static ProducerState open(long producerId, int epoch, long lastTimestamp) {
+        return new ProducerState(producerId, epoch, 58, lastTimestamp, OptionalInt.of(0), OptionalLong.of(7033));
+    }
+
+    private static TransactionDescription coordinator(long producerId, int epoch, TransactionState state, Set<TopicPartition> partitions) {
+        return new TransactionDescription(1, state, producerId, epoch, 10_000, OptionalLong.of(NOW - 1_000), partitions);
+    }
+}
