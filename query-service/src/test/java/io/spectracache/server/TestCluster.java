@@ -2,7 +2,6 @@ package io.spectracache.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spectracache.broker.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,12 +23,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 
-/** A real in-process KRaft broker plus helpers to start SpectraCache instances against it and talk HTTP to them. */
+/**
+ * A real KRaft broker plus helpers to start SpectraCache instances against it and talk HTTP to them. The broker runs
+ * in this JVM, or in a Testcontainers container under the Maven profile {@code containers} ({@link TestKafka}).
+ */
 final class TestCluster implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Path root;
-    final EmbeddedKafka kafka;
+    final TestKafka kafka;
     final String applicationId;
 
     TestCluster(String applicationId) {
@@ -38,7 +40,7 @@ final class TestCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.kafka = EmbeddedKafka.start(root.resolve("kafka"), 0, 0, Map.of());
+        this.kafka = TestKafka.start(root.resolve("kafka"));
         this.applicationId = applicationId;
     }
 
