@@ -107,8 +107,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-kv", description = "Skip the GET /v1/kv/{key} phase.")
     boolean noKv;
 
-    @Option(names = "--no-floor", description = "Skip the GET /health/live phase (the HTTP stack's own cost, no store, no routing).")
+    @Option(names = "--no-floor", description = "Skip the GET /health/live read phase (the HTTP stack's own cost, no store, "
+            + "no routing). Not the floor application: see --no-floor-app.")
     boolean noFloor;
+
+    @Option(names = "--no-floor-app", description = "Skip the floor application phase (a minimal Kafka Streams application "
+            + "on the same events: parse, count and latest value per device; SpectraCache's end-to-end rate is reported as "
+            + "a ratio to it). Not the HTTP floor: see --no-floor.")
+    boolean noFloorApp;
 
     @Option(names = "--no-redis", description = "Skip Redis.")
     boolean noRedis;
@@ -182,6 +188,10 @@ public final class BenchCommand implements Callable<Integer> {
                 report.raw = rawKafka(bootstrap, prefix + "bench.raw-reference", generated, embedded);
                 log("raw Kafka: " + Format.rate(report.raw.recordsPerSecond()) + " records/s, "
                         + Format.megabytes(report.raw.megabytesPerSecond()) + " in " + Format.seconds(report.raw.seconds()));
+            }
+
+            if (!noFloorApp) {
+                floor(report, generated, bootstrap, embedded, dataDir.resolve("floor"), prefix, runId, settings);
             }
 
             log("starting SpectraCache (application id " + settings.get(SpectraConfig.APPLICATION_ID_CONFIG) + ")");
@@ -342,7 +352,7 @@ public final class BenchCommand implements Callable<Integer> {
                 + generated.eventsPerDevice());
         Queryable.Outcome outcome = Queryable.awaitDeviceCounts(HOST, port, generated.deviceIds(), generated.eventsPerDevice(),
                 Duration.ofSeconds(ingestTimeoutSeconds), message -> log("end to end: " + message));
-        cpu.put("end-to-end ingest", CpuAccounting.between(ingestCpuStart, CpuAccounting.snapshot()));
+        cpu.put(Report.CPU_END_TO_END, CpuAccounting.between(ingestCpuStart, CpuAccounting.snapshot()));
         report.endToEndSeconds = (outcome.completeNanos() - report.ingestProducer.startNanos()) / 1e9;
         log("end to end: " + Format.rate(report.endToEndRate()) + " events/s (" + Format.seconds(report.endToEndSeconds)
                 + "; " + outcome.requests() + " polling requests)");
@@ -353,6 +363,108 @@ public final class BenchCommand implements Callable<Integer> {
                 + " after the producer's last acknowledgement; the wait polled GET /v1/devices/{id} "
                 + Format.count(outcome.requests()) + " times (one device at a time; while a device is incomplete, a pause of 100 ms, or 10 ms once it has 90 % of its events).");
         return outcome.states();
+    }
+
+    /**
+     * The floor phase: {@link FloorApp} with SpectraCache's stream threads, commit interval, processing guarantee and
+     * partitions, on this broker, fed exactly as the end-to-end phase is (the same warm-up over other device ids, then
+     * the same events with the same producer), and timed by the same rule: first send → every device's count complete,
+     * walked in the same order with the same pauses, read by interactive queries instead of HTTP. Its topics are
+     * deleted afterwards, so SpectraCache's phase finds the broker as it would without it.
+     */
+    private void floor(Report report, Events generated, String bootstrap, boolean embedded, Path stateDir, String prefix,
+                       String runId, Map<String, Object> cacheSettings) throws Exception {
+        SpectraConfig shared = SpectraConfig.of(cacheSettings);
+        String topic = prefix + "bench.floor.events";
+        FloorApp.Settings settings = new FloorApp.Settings(bootstrap, "spectracache-bench-floor-" + runId, topic, stateDir,
+                shared.getInt(SpectraConfig.STREAM_THREADS_CONFIG), shared.getLong(SpectraConfig.COMMIT_INTERVAL_MS_CONFIG),
+                shared.getString(SpectraConfig.PROCESSING_GUARANTEE_CONFIG),
+                shared.getShort(SpectraConfig.TOPIC_REPLICATION_FACTOR_CONFIG), shared.kafkaClientOverrides());
+        report.settings.put("floor application", "Kafka Streams, application id " + settings.applicationId() + ", "
+                + settings.streamThreads() + " stream thread(s), commit " + settings.commitIntervalMs() + " ms, "
+                + settings.processingGuarantee() + ", input " + topic + " (" + partitions + " partitions); Kafka Streams' "
+                + "defaults otherwise (record cache 10 MiB)");
+        Map<String, Object> adminProps = new HashMap<>(shared.kafkaClientOverrides());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions),
+                    embedded ? Optional.of((short) 1) : Optional.empty()))).all().get(60, TimeUnit.SECONDS);
+            try {
+                log("floor: starting the minimal Kafka Streams application (application id " + settings.applicationId() + ")");
+                try (FloorApp app = FloorApp.start(settings)) {
+                    if (!app.awaitRunning(Duration.ofSeconds(180))) {
+                        throw new IllegalStateException("floor application not running after 180 s: " + app.state());
+                    }
+                    int warmPerDevice = Math.min(generated.eventsPerDevice(),
+                            (ingestWarmupEvents != null ? ingestWarmupEvents : quick ? 20_000 : 200_000) / devices);
+                    if (warmPerDevice > 0) {
+                        Events warm = Events.generate(warmPerDevice * devices, devices, seed + 1, Instant.now(), "warmup-device-");
+                        log("floor: warm-up, " + Format.count(warm.size()) + " events over " + Format.count(devices) + " other devices");
+                        FloorRun run = floorRun(app, warm, bootstrap, topic, "bench-floor-warmup", "floor, warm-up");
+                        report.notes.add("Floor warm-up: " + Format.count(warm.size()) + " events over other device ids, "
+                                + Format.rate(warm.size() / run.seconds()) + " events/s on the cold application ("
+                                + Format.seconds(run.seconds()) + ").");
+                        System.gc();
+                    }
+                    log("floor: producing " + Format.count(generated.size()) + " events to " + topic);
+                    FloorRun run = floorRun(app, generated, bootstrap, topic, "bench-floor", "floor");
+                    cpu.put(Report.CPU_FLOOR, CpuAccounting.between(run.cpuStart(), CpuAccounting.snapshot()));
+                    report.floorProducer = run.sent();
+                    report.floorSeconds = run.seconds();
+                    log("floor: " + Format.rate(report.floorRate()) + " events/s (" + Format.seconds(run.seconds())
+                            + "; producer " + Format.seconds(run.sent().seconds()) + ", " + run.walk().looks() + " interactive queries)");
+                    if (run.walk().overcounted() > 0) {
+                        report.notes.add("Floor: " + run.walk().overcounted() + " devices counted more events than were sent.");
+                    }
+                    report.notes.add("Floor: the state was complete " + Format.seconds(run.seconds() - run.sent().seconds())
+                            + " after the producer's last acknowledgement (producer alone " + Format.rate(run.sent().recordsPerSecond())
+                            + " events/s); the wait made " + Format.count(run.walk().looks()) + " interactive queries (the same "
+                            + "walk and pauses as the end-to-end phase's HTTP polling).");
+                }
+            } finally {
+                admin.deleteTopics(List.of(topic, settings.applicationId() + "-" + FloorApp.STORE + "-changelog"))
+                        .all().get(60, TimeUnit.SECONDS);
+            }
+        }
+        System.gc();
+    }
+
+    /**
+     * One produce-and-await of the floor: the CPU counters just before the first send (after the producer's set-up,
+     * as for the end-to-end phase), what was sent, and the walk that saw every device complete.
+     */
+    private record FloorRun(CpuAccounting.Snapshot cpuStart, ProduceRun.Result sent, Queryable.Walk walk) {
+        double seconds() {
+            return (walk.completeNanos() - sent.startNanos()) / 1e9;
+        }
+    }
+
+    private FloorRun floorRun(FloorApp app, Events events, String bootstrap, String topic, String clientId, String logPrefix)
+            throws Exception {
+        ProduceRun.Result sent;
+        CpuAccounting.Snapshot cpuStart;
+        try (Producer<byte[], byte[]> producer = ProduceRun.producer(ProduceRun.tunedProducer(bootstrap, clientId))) {
+            producer.partitionsFor(topic);
+            cpuStart = CpuAccounting.snapshot();
+            sent = ProduceRun.send(producer, topic, events, 0, events.size());
+        }
+        String[] ids = events.deviceIds();
+        Queryable.Walk walk = Queryable.awaitCounts(ids, events.eventsPerDevice(), Duration.ofSeconds(ingestTimeoutSeconds),
+                message -> log(logPrefix + ": " + message), new Queryable.Probe() {
+                    private long last;
+
+                    @Override
+                    public long count(int device) {
+                        last = app.count(ids[device]);
+                        return last;
+                    }
+
+                    @Override
+                    public String lastAnswer() {
+                        return last < 0 ? "no state yet" : "count " + last;
+                    }
+                }, Thread::sleep);
+        return new FloorRun(cpuStart, sent, walk);
     }
 
     /** Ingest counters and Kafka Streams thread figures, to see what the end-to-end run did. */

@@ -9,6 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,22 @@ final class CpuAccounting {
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final long USER_HZ = 100;
     private static final String NOT_JAVA = "not Java threads (GC, JIT, RocksDB background, ended threads)"; // /proc/stat ticks; 100 on every Linux this runs on
+
+    /** The stages a per-event CPU figure is split into, in the report's order. */
+    enum Stage {
+        STREAM_THREADS("Kafka Streams stream threads"),
+        STREAMS_PRODUCER("Kafka Streams producer I/O"),
+        BROKER("broker (request handlers, network, transactions, other)"),
+        LOAD("benchmark: send loop, producer I/O, completion polling (for SpectraCache with its REST server)"),
+        NATIVE("not Java threads: GC, JIT, RocksDB background"),
+        OTHER("other Java threads (Kafka clients' heartbeat and admin threads, metrics, ...)");
+
+        final String label;
+
+        Stage(String label) {
+            this.label = label;
+        }
+    }
 
     /** A moment's counters. */
     record Snapshot(long wallNanos, Map<Long, String> names, Map<Long, Long> threadCpu, long processCpu, long machineBusyTicks,
@@ -63,6 +80,16 @@ final class CpuAccounting {
                     .forEach(e -> adjusted.put(e.getKey(), e.getValue()));
             return new Usage(wallSeconds, adjusted, processSeconds, machineBusySeconds, machineCapacitySeconds, gcCount,
                     gcSeconds, jitSeconds);
+        }
+
+        /** CPU seconds per {@link Stage}, every stage present (0 when none of its threads ran). */
+        Map<Stage, Double> byStage() {
+            Map<Stage, Double> stages = new EnumMap<>(Stage.class);
+            for (Stage stage : Stage.values()) {
+                stages.put(stage, 0.0);
+            }
+            groups.forEach((group, seconds) -> stages.merge(stage(group), seconds, Double::sum));
+            return stages;
         }
 
         double otherProcessesSeconds() {
@@ -165,6 +192,26 @@ final class CpuAccounting {
                 end.gcCount() - start.gcCount(), (end.gcMillis() - start.gcMillis()) / 1e3, (end.jitMillis() - start.jitMillis()) / 1e3);
     }
 
+    /** The stage a group of {@link #group} belongs to. */
+    static Stage stage(String group) {
+        if (group.equals("Kafka Streams stream threads")) {
+            return Stage.STREAM_THREADS;
+        }
+        if (group.startsWith("Kafka Streams producer I/O")) {
+            return Stage.STREAMS_PRODUCER;
+        }
+        if (group.startsWith("broker")) {
+            return Stage.BROKER;
+        }
+        if (group.startsWith("benchmark") || group.equals("REST server (Jetty)")) {
+            return Stage.LOAD;
+        }
+        if (group.startsWith(NOT_JAVA)) {
+            return Stage.NATIVE;
+        }
+        return Stage.OTHER;
+    }
+
     /** The role of a thread, from its name. */
     static String group(String name) {
         if (name == null) {
@@ -192,10 +239,14 @@ final class CpuAccounting {
         if (name.startsWith("bench-client")) {
             return "benchmark clients";
         }
+        if (name.startsWith("kafka-coordinator-heartbeat-thread") || name.startsWith("kafka-admin-client-thread")) {
+            return "Kafka clients' heartbeat and admin threads";
+        }
         String normal = DIGITS.matcher(UUID.matcher(name).replaceAll("*")).replaceAll("N");
         if (normal.startsWith("kafka-") || normal.contains("raft") || normal.contains("quorum") || normal.contains("Fetcher")
                 || normal.startsWith("ExpirationReaper") || normal.contains("log-cleaner") || normal.startsWith("group-coordinator")
-                || normal.startsWith("transaction")) {
+                || normal.startsWith("transaction") || normal.startsWith("AddPartitionsToTxnSenderThread")
+                || normal.startsWith("TxnMarkerSenderThread")) {
             return "broker, other threads";
         }
         return normal.toLowerCase(Locale.ROOT);

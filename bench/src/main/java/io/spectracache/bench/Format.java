@@ -44,6 +44,14 @@ final class Format {
         return String.format(Locale.ROOT, "%.1f %%", ratio * 100);
     }
 
+    /** A ratio as a multiple: 0.3123 → "0.31×"; "–" when it cannot be computed (NaN or infinite). */
+    static String times(double ratio) {
+        if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f×", ratio);
+    }
+
     static String decimal(double value, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }

@@ -5,22 +5,48 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Waits until every device answers {@code GET /v1/devices/{id}} with the expected {@code eventCount}, walking the
- * devices in order and staying on the first one that is not complete yet (so the polling costs about one request
- * per device plus one per 10 ms of waiting, small against the run).
+ * Waits until every device's count reaches the expected number, walking the devices in order and staying on the first
+ * one that is not complete yet (so the polling costs about one look per device plus one per pause of waiting, small
+ * against the run). The same walk serves SpectraCache ({@code GET /v1/devices/{id}} over HTTP) and the floor
+ * application (interactive queries in this JVM), so both phases end by the same rule.
  */
 final class Queryable {
-    private static final long POLL_PAUSE_MS = 10;
-    // Far from done, polling more often only takes CPU from the run being measured.
-    private static final long FAR_POLL_PAUSE_MS = 100;
+    /** Pause between two looks at a device that has at least 90 % of its events. */
+    static final long NEAR_POLL_PAUSE_MS = 10;
+    /** Pause far from done: polling more often only takes CPU from the run being measured. */
+    static final long FAR_POLL_PAUSE_MS = 100;
 
     /** When the last device was seen complete, and the bodies of every device state at that moment. */
     record Outcome(long completeNanos, String[] states, long requests, long overcounted) {
     }
 
+    /** When the last device was seen complete ({@link System#nanoTime()}), how many looks it took, how many devices counted too many. */
+    record Walk(long completeNanos, long looks, long overcounted) {
+    }
+
+    /** One way of looking at a device's count. Not thread-safe; used by one walk at a time. */
+    interface Probe {
+        /** The device's count now, or -1 when it has none yet (absent, or the store does not answer). */
+        long count(int device) throws IOException;
+
+        /** Called once when a device is seen complete, right after the {@link #count} that showed it. */
+        default void completed(int device) {
+        }
+
+        /** What the last look answered, for progress messages ("HTTP 404"). */
+        String lastAnswer();
+    }
+
+    /** How the walk waits between two looks; {@code Thread::sleep} outside tests. */
+    @FunctionalInterface
+    interface Pause {
+        void sleep(long millis) throws InterruptedException;
+    }
+
     private Queryable() {
     }
 
+    /** {@link #awaitCounts} over {@code GET /v1/devices/{id}}, keeping the body each device answered when complete. */
     static Outcome awaitDeviceCounts(String host, int port, String[] deviceIds, long expectedCount, Duration timeout,
                                      Consumer<String> progress) throws IOException, InterruptedException {
         byte[][] requests = new byte[deviceIds.length][];
@@ -28,43 +54,72 @@ final class Queryable {
             requests[i] = HttpConnection.get(host, port, "/v1/devices/" + deviceIds[i]);
         }
         String[] states = new String[deviceIds.length];
+        try (HttpConnection http = HttpConnection.open(host, port)) {
+            Probe probe = new Probe() {
+                private int status;
+
+                @Override
+                public long count(int device) throws IOException {
+                    status = http.exchange(requests[device]);
+                    return status == 200 ? http.jsonLong("eventCount") : -1;
+                }
+
+                @Override
+                public void completed(int device) {
+                    states[device] = http.bodyText();
+                }
+
+                @Override
+                public String lastAnswer() {
+                    return "HTTP " + status;
+                }
+            };
+            Walk walk = awaitCounts(deviceIds, expectedCount, timeout, progress, probe, Thread::sleep);
+            return new Outcome(walk.completeNanos(), states, walk.looks(), walk.overcounted());
+        }
+    }
+
+    /**
+     * Looks at device 0 until its count reaches {@code expectedCount}, then device 1, and so on; between two looks at
+     * an incomplete device it pauses {@value #FAR_POLL_PAUSE_MS} ms, or {@value #NEAR_POLL_PAUSE_MS} ms once the
+     * device has 90 % of its events. A complete device is never looked at again.
+     *
+     * @return the moment the last device was seen complete, the looks it took, and how many devices counted more
+     *         than expected (duplicates not dropped)
+     * @throws IllegalStateException when a device is still incomplete after {@code timeout}, naming it
+     */
+    static Walk awaitCounts(String[] deviceIds, long expectedCount, Duration timeout, Consumer<String> progress, Probe probe,
+                            Pause pause) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = System.nanoTime() + 5_000_000_000L;
-        long requestCount = 0;
+        long looks = 0;
         long overcounted = 0;
-        long lastSeen = -1;
-        int lastStatus = 0;
-        try (HttpConnection http = HttpConnection.open(host, port)) {
-            int device = 0;
-            while (device < deviceIds.length) {
-                int status = http.exchange(requests[device]);
-                requestCount++;
-                long count = status == 200 ? http.jsonLong("eventCount") : -1;
-                if (count >= expectedCount) {
-                    if (count > expectedCount) {
-                        overcounted++;
-                    }
-                    states[device] = http.bodyText();
-                    device++;
-                    continue;
+        int device = 0;
+        while (device < deviceIds.length) {
+            long count = probe.count(device);
+            looks++;
+            if (count >= expectedCount) {
+                if (count > expectedCount) {
+                    overcounted++;
                 }
-                lastSeen = count;
-                lastStatus = status;
-                long now = System.nanoTime();
-                if (now > deadline) {
-                    throw new IllegalStateException("after " + timeout.toSeconds() + " s, " + device + " of " + deviceIds.length
-                            + " devices were complete; " + deviceIds[device] + " answered " + status + " with eventCount "
-                            + count + " of " + expectedCount);
-                }
-                if (now > nextReport) {
-                    progress.accept(device + "/" + deviceIds.length + " devices complete; " + deviceIds[device]
-                            + " at " + Math.max(lastSeen, 0) + "/" + expectedCount + " (HTTP " + lastStatus + ")");
-                    nextReport = now + 5_000_000_000L;
-                }
-                Thread.sleep(count < expectedCount * 9 / 10 ? FAR_POLL_PAUSE_MS : POLL_PAUSE_MS);
+                probe.completed(device);
+                device++;
+                continue;
             }
-            return new Outcome(System.nanoTime(), states, requestCount, overcounted);
+            long now = System.nanoTime();
+            if (now - deadline > 0) {
+                throw new IllegalStateException("after " + timeout.toSeconds() + " s, " + device + " of " + deviceIds.length
+                        + " devices were complete; " + deviceIds[device] + " answered " + probe.lastAnswer() + " with count "
+                        + count + " of " + expectedCount);
+            }
+            if (now - nextReport > 0) {
+                progress.accept(device + "/" + deviceIds.length + " devices complete; " + deviceIds[device]
+                        + " at " + Math.max(count, 0) + "/" + expectedCount + " (" + probe.lastAnswer() + ")");
+                nextReport = now + 5_000_000_000L;
+            }
+            pause.sleep(count < expectedCount * 9 / 10 ? FAR_POLL_PAUSE_MS : NEAR_POLL_PAUSE_MS);
         }
+        return new Walk(System.nanoTime(), looks, overcounted);
     }
 
     /** Waits until {@code GET pathPrefix + key} answers 200 for every key. */
@@ -83,7 +138,7 @@ final class Queryable {
                     throw new IllegalStateException("GET " + pathPrefix + keys[i] + " still answers " + status
                             + " after " + timeout.toSeconds() + " s");
                 }
-                Thread.sleep(POLL_PAUSE_MS);
+                Thread.sleep(NEAR_POLL_PAUSE_MS);
             }
         }
     }

@@ -11,6 +11,11 @@ final class Report {
     static final double TARGET_EVENTS_PER_SECOND = 100_000;
     static final double TARGET_RATIO_TO_RAW = 0.5;
     static final long TARGET_P99_MICROS_AT_32 = 1_000;
+    /** Issue 7: end to end at least this multiple of the floor application's rate, in the same run. */
+    static final double TARGET_RATIO_TO_FLOOR = 0.6;
+    /** Keys of {@link #cpu} for the two ingest phases compared per event. */
+    static final String CPU_END_TO_END = "end-to-end ingest";
+    static final String CPU_FLOOR = "floor: minimal Kafka Streams application";
 
     final Machine machine;
     final String command;
@@ -24,6 +29,8 @@ final class Report {
     ProduceRun.Result raw;
     ProduceRun.Result ingestProducer;
     double endToEndSeconds = Double.NaN;
+    ProduceRun.Result floorProducer;
+    double floorSeconds = Double.NaN;
     double startupSeconds = Double.NaN;
     long events;
     long devices;
@@ -37,6 +44,16 @@ final class Report {
 
     double endToEndRate() {
         return events / endToEndSeconds;
+    }
+
+    /** The floor application's rate, first send → every device's count complete; NaN when it did not run. */
+    double floorRate() {
+        return events / floorSeconds;
+    }
+
+    /** SpectraCache's end-to-end rate as a multiple of the floor's; NaN when either did not run. */
+    double ratioToFloor() {
+        return endToEndRate() / floorRate();
     }
 
     String markdown() {
@@ -63,13 +80,21 @@ final class Report {
         md.append('\n');
 
         md.append("## Ingest\n\n");
-        md.append("| phase | records | time | records/s | MB/s | vs raw Kafka | CPU: this JVM / other processes |\n")
-                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| phase | records | time | records/s | MB/s | vs raw Kafka | vs floor | CPU: this JVM / other processes |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         if (raw != null) {
             md.append("| raw Kafka produce (reference) | ").append(Format.count(raw.records())).append(" | ")
                     .append(Format.seconds(raw.seconds())).append(" | ").append(Format.rate(raw.recordsPerSecond()))
-                    .append(" | ").append(Format.megabytes(raw.megabytesPerSecond())).append(" | 100 % | ").append(cores("raw Kafka produce"))
+                    .append(" | ").append(Format.megabytes(raw.megabytesPerSecond())).append(" | 100 % | – | ").append(cores("raw Kafka produce"))
                     .append(" |\n");
+        }
+        if (!Double.isNaN(floorSeconds)) {
+            md.append("| floor: minimal Kafka Streams application (parse, count and latest per device in RocksDB; first send → every device's count read by IQ) | ")
+                    .append(Format.count(events)).append(" | ").append(Format.seconds(floorSeconds)).append(" | ")
+                    .append(Format.rate(floorRate())).append(" | ")
+                    .append(Format.megabytes(floorProducer.bytes() / 1e6 / floorSeconds)).append(" | ")
+                    .append(raw == null ? "–" : Format.percent(floorRate() / raw.recordsPerSecond())).append(" | 1.00× | ")
+                    .append(cores(CPU_FLOOR)).append(" |\n");
         }
         if (ingestProducer != null) {
             md.append("| SpectraCache: producer only (to events.raw, streams running) | ")
@@ -78,15 +103,16 @@ final class Report {
                     .append(Format.rate(ingestProducer.recordsPerSecond())).append(" | ")
                     .append(Format.megabytes(ingestProducer.megabytesPerSecond())).append(" | ")
                     .append(raw == null ? "–" : Format.percent(ingestProducer.recordsPerSecond() / raw.recordsPerSecond()))
-                    .append(" | |\n");
+                    .append(" | – | |\n");
         }
         if (!Double.isNaN(endToEndSeconds)) {
             md.append("| **SpectraCache end to end** (first send → every device's eventCount queryable) | ")
                     .append(Format.count(events)).append(" | ").append(Format.seconds(endToEndSeconds)).append(" | **")
                     .append(Format.rate(endToEndRate())).append("** | ")
                     .append(Format.megabytes(ingestProducer.bytes() / 1e6 / endToEndSeconds)).append(" | **")
-                    .append(raw == null ? "–" : Format.percent(endToEndRate() / raw.recordsPerSecond())).append("** | ")
-                    .append(cores("end-to-end ingest")).append(" |\n");
+                    .append(raw == null ? "–" : Format.percent(endToEndRate() / raw.recordsPerSecond())).append("** | **")
+                    .append(Format.times(ratioToFloor())).append("** | ")
+                    .append(cores(CPU_END_TO_END)).append(" |\n");
         }
         if (!Double.isNaN(startupSeconds)) {
             md.append("\nSpectraCache start until ready (not in any figure above): ")
@@ -119,6 +145,11 @@ final class Report {
                 md.append("| end to end ≥ 50 % of raw Kafka produce | ").append(Format.percent(ratio)).append(" | ")
                         .append(yesNo(ratio >= TARGET_RATIO_TO_RAW)).append(" |\n");
             }
+            if (!Double.isNaN(floorSeconds)) {
+                md.append("| end to end ≥ ").append(Format.times(TARGET_RATIO_TO_FLOOR))
+                        .append(" the floor application (issue 7) | ").append(Format.times(ratioToFloor())).append(" | ")
+                        .append(yesNo(ratioToFloor() >= TARGET_RATIO_TO_FLOOR)).append(" |\n");
+            }
         }
         reads.stream().filter(r -> r.clients() == 32 && r.name().startsWith(DEVICE_READ_SOCKET)).findFirst().ifPresent(r ->
                 md.append("| p99 GET /v1/devices/{id} < 1 ms at 32 clients | ").append(Format.micros(r.p99())).append(" | ")
@@ -129,6 +160,10 @@ final class Report {
             md.append("## Kafka Streams and ingest counters after the end-to-end run\n\n| meter | value |\n| --- | ---: |\n");
             streamsFigures.forEach((name, value) -> md.append("| ").append(name).append(" | ").append(value).append(" |\n"));
             md.append('\n');
+        }
+        if (cpu.containsKey(CPU_FLOOR) || cpu.containsKey(CPU_END_TO_END)) {
+            md.append("## CPU per event: floor and SpectraCache end to end\n\n")
+                    .append(cpuPerEvent(cpu.get(CPU_FLOOR), cpu.get(CPU_END_TO_END), events)).append('\n');
         }
         if (!cpu.isEmpty()) {
             md.append("## Where the CPU went\n\nCPU time per thread (ThreadMXBean) of this JVM, grouped by role; the whole "
@@ -141,6 +176,48 @@ final class Report {
             md.append('\n');
         }
         return md.toString();
+    }
+
+    /**
+     * The CPU of each ingest phase divided by its events, per {@link CpuAccounting.Stage}, side by side: a Markdown
+     * table with the floor, SpectraCache end to end, and their difference. Either usage may be null (phase skipped).
+     */
+    static String cpuPerEvent(CpuAccounting.Usage floor, CpuAccounting.Usage endToEnd, long events) {
+        Map<CpuAccounting.Stage, Double> floorStages = floor == null ? null : floor.byStage();
+        Map<CpuAccounting.Stage, Double> e2eStages = endToEnd == null ? null : endToEnd.byStage();
+        StringBuilder md = new StringBuilder("| stage | floor, µs/event | SpectraCache end to end, µs/event | difference |\n")
+                .append("| --- | ---: | ---: | ---: |\n");
+        for (CpuAccounting.Stage stage : CpuAccounting.Stage.values()) {
+            cpuRow(md, stage.label, floorStages == null ? Double.NaN : floorStages.get(stage),
+                    e2eStages == null ? Double.NaN : e2eStages.get(stage), events, false);
+        }
+        cpuRow(md, "this JVM, total", floor == null ? Double.NaN : floor.processSeconds(),
+                endToEnd == null ? Double.NaN : endToEnd.processSeconds(), events, true);
+        cpuRow(md, "other processes on the machine", floor == null ? Double.NaN : floor.otherProcessesSeconds(),
+                endToEnd == null ? Double.NaN : endToEnd.otherProcessesSeconds(), events, false);
+        return md.append("\nCPU seconds of each phase (first send → complete, warm-up excluded) divided by the ")
+                .append(Format.count(events)).append(" events; the stages group the threads listed under \"Where the CPU ")
+                .append("went\". The floor has no REST server: its completion polling runs on the benchmark's main thread.\n")
+                .toString();
+    }
+
+    private static void cpuRow(StringBuilder md, String label, double floorSeconds, double e2eSeconds, long events, boolean bold) {
+        String b = bold ? "**" : "";
+        md.append("| ").append(b).append(label).append(b).append(" | ").append(b).append(perEvent(floorSeconds, events)).append(b)
+                .append(" | ").append(b).append(perEvent(e2eSeconds, events)).append(b).append(" | ").append(b)
+                .append(Double.isNaN(floorSeconds) || Double.isNaN(e2eSeconds) ? "–" : signed((e2eSeconds - floorSeconds) * 1e6 / events))
+                .append(b).append(" |\n");
+    }
+
+    private static String perEvent(double seconds, long events) {
+        return Double.isNaN(seconds) ? "–" : Format.decimal(seconds * 1e6 / events, 1);
+    }
+
+    private static String signed(double micros) {
+        if (Math.abs(micros) < 0.05) {
+            return "0.0";
+        }
+        return (micros > 0 ? "+" : "") + Format.decimal(micros, 1);
     }
 
     static final String DEVICE_READ_SOCKET = "SpectraCache GET /v1/devices/{id}, socket client";

@@ -27,6 +27,15 @@ class FormatTest {
     }
 
     @Test
+    void shouldWriteRatiosToTheFloorAsMultiplesAndADashWhenUndefined() {
+        assertThat(Format.times(0.3123)).isEqualTo("0.31×");
+        assertThat(Format.times(0.6)).isEqualTo("0.60×");
+        assertThat(Format.times(1.0)).isEqualTo("1.00×");
+        assertThat(Format.times(Double.NaN)).isEqualTo("–");
+        assertThat(Format.times(Double.POSITIVE_INFINITY)).isEqualTo("–");
+    }
+
+    @Test
     void shouldReportPercentilesOfTheMergedHistogram() {
         Histogram histogram = new Histogram(60_000_000L, 3);
         for (int i = 1; i <= 1_000; i++) {

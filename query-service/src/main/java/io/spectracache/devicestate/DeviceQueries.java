@@ -10,7 +10,7 @@ public final class DeviceQueries {
     public static final PointQuery<String, String, DeviceState> GET = PointQuery.of("device-state.get",
             Codec.json(String.class), DeviceStateTopology.STORE, deviceId -> deviceId,
             Codec.serde(DeviceStateTopology.STORE.valueSerde()),
-            (deviceId, partition, stores, after) -> stores.get(DeviceStateTopology.STORE, deviceId, partition, after));
+            (deviceId, partition, stores, read) -> stores.get(DeviceStateTopology.STORE, deviceId, partition, read));
 
     private DeviceQueries() {
     }

@@ -30,12 +30,12 @@ final class DeviceRoutes implements RouteGroup {
     }
 
     private void getDevice(Context ctx) {
-        RestQueries.onlyParameters(ctx, "after");
+        RestQueries.onlyParameters(ctx, "after", "consistency");
         String deviceId = ctx.pathParam("id");
         if (deviceId.isBlank() || deviceId.length() > MAX_DEVICE_ID_LENGTH) {
             throw new InvalidRequestException("id: a device id is 1 to " + MAX_DEVICE_ID_LENGTH + " characters");
         }
-        Outcome<DeviceState> outcome = queries.point(DeviceQueries.GET, deviceId, RestQueries.after(ctx), RestQueries.mayForward(ctx));
+        Outcome<DeviceState> outcome = queries.point(DeviceQueries.GET, deviceId, RestQueries.read(ctx), RestQueries.mayForward(ctx));
         RestQueries.servedBy(ctx, outcome);
         DeviceState state = outcome.orElseThrow(() -> new NotFoundException("no device " + deviceId + " has sent an event"));
         // The hand-written writer: the same JSON as databind (a test holds it to that), a third of the cost.

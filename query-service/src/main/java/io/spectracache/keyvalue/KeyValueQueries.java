@@ -27,7 +27,7 @@ public final class KeyValueQueries {
     public static final PointQuery<String, String, KvEntry> GET = PointQuery.of("kv.get",
             Codec.json(String.class), KeyValueTopology.STORE, key -> key,
             Codec.serde(KeyValueTopology.STORE.valueSerde()),
-            (key, partition, stores, after) -> stores.get(KeyValueTopology.STORE, key, partition, after)
+            (key, partition, stores, read) -> stores.get(KeyValueTopology.STORE, key, partition, read)
                     .filter(entry -> !entry.isExpiredAt(System.currentTimeMillis())));
 
     /** One page of the ordered scan, gathered from every instance. */
@@ -69,11 +69,11 @@ public final class KeyValueQueries {
     }
 
     private static ScatterQuery.Part<ScanPart> localPage(ScanRequest request, LocalStores stores,
-                                                        Optional<io.spectracache.consistency.ConsistencyToken> after) {
+                                                        io.spectracache.routing.ReadOptions read) {
         long now = System.currentTimeMillis();
         LocalStores.LocalPage<String, KvEntry> page = stores.scan(KeyValueTopology.STORE, request.bounds(),
                 entry -> !entry.isExpiredAt(now),
-                new LocalStores.PageBound<>(request.limit(), request.maxBytes(), entry -> entry.value().length), after);
+                new LocalStores.PageBound<>(request.limit(), request.maxBytes(), entry -> entry.value().length), read);
         List<ScanPage.Item> items = new ArrayList<>(page.items().size());
         for (KeyValue<String, KvEntry> entry : page.items()) {
             items.add(itemOf(entry.key, entry.value));

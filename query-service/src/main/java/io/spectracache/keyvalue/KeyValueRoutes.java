@@ -72,9 +72,9 @@ final class KeyValueRoutes implements RouteGroup {
     }
 
     private void get(Context ctx) {
-        RestQueries.onlyParameters(ctx, "after");
+        RestQueries.onlyParameters(ctx, "after", "consistency");
         String key = keyOf(ctx);
-        Outcome<KvEntry> outcome = queries.point(KeyValueQueries.GET, key, RestQueries.after(ctx), RestQueries.mayForward(ctx));
+        Outcome<KvEntry> outcome = queries.point(KeyValueQueries.GET, key, RestQueries.read(ctx), RestQueries.mayForward(ctx));
         RestQueries.servedBy(ctx, outcome);
         KvEntry entry = outcome.orElseThrow(() -> new NotFoundException("no cache entry " + key));
         ctx.header("X-Spectra-Written-At", Instant.ofEpochMilli(entry.writtenAt()).toString());
@@ -92,11 +92,11 @@ final class KeyValueRoutes implements RouteGroup {
     }
 
     private void scan(Context ctx) {
-        RestQueries.onlyParameters(ctx, "prefix", "from", "to", "limit", "cursor", "after");
+        RestQueries.onlyParameters(ctx, "prefix", "from", "to", "limit", "cursor", "after", "consistency");
         int limit = (int) RestQueries.wholeNumber(ctx, "limit", 1, MAX_LIMIT, "items").orElse(DEFAULT_LIMIT);
         KeyValueQueries.ScanRequest request = new KeyValueQueries.ScanRequest(ctx.queryParam("prefix"),
                 ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("cursor"), limit, maxPageBytes);
-        Gathered<KeyValueQueries.ScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, RestQueries.after(ctx));
+        Gathered<KeyValueQueries.ScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, RestQueries.read(ctx));
         ctx.json(new ScanPage(page.value().items(), page.value().nextCursor(), page.partial(), page.failedInstances(),
                 page.partitions()));
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.routing.LocalStores;
+import io.spectracache.routing.ReadOptions;
 import io.spectracache.topics.StoreSpec;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,7 +16,7 @@ import java.util.function.Function;
  * <pre>{@code
  * static final PointQuery<String, String, DeviceState> GET = PointQuery.of("device-state.get", Codec.json(String.class),
  *         DeviceStateTopology.STORE, id -> id, Codec.serde(DeviceStateTopology.STORE.valueSerde()),
- *         (id, partition, stores, after) -> stores.get(DeviceStateTopology.STORE, id, partition, after));
+ *         (id, partition, stores, read) -> stores.get(DeviceStateTopology.STORE, id, partition, read));
  * }</pre>
  *
  * @param <P> the parameters
@@ -29,9 +30,9 @@ public final class PointQuery<P, K, V> {
         /**
          * @return the answer, or empty when there is none
          * @throws io.spectracache.errors.RetryLaterException if the partition is not (or no longer) active here or
-         *                                                     has not reached {@code after} in time
+         *                                                     has not reached {@code read.after()} in time
          */
-        Optional<V> read(P parameters, int partition, LocalStores stores, Optional<ConsistencyToken> after);
+        Optional<V> read(P parameters, int partition, LocalStores stores, ReadOptions read);
     }
 
     private final String name;
@@ -84,7 +85,7 @@ public final class PointQuery<P, K, V> {
         return answer;
     }
 
-    Optional<V> readLocally(P params, int partition, LocalStores stores, Optional<ConsistencyToken> after) {
-        return read.read(params, partition, stores, after);
+    Optional<V> readLocally(P params, int partition, LocalStores stores, ReadOptions options) {
+        return read.read(params, partition, stores, options);
     }
 }

@@ -13,6 +13,7 @@ import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.Owner;
 import io.spectracache.routing.Ownership;
 import io.spectracache.routing.PeerClient;
+import io.spectracache.routing.ReadOptions;
 import io.spectracache.serialization.Json;
 import io.spectracache.topics.TopicSpec;
 import java.time.Duration;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@link #answerForPeer}.
  *
  * <pre>{@code
- * Outcome<DeviceState> state = queries.point(DeviceQueries.GET, "truck-0042", Optional.empty());
- * Gathered<KvScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, Optional.empty());
+ * Outcome<DeviceState> state = queries.point(DeviceQueries.GET, "truck-0042", ReadOptions.LATEST);
+ * Gathered<KvScanPart> page = queries.scatter(KeyValueQueries.SCAN, request, ReadOptions.LATEST);
  * }</pre>
  */
 public final class QueryService {
@@ -96,35 +97,35 @@ public final class QueryService {
     /**
      * Answers a point query from the owner of its key.
      *
-     * @throws InvalidRequestException if {@code after} cannot be a token a write returned
+     * @throws InvalidRequestException if {@code read.after()} cannot be a token a write returned
      * @param mayForward false when the request already made its one hop (it carried the forwarded header): then a
      *                   non-owner answers "retry later" instead of asking again
      */
-    public <P, K, V> Outcome<V> point(PointQuery<P, K, V> query, P params, Optional<ConsistencyToken> after, boolean mayForward) {
-        after.ifPresent(tokens::check);
+    public <P, K, V> Outcome<V> point(PointQuery<P, K, V> query, P params, ReadOptions read, boolean mayForward) {
+        read.after().ifPresent(tokens::check);
         try {
             Owner owner = router.ownerOf(query.store(), query.keyOf(params));
             if (owner.local()) {
-                return query.readLocally(params, owner.partition(), stores, after)
+                return query.readLocally(params, owner.partition(), stores, read)
                         .<Outcome<V>>map(value -> new Outcome.Found<>(value, owner.host(), true))
                         .orElseGet(() -> new Outcome.Absent<>(owner.host(), true));
             }
             if (!mayForward) {
                 throw RetryLaterException.ownerUnavailable("this instance does not own the key (ownership is moving); retry");
             }
-            return askOwner(query, params, after, owner.host());
+            return askOwner(query, params, read, owner.host());
         } catch (RetryLaterException e) {
             return new Outcome.RetryLater<>(e);
         }
     }
 
     /** As {@link #point(PointQuery, Object, Optional, boolean)}, free to ask the owner. */
-    public <P, K, V> Outcome<V> point(PointQuery<P, K, V> query, P params, Optional<ConsistencyToken> after) {
-        return point(query, params, after, true);
+    public <P, K, V> Outcome<V> point(PointQuery<P, K, V> query, P params, ReadOptions read) {
+        return point(query, params, read, true);
     }
 
-    private <P, K, V> Outcome<V> askOwner(PointQuery<P, K, V> query, P params, Optional<ConsistencyToken> after, Instance owner) {
-        PeerClient.PeerAnswer answer = peers.ask(owner, query.name(), query.parameters().encode(params), after);
+    private <P, K, V> Outcome<V> askOwner(PointQuery<P, K, V> query, P params, ReadOptions read, Instance owner) {
+        PeerClient.PeerAnswer answer = peers.ask(owner, query.name(), query.parameters().encode(params), read);
         switch (answer.status()) {
             case 200:
                 try {
@@ -147,21 +148,21 @@ public final class QueryService {
      *
      * @throws RetryLaterException if this instance cannot tell who holds the store (starting, rebalancing)
      */
-    public <P, R> Gathered<R> scatter(ScatterQuery<P, R> query, P params, Optional<ConsistencyToken> after) {
-        after.ifPresent(tokens::check);
+    public <P, R> Gathered<R> scatter(ScatterQuery<P, R> query, P params, ReadOptions read) {
+        read.after().ifPresent(tokens::check);
         List<Instance> instances = router.instancesOf(query.store());
         byte[] encoded = query.parameters().encode(params);
         Map<Instance, CompletableFuture<ScatterQuery.Part<R>>> calls = new LinkedHashMap<>();
         for (Instance instance : instances) {
             if (!instance.equals(router.self())) {
-                calls.put(instance, CompletableFuture.supplyAsync(() -> askPart(query, instance, encoded, after), scatterPool));
+                calls.put(instance, CompletableFuture.supplyAsync(() -> askPart(query, instance, encoded, read), scatterPool));
             }
         }
         List<R> parts = new ArrayList<>();
         Set<Integer> covered = new TreeSet<>();
         List<String> failed = new ArrayList<>();
         if (instances.contains(router.self())) {
-            ScatterQuery.Part<R> local = query.answerLocally(params, stores, after);
+            ScatterQuery.Part<R> local = query.answerLocally(params, stores, read);
             parts.add(local.value());
             covered.addAll(local.partitions());
         }
@@ -180,8 +181,8 @@ public final class QueryService {
     }
 
     private <P, R> ScatterQuery.Part<R> askPart(ScatterQuery<P, R> query, Instance instance, byte[] params,
-                                                Optional<ConsistencyToken> after) {
-        PeerClient.PeerAnswer answer = peers.ask(instance, query.name(), params, after);
+                                                ReadOptions read) {
+        PeerClient.PeerAnswer answer = peers.ask(instance, query.name(), params, read);
         if (answer.status() != 200) {
             throw RetryLaterException.ownerUnavailable("instance " + instance + " answered " + answer.status());
         }
@@ -203,21 +204,21 @@ public final class QueryService {
      * @throws InvalidRequestException  if the parameters are not the query's
      * @throws RetryLaterException      if this instance cannot answer now
      */
-    public PeerReply answerForPeer(String name, byte[] params, Optional<ConsistencyToken> after) {
+    public PeerReply answerForPeer(String name, byte[] params, ReadOptions read) {
         PointQuery<?, ?, ?> point = pointQueries.get(name);
         if (point != null) {
-            return answerPoint(point, params, after);
+            return answerPoint(point, params, read);
         }
         ScatterQuery<?, ?> scatter = scatterQueries.get(name);
         if (scatter != null) {
-            return answerPart(scatter, params, after);
+            return answerPart(scatter, params, read);
         }
         throw new NotFoundException("no query " + name + " (instances of different versions?)");
     }
 
-    private <P, K, V> PeerReply answerPoint(PointQuery<P, K, V> query, byte[] params, Optional<ConsistencyToken> after) {
+    private <P, K, V> PeerReply answerPoint(PointQuery<P, K, V> query, byte[] params, ReadOptions read) {
         P decoded = decodeParameters(query.parameters(), params, query.name());
-        Outcome<V> outcome = point(query, decoded, after, false);
+        Outcome<V> outcome = point(query, decoded, read, false);
         if (outcome instanceof Outcome.Found<V> found) {
             return new PeerReply(200, query.answer().encode(found.value()), Set.of());
         }
@@ -227,9 +228,9 @@ public final class QueryService {
         return new PeerReply(204, new byte[0], Set.of());
     }
 
-    private <P, R> PeerReply answerPart(ScatterQuery<P, R> query, byte[] params, Optional<ConsistencyToken> after) {
+    private <P, R> PeerReply answerPart(ScatterQuery<P, R> query, byte[] params, ReadOptions read) {
         P decoded = decodeParameters(query.parameters(), params, query.name());
-        ScatterQuery.Part<R> part = query.answerLocally(decoded, stores, after);
+        ScatterQuery.Part<R> part = query.answerLocally(decoded, stores, read);
         return new PeerReply(200, query.answer().encode(part.value()), part.partitions());
     }
 

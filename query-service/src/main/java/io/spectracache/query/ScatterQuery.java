@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.routing.LocalStores;
+import io.spectracache.routing.ReadOptions;
 import io.spectracache.topics.TopicSpec;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public final class ScatterQuery<P, R> {
     /** Answers from this instance's own active partitions. */
     @FunctionalInterface
     public interface LocalAnswer<P, R> {
-        Part<R> answer(P parameters, LocalStores stores, Optional<ConsistencyToken> after);
+        Part<R> answer(P parameters, LocalStores stores, ReadOptions read);
     }
 
     /** Merges the instances' answers into one (the local one included, in no particular order). */
@@ -87,8 +88,8 @@ public final class ScatterQuery<P, R> {
         return answer;
     }
 
-    Part<R> answerLocally(P params, LocalStores stores, Optional<ConsistencyToken> after) {
-        return local.answer(params, stores, after);
+    Part<R> answerLocally(P params, LocalStores stores, ReadOptions read) {
+        return local.answer(params, stores, read);
     }
 
     R merge(P params, List<R> parts) {

@@ -27,7 +27,7 @@ public final class InternalQueryRoutes implements RouteGroup {
     }
 
     private void answer(Context ctx) {
-        QueryService.PeerReply reply = queries.answerForPeer(ctx.pathParam("name"), ctx.bodyAsBytes(), RestQueries.after(ctx));
+        QueryService.PeerReply reply = queries.answerForPeer(ctx.pathParam("name"), ctx.bodyAsBytes(), RestQueries.read(ctx));
         if (!reply.partitions().isEmpty()) {
             ctx.header(PeerClient.PARTITIONS_HEADER, reply.partitions().stream().sorted().map(String::valueOf)
                     .collect(Collectors.joining(",")));

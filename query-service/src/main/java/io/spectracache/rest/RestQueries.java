@@ -5,6 +5,7 @@ import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.query.Outcome;
 import io.spectracache.routing.PeerClient;
+import io.spectracache.routing.ReadOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,26 @@ public final class RestQueries {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("after: not a consistency token returned by a write");
         }
+    }
+
+    /**
+     * What a read request may see: its {@code after} token and its {@code consistency} ({@code latest}, the default,
+     * or {@code committed}; see {@link ReadOptions}).
+     *
+     * @throws InvalidRequestException if either is malformed
+     */
+    public static ReadOptions read(Context ctx) {
+        String level = ctx.queryParam("consistency");
+        boolean committed;
+        if (level == null || level.isEmpty() || level.equals("latest")) {
+            committed = false;
+        } else if (level.equals("committed")) {
+            committed = true;
+        } else {
+            throw new InvalidRequestException("consistency: 'latest' (the default: the newest state, which a crash may "
+                    + "still roll back and re-apply) or 'committed' (only what is committed), was " + RestErrors.shown(level));
+        }
+        return ReadOptions.LATEST.after(after(ctx)).committed(committed);
     }
 
     /**

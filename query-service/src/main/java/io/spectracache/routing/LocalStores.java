@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -66,12 +67,12 @@ public final class LocalStores {
      * @throws RetryLaterException if the partition is not active here, not ready, or has not reached
      *                             {@code after} in time
      */
-    public <K, V> Optional<V> get(StoreSpec<K, V> store, K key, int partition, Optional<ConsistencyToken> after) {
+    public <K, V> Optional<V> get(StoreSpec<K, V> store, K key, int partition, ReadOptions read) {
         KeyQuery<K, V> query = KeyQuery.withKey(key);
         StateQueryRequest<V> request = bounded(StateQueryRequest.inStore(store.name())
                 .withQuery(query)
-                .withPartitions(Set.of(partition)), after);
-        QueryResult<V> result = awaitPartition(request, partition, after);
+                .withPartitions(Set.of(partition)), read);
+        QueryResult<V> result = awaitPartition(request, partition, read.after());
         return Optional.ofNullable(result.getResult());
     }
 
@@ -86,8 +87,8 @@ public final class LocalStores {
      * The scan stops at the first key past {@code stopWhen}.
      */
     public <V> LocalPage<String, V> scan(StoreSpec<String, V> store, ScanBounds bounds, Predicate<V> visible,
-                                         int limit, Optional<ConsistencyToken> after) {
-        return scan(store, bounds, visible, PageBound.items(limit), after);
+                                         int limit, ReadOptions read) {
+        return scan(store, bounds, visible, PageBound.items(limit), read);
     }
 
     /**
@@ -110,7 +111,7 @@ public final class LocalStores {
 
     /** As {@link #scan(StoreSpec, ScanBounds, Predicate, int, Optional)}, bounded by {@code bound}. */
     public <V> LocalPage<String, V> scan(StoreSpec<String, V> store, ScanBounds bounds, Predicate<V> visible,
-                                         PageBound<V> bound, Optional<ConsistencyToken> after) {
+                                         PageBound<V> bound, ReadOptions read) {
         RangeQuery<String, V> query = bounds.lowerInclusive() == null
                 ? RangeQuery.withNoBounds()
                 : RangeQuery.withLowerBound(bounds.lowerInclusive());
@@ -119,8 +120,8 @@ public final class LocalStores {
             return new LocalPage<>(List.of(), false, Set.of());
         }
         StateQueryRequest<KeyValueIterator<String, V>> request =
-                bounded(StateQueryRequest.inStore(store.name()).withQuery(query).withPartitions(active), after);
-        Map<Integer, QueryResult<KeyValueIterator<String, V>>> results = awaitAll(request, after);
+                bounded(StateQueryRequest.inStore(store.name()).withQuery(query).withPartitions(active), read);
+        Map<Integer, QueryResult<KeyValueIterator<String, V>>> results = awaitAll(request, read.after());
         List<KeyValueIterator<String, V>> iterators = new ArrayList<>();
         try {
             for (QueryResult<KeyValueIterator<String, V>> result : results.values()) {
@@ -267,8 +268,11 @@ public final class LocalStores {
      * the caller already routed it to the partition's active owner, and a standby here may answer only once it
      * has reached the bound. Reads without a token require the active copy.
      */
-    private static <R> StateQueryRequest<R> bounded(StateQueryRequest<R> request, Optional<ConsistencyToken> after) {
-        return after.isPresent() ? request.withPositionBound(boundOf(after)) : request.requireActive();
+    private static <R> StateQueryRequest<R> bounded(StateQueryRequest<R> request, ReadOptions read) {
+        StateQueryRequest<R> bounded = read.after().isPresent()
+                ? request.withPositionBound(boundOf(read.after())) : request.requireActive();
+        // Committed-only reads see the store as of the last commit (transactional state stores, KIP-892).
+        return read.committed() ? bounded.withIsolationLevel(IsolationLevel.READ_COMMITTED) : bounded;
     }
 
     private static PositionBound boundOf(Optional<ConsistencyToken> after) {

@@ -56,8 +56,9 @@ public final class PeerClient {
      *
      * @throws RetryLaterException if the peer cannot be reached or does not answer in time
      */
-    public PeerAnswer ask(Instance peer, String name, byte[] parameters, Optional<ConsistencyToken> after) {
-        String query = after.map(token -> "?after=" + URLEncoder.encode(token.encode(), StandardCharsets.UTF_8)).orElse("");
+    public PeerAnswer ask(Instance peer, String name, byte[] parameters, ReadOptions read) {
+        String query = "?consistency=" + read.level() + read.after()
+                .map(token -> "&after=" + URLEncoder.encode(token.encode(), StandardCharsets.UTF_8)).orElse("");
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer + INTERNAL_PATH + name + query))
                 .timeout(timeout)
                 .header(FORWARDED_HEADER, self.toString())

@@ -164,6 +164,7 @@ public final class SpectraConfig extends AbstractConfig {
             .define(SIMULATE_RATE_CONFIG, Type.INT, 1_000, Range.between(1, 10_000_000), Importance.LOW, SIMULATE_RATE_DOC));
 
     private static ConfigDef withCapabilities(ConfigDef def) {
+        ReliabilitySettings.define(def);
         Capabilities.ALL.forEach(capability -> capability.defineSettings(def));
         return def;
     }

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -38,14 +39,16 @@ final class StreamsRuntime implements AutoCloseable {
     private final LocalPartitions partitions;
     private final List<String> queryableStores;
     private final ThreadFailures failures;
+    private final Instance self;
     private final Duration closeTimeout;
 
     private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<String> queryableStores,
-                           ThreadFailures failures, Duration closeTimeout) {
+                           ThreadFailures failures, Instance self, Duration closeTimeout) {
         this.streams = streams;
         this.partitions = partitions;
         this.queryableStores = queryableStores;
         this.failures = failures;
+        this.self = self;
         this.closeTimeout = closeTimeout;
     }
 
@@ -65,7 +68,7 @@ final class StreamsRuntime implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         List<String> stores = Capabilities.queryableStores(capabilities).stream().map(StoreSpec::name).toList();
-        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures,
+        return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures, self,
                 ReliabilitySettings.from(config.originals()).streamsCloseTimeout());
     }
 
@@ -127,7 +130,22 @@ final class StreamsRuntime implements AutoCloseable {
             try {
                 Set<Integer> active = partitions.activeOf(store);
                 if (active.isEmpty()) {
-                    continue; // nothing to serve locally: every read is forwarded, and that works
+                    // Nothing to serve locally: reads are forwarded, which works only once some instance holds the
+                    // store (right after a start or a rebalance, no instance may hold it yet).
+                    // And if the group assigned partitions to this instance that it has not started yet, not ready.
+                    boolean assignedHereNotStarted = false;
+                    boolean heldElsewhere = false;
+                    for (StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
+                        boolean here = Instance.of(metadata.hostInfo()).equals(self);
+                        assignedHereNotStarted |= here && !metadata.topicPartitions().isEmpty();
+                        heldElsewhere |= !here && !metadata.topicPartitions().isEmpty();
+                    }
+                    if (assignedHereNotStarted || !heldElsewhere) {
+                        return new Readiness(false, state.name(), assignedHereNotStarted
+                                ? "store " + store + " is assigned here but not started yet"
+                                : "no instance holds store " + store + " yet");
+                    }
+                    continue;
                 }
                 StateQueryResult<Object> result = streams.query(StateQueryRequest.inStore(store)
                         .withQuery(KeyQuery.withKey("readiness-probe"))

@@ -15,6 +15,7 @@ import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.Owner;
 import io.spectracache.routing.Ownership;
 import io.spectracache.routing.PeerClient;
+import io.spectracache.routing.ReadOptions;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
 import java.io.IOException;
@@ -52,13 +53,13 @@ class QueryServiceTest {
     /** Local reads answer "local:<key>", except for keys starting with "none". */
     private static final PointQuery<String, String, String> GET = PointQuery.of("test.get", Codec.json(String.class),
             STORE, key -> key, Codec.json(String.class),
-            (key, partition, stores, after) -> key.startsWith("none") ? Optional.empty() : Optional.of("local:" + key));
+            (key, partition, stores, read) -> key.startsWith("none") ? Optional.empty() : Optional.of("local:" + key));
 
     /** Every instance answers its partitions' sorted names; the merge sorts all. */
     private static final ScatterQuery<String, List<String>> LIST = ScatterQuery.of("test.list", Codec.json(String.class),
             STORE.name(), Topics.KV_WRITES, Codec.json(io.spectracache.serialization.Json.mapper().getTypeFactory()
                     .constructCollectionType(List.class, String.class)),
-            (prefix, stores, after) -> new ScatterQuery.Part<>(List.of(prefix + "-a", prefix + "-c"), Set.of(0, 1)),
+            (prefix, stores, read) -> new ScatterQuery.Part<>(List.of(prefix + "-a", prefix + "-c"), Set.of(0, 1)),
             (prefix, parts) -> parts.stream().flatMap(List::stream).sorted().toList());
 
     private final Instance self = new Instance("127.0.0.1", 1);
@@ -108,8 +109,8 @@ class QueryServiceTest {
 
     @Test
     void shouldAnswerLocallyWhenThisInstanceOwnsTheKey() {
-        assertThat(queries.point(GET, "k1", Optional.empty())).isEqualTo(new Outcome.Found<>("local:k1", self, true));
-        assertThat(queries.point(GET, "none-1", Optional.empty())).isEqualTo(new Outcome.Absent<>(self, true));
+        assertThat(queries.point(GET, "k1", ReadOptions.LATEST)).isEqualTo(new Outcome.Found<>("local:k1", self, true));
+        assertThat(queries.point(GET, "none-1", ReadOptions.LATEST)).isEqualTo(new Outcome.Absent<>(self, true));
     }
 
     @Test
@@ -117,7 +118,7 @@ class QueryServiceTest {
         Instance peer = peer(exchange -> reply(exchange, 200, "\"remote\""));
         owners.put("k1", peer);
 
-        assertThat(queries.point(GET, "k1", Optional.empty())).isEqualTo(new Outcome.Found<>("remote", peer, false));
+        assertThat(queries.point(GET, "k1", ReadOptions.LATEST)).isEqualTo(new Outcome.Found<>("remote", peer, false));
     }
 
     @Test
@@ -125,7 +126,7 @@ class QueryServiceTest {
         Instance peer = peer(exchange -> reply(exchange, 204, null));
         owners.put("k1", peer);
 
-        assertThat(queries.point(GET, "k1", Optional.empty())).isEqualTo(new Outcome.Absent<>(peer, false));
+        assertThat(queries.point(GET, "k1", ReadOptions.LATEST)).isEqualTo(new Outcome.Absent<>(peer, false));
     }
 
     @Test
@@ -134,7 +135,7 @@ class QueryServiceTest {
                 "{\"error\":\"not_ready\",\"message\":\"store restoring\",\"retryAfterSeconds\":3}"));
         owners.put("k1", peer);
 
-        RetryLaterException reason = retryReason(queries.point(GET, "k1", Optional.empty()));
+        RetryLaterException reason = retryReason(queries.point(GET, "k1", ReadOptions.LATEST));
         assertThat(reason.code()).isEqualTo(ErrorCode.NOT_READY);
         assertThat(reason.getMessage()).isEqualTo("store restoring");
         assertThat(reason.retryAfter()).isEqualTo(Duration.ofSeconds(3));
@@ -145,7 +146,7 @@ class QueryServiceTest {
         Instance peer = peer(exchange -> reply(exchange, 200, "not json at all"));
         owners.put("k1", peer);
 
-        assertThat(retryReason(queries.point(GET, "k1", Optional.empty())).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
+        assertThat(retryReason(queries.point(GET, "k1", ReadOptions.LATEST)).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
     }
 
     @Test
@@ -157,7 +158,7 @@ class QueryServiceTest {
         owners.put("k1", peer);
 
         long started = System.nanoTime();
-        assertThat(retryReason(queries.point(GET, "k1", Optional.empty())).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
+        assertThat(retryReason(queries.point(GET, "k1", ReadOptions.LATEST)).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PEER_TIMEOUT.multipliedBy(2));
     }
 
@@ -165,7 +166,7 @@ class QueryServiceTest {
     void shouldRetryLaterWhenTheOwnerCannotBeReached() {
         owners.put("k1", new Instance("127.0.0.1", closedPort()));
 
-        assertThat(retryReason(queries.point(GET, "k1", Optional.empty())).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
+        assertThat(retryReason(queries.point(GET, "k1", ReadOptions.LATEST)).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
     }
 
     @Test
@@ -177,7 +178,7 @@ class QueryServiceTest {
         });
         owners.put("k1", peer);
 
-        assertThat(retryReason(queries.point(GET, "k1", Optional.empty(), false)).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
+        assertThat(retryReason(queries.point(GET, "k1", ReadOptions.LATEST, false)).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
         assertThat(asked).isEmpty();
     }
 
@@ -186,7 +187,7 @@ class QueryServiceTest {
         Instance other = peer(exchange -> reply(exchange, 200, "\"should not be asked\""));
         owners.put("k1", other); // the key moved away from this instance after the peer looked
 
-        assertThatThrownBy(() -> queries.answerForPeer("test.get", "\"k1\"".getBytes(UTF_8), Optional.empty()))
+        assertThatThrownBy(() -> queries.answerForPeer("test.get", "\"k1\"".getBytes(UTF_8), ReadOptions.LATEST))
                 .isInstanceOf(RetryLaterException.class);
     }
 
@@ -194,7 +195,7 @@ class QueryServiceTest {
     void shouldRetryLaterWhileOwnershipIsUnknown() {
         ownershipFailure = () -> RetryLaterException.notReady("rebalancing");
 
-        assertThat(retryReason(queries.point(GET, "k1", Optional.empty())).code()).isEqualTo(ErrorCode.NOT_READY);
+        assertThat(retryReason(queries.point(GET, "k1", ReadOptions.LATEST)).code()).isEqualTo(ErrorCode.NOT_READY);
     }
 
     @Test
@@ -204,7 +205,7 @@ class QueryServiceTest {
             reply(exchange, 200, "[\"x-b\",\"x-d\"]");
         }));
 
-        Gathered<List<String>> gathered = queries.scatter(LIST, "x", Optional.empty());
+        Gathered<List<String>> gathered = queries.scatter(LIST, "x", ReadOptions.LATEST);
 
         assertThat(gathered.value()).containsExactly("x-a", "x-b", "x-c", "x-d");
         assertThat(gathered.partial()).isFalse();
@@ -222,7 +223,7 @@ class QueryServiceTest {
         });
         holders.addAll(List.of(failing, garbage, slow));
 
-        Gathered<List<String>> gathered = queries.scatter(LIST, "x", Optional.empty());
+        Gathered<List<String>> gathered = queries.scatter(LIST, "x", ReadOptions.LATEST);
 
         assertThat(gathered.value()).containsExactly("x-a", "x-c");
         assertThat(gathered.partial()).isTrue();
@@ -231,7 +232,7 @@ class QueryServiceTest {
 
     @Test
     void shouldBePartialWhenTheAnswersCoverFewerPartitionsThanTheStoreHas() {
-        Gathered<List<String>> gathered = queries.scatter(LIST, "x", Optional.empty());
+        Gathered<List<String>> gathered = queries.scatter(LIST, "x", ReadOptions.LATEST);
 
         assertThat(gathered.partial()).isTrue();
         assertThat(gathered.failedInstances()).isEmpty();
@@ -240,7 +241,7 @@ class QueryServiceTest {
 
     @Test
     void shouldAnswerAPeersScatterPartWithItsPartitions() {
-        QueryService.PeerReply reply = queries.answerForPeer("test.list", "\"p\"".getBytes(UTF_8), Optional.empty());
+        QueryService.PeerReply reply = queries.answerForPeer("test.list", "\"p\"".getBytes(UTF_8), ReadOptions.LATEST);
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(new String(reply.body(), UTF_8)).isEqualTo("[\"p-a\",\"p-c\"]");
@@ -249,9 +250,9 @@ class QueryServiceTest {
 
     @Test
     void shouldRefuseUnknownQueriesAndParametersOfTheWrongShape() {
-        assertThatThrownBy(() -> queries.answerForPeer("no.such", new byte[0], Optional.empty()))
+        assertThatThrownBy(() -> queries.answerForPeer("no.such", new byte[0], ReadOptions.LATEST))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("no.such");
-        assertThatThrownBy(() -> queries.answerForPeer("test.get", "{\"not\":\"a string\"}".getBytes(UTF_8), Optional.empty()))
+        assertThatThrownBy(() -> queries.answerForPeer("test.get", "{\"not\":\"a string\"}".getBytes(UTF_8), ReadOptions.LATEST))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("test.get");
     }
 
