@@ -66,8 +66,8 @@ public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMember
     public static final String HANGING_TRANSACTION_ABORT_MS_DOC = "A transaction of this application left open on one of "
             + "its topics, that its coordinator no longer counts (a 'hanging' transaction, seen after the embedded broker "
             + "and the application crashed together), is aborted once nothing was written by it for this long: otherwise "
-            + "read_committed readers, such as a store's restoration, wait for it forever. Far above Kafka Streams' 10 s "
-            + "transaction timeout (the coordinator ends a live transaction after that). 0: never abort.";
+            + "read_committed readers, such as a store's restoration, wait for it forever. Three times Kafka Streams' 10 s "
+            + "transaction timeout, after which the coordinator ends a live transaction. 0: never abort.";
     public static final long HANGING_TRANSACTION_ABORT_MS_DEFAULT = 30_000L;
 
     private static final ConfigDef CONFIG = define(new ConfigDef());
