@@ -157,9 +157,8 @@ class QueryServiceTest {
         });
         owners.put("k1", peer);
 
-        long started = System.nanoTime();
+        // Without the timeout this would be Found("late"): the peer does answer, after three timeouts.
         assertThat(retryReason(queries.point(GET, "k1", ReadOptions.LATEST)).code()).isEqualTo(ErrorCode.OWNER_UNAVAILABLE);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PEER_TIMEOUT.multipliedBy(2));
     }
 
     @Test
