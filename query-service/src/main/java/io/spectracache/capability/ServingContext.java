@@ -4,10 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.query.QueryService;
-import io.spectracache.topics.TopicSpec;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.config.AbstractConfig;
 
@@ -20,11 +17,9 @@ import org.apache.kafka.common.config.AbstractConfig;
  * @param writes       an idempotent producer with {@code acks=all}, shared by capabilities that accept writes;
  *                     owned by the instance
  * @param writeTimeout how long a write waits for Kafka's acknowledgement before it answers "retry later"
- * @param partitionsOf partition counts of the contract topics
  */
 public record ServingContext(AbstractConfig settings, QueryService queries, MeterRegistry meters,
-                             Producer<String, byte[]> writes, Duration writeTimeout, String topicPrefix,
-                             ToIntFunction<TopicSpec<?, ?>> partitionsOf, Clock clock) {
+                             Producer<String, byte[]> writes, Duration writeTimeout, String topicPrefix) {
     public ServingContext {
         requireNonNull(settings, "settings");
         requireNonNull(queries, "queries");
@@ -32,7 +27,5 @@ public record ServingContext(AbstractConfig settings, QueryService queries, Mete
         requireNonNull(writes, "writes");
         requireNonNull(writeTimeout, "writeTimeout");
         requireNonNull(topicPrefix, "topicPrefix");
-        requireNonNull(partitionsOf, "partitionsOf");
-        requireNonNull(clock, "clock");
     }
 }

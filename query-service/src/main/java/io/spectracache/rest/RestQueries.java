@@ -25,7 +25,7 @@ public final class RestQueries {
      *
      * @throws InvalidRequestException if it is not a token a write returned
      */
-    public static Optional<ConsistencyToken> after(Context ctx) {
+    private static Optional<ConsistencyToken> after(Context ctx) {
         String text = ctx.queryParam("after");
         if (text == null || text.isEmpty()) {
             return Optional.empty();

@@ -32,7 +32,6 @@ import io.spectracache.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -165,8 +164,7 @@ public final class SpectraCache implements AutoCloseable {
         queries = new QueryService(router, stores, peers, scatterPool,
                 topics::partitionsOf, tokens, Capabilities.queries(capabilities));
         serving = new ServingContext(config, queries, registry, writes,
-                Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix(),
-                topics::partitionsOf, Clock.systemUTC());
+                Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix());
     }
 
     private void startServers(SpectraConfig config) {
