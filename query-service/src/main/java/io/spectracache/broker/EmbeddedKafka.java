@@ -80,6 +80,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // After a crash the restarted controller still holds the dead incarnation's registration, and refuses the new
+        // one (DUPLICATE_BROKER_REGISTRATION) until that session expires: 9 s by default, most of a restart. The
+        // controller and its only broker share this process, so their heartbeats never cross a network; 3 s still
+        // rides out a long GC pause.
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "3000");
         // The cleaner's default 128 MiB dedupe buffer is heap we'd rather give to RocksDB and queries.
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         props.put("num.network.threads", "2");

@@ -27,7 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param staticMembership        whether the instance joins the consumer group with a stable {@code group.instance.id}
  * @param instanceId              that id; empty: generated once and kept in the data directory ({@link InstanceId})
  * @param transactionalStateStores whether Kafka Streams keeps uncommitted writes out of the stores (KIP-892)
- * @param hangingTransactionAge   how old a hanging transaction of this application must be before it is aborted;
+ * @param hangingTransactionAge   how long a transaction of this application must be seen hanging before it is aborted;
  *                                zero: never ({@link HangingTransactionGuard})
  */
 public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMembership, String instanceId,
@@ -64,11 +64,12 @@ public record ReliabilitySettings(Duration shutdownTimeout, boolean staticMember
 
     public static final String HANGING_TRANSACTION_ABORT_MS_CONFIG = "spectracache.reliability.hanging.transaction.abort.ms";
     public static final String HANGING_TRANSACTION_ABORT_MS_DOC = "A transaction of this application left open on one of "
-            + "its topics, that its coordinator no longer counts (a 'hanging' transaction, seen after the embedded broker "
-            + "and the application crashed together), is aborted once nothing was written by it for this long: otherwise "
-            + "read_committed readers, such as a store's restoration, wait for it forever. Three times Kafka Streams' 10 s "
-            + "transaction timeout, after which the coordinator ends a live transaction. 0: never abort.";
-    public static final long HANGING_TRANSACTION_ABORT_MS_DEFAULT = 30_000L;
+            + "its topics or on its group's committed offsets, that its coordinator no longer counts (a 'hanging' transaction, "
+            + "seen after the embedded broker and the application crashed together), is aborted once it was seen so in "
+            + "every check for this long: otherwise read_committed readers, such as a store's restoration and the fetch "
+            + "of committed offsets, wait for it forever. A live transaction is always counted by its coordinator; the "
+            + "wait only rules out one that ended between two reads of a check. 0: never abort.";
+    public static final long HANGING_TRANSACTION_ABORT_MS_DEFAULT = 5_000L;
 
     private static final ConfigDef CONFIG = define(new ConfigDef());
 
