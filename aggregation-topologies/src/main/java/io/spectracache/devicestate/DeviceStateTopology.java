@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
+import io.spectracache.state.WriteBehindStores;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topology.CapabilityTopology;
 import io.spectracache.topology.TopologyContext;
@@ -115,9 +116,9 @@ public final class DeviceStateTopology implements CapabilityTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            StoreBuilder<KeyValueStore<String, DeviceState>> store = Stores.keyValueStoreBuilder(
-                            Stores.persistentKeyValueStore(STORE.name()), STORE.keySerde(), STORE.valueSerde())
-                    .withCachingEnabled();
+            // Write-behind: an event updates the state object; it is serialised and changelogged once per commit.
+            StoreBuilder<KeyValueStore<String, DeviceState>> store = WriteBehindStores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(STORE.name()), STORE.keySerde(), STORE.valueSerde());
             return Set.of(store);
         }
     }

@@ -1,0 +1,268 @@
+package io.spectracache.state;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * A key-value store that keeps the values written since the last commit as <em>objects</em>, and writes each key
+ * once per commit into the store below it (which serialises it and writes its changelog record). Per event, a
+ * capability then does object work only: no serialisation, no record-cache copy, no changelog record; per commit,
+ * one serialisation and one changelog record per key written.
+ *
+ * <p><b>Exactly-once.</b> Kafka Streams flushes a task's stores before it commits the task's transaction
+ * ({@code flushCache()} on every {@code CachedStateStore}, as it does for its own record cache): this store writes
+ * its pending values there, so the changelog records of a commit are in the same transaction as the input offsets
+ * of the events that made them. Nothing pending survives a crash, and nothing needs to: the transaction aborts and
+ * the events are processed again. Each pending value keeps the record context of its last write, and is written
+ * under it, so the store's position and the changelog record's timestamp are exactly those of a write-through
+ * store. Pending values are also written early when more than {@code maxPendingKeys} keys are pending (a long
+ * commit interval), inside the open transaction, which is equally safe.
+ *
+ * <p><b>Reads.</b> The owning processor reads its own writes ({@link #get}). Range reads ({@code range},
+ * {@code all}, {@code prefixScan}) first write what is pending, then read the store below. Interactive queries
+ * run on other threads: a {@link KeyQuery} at the default isolation ({@code READ_UNCOMMITTED}) for a pending key
+ * is answered from the pending value, with this store's position; every other query goes to the store below and
+ * sees the state as of the last write-out (at most one commit interval old), exactly as {@code READ_COMMITTED}
+ * reads see it anyway.
+ *
+ * <p>Not for values that are mutated after {@code put}: the object written is the object written out later.
+ * One per task, written by its stream thread only; {@link #query} may be called from any thread.
+ *
+ * @param <K> key type
+ * @param <V> value type (treated as immutable once put)
+ */
+public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
+        implements KeyValueStore<K, V> {
+
+    /** A pending write: the value (null: a delete) and the record context it was written under. */
+    private record Pending<V>(V value, ProcessorRecordContext context) {
+    }
+
+    private final int maxPendingKeys;
+    private final Map<K, Pending<V>> pending = new ConcurrentHashMap<>();
+    private volatile Position position = Position.emptyPosition();
+    private StateStoreContext context;
+    private InternalProcessorContext<?, ?> internalContext;
+
+    /**
+     * @param inner          the store the values are written into once per commit (typed, with its serdes,
+     *                       logging and metrics: what {@code Stores.keyValueStoreBuilder(...).build()} returns,
+     *                       without caching)
+     * @param maxPendingKeys pending keys past which values are written out before the commit; at least 1
+     */
+    public WriteBehindKeyValueStore(KeyValueStore<K, V> inner, int maxPendingKeys) {
+        super(requireNonNull(inner, "inner"));
+        if (maxPendingKeys < 1) {
+            throw new IllegalArgumentException("maxPendingKeys must be at least 1, was " + maxPendingKeys);
+        }
+        this.maxPendingKeys = maxPendingKeys;
+    }
+
+    @Override
+    public void init(StateStoreContext stateStoreContext, StateStore root) {
+        this.context = stateStoreContext;
+        this.internalContext = stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
+        pending.clear();
+        position = Position.emptyPosition();
+        super.init(stateStoreContext, root);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        requireNonNull(key, "key");
+        pending.put(key, new Pending<>(value, currentRecordContext()));
+        advancePosition();
+        if (pending.size() > maxPendingKeys) {
+            writeOut();
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        V current = get(key);
+        if (current == null) {
+            put(key, value);
+        }
+        return current;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, V>> entries) {
+        for (KeyValue<K, V> entry : entries) {
+            put(entry.key, entry.value);
+        }
+    }
+
+    @Override
+    public V delete(K key) {
+        V current = get(key);
+        put(key, null);
+        return current;
+    }
+
+    @Override
+    public V get(K key) {
+        Pending<V> written = pending.get(key);
+        return written != null ? written.value() : wrapped().get(key);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        writeOut();
+        return wrapped().range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseRange(K from, K to) {
+        writeOut();
+        return wrapped().reverseRange(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        writeOut();
+        return wrapped().all();
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseAll() {
+        writeOut();
+        return wrapped().reverseAll();
+    }
+
+    @Override
+    public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix,
+                                                                                                               PS prefixKeySerializer) {
+        writeOut();
+        return wrapped().prefixScan(prefix, prefixKeySerializer);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return wrapped().approximateNumEntries() + pending.size();
+    }
+
+    /** Called by Kafka Streams before it commits the task: writes every pending value, then flushes below. */
+    @Override
+    public void flushCache() {
+        writeOut();
+        super.flushCache();
+    }
+
+    @Override
+    public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
+        // Normally empty here (flushCache ran first); a caller that commits without flushing still loses nothing.
+        writeOut();
+        super.commit(changelogOffsets);
+    }
+
+    @Override
+    public void close() {
+        pending.clear();
+        super.close();
+    }
+
+    @Override
+    public Position getPosition() {
+        return position.copy().merge(wrapped().getPosition());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        if (query instanceof KeyQuery<?, ?> keyQuery && config.getIsolationLevel() != IsolationLevel.READ_COMMITTED) {
+            Pending<V> written = pending.get((K) keyQuery.getKey());
+            Position seen = position.copy();
+            if (written != null && reached(seen, positionBound)) {
+                QueryResult<R> result = QueryResult.forResult((R) written.value());
+                if (config.isCollectExecutionInfo()) {
+                    result.addExecutionInfo("Answered by " + getClass().getSimpleName() + " from a value pending write-out");
+                }
+                result.setPosition(seen);
+                return result;
+            }
+        }
+        return wrapped().query(query, positionBound, config);
+    }
+
+    /** The number of keys waiting for the next write-out. */
+    public int pendingKeys() {
+        return pending.size();
+    }
+
+    private void writeOut() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        ProcessorRecordContext current = internalContext == null ? null : internalContext.recordContext();
+        List<Map.Entry<K, Pending<V>>> entries = new ArrayList<>(pending.entrySet());
+        try {
+            for (Map.Entry<K, Pending<V>> entry : entries) {
+                Pending<V> written = entry.getValue();
+                if (internalContext != null && written.context() != null) {
+                    internalContext.setRecordContext(written.context());
+                }
+                if (written.value() == null) {
+                    wrapped().delete(entry.getKey());
+                } else {
+                    wrapped().put(entry.getKey(), written.value());
+                }
+                // Removed only once below, and only if not replaced meanwhile (a query never writes).
+                pending.remove(entry.getKey(), written);
+            }
+        } finally {
+            if (internalContext != null) {
+                internalContext.setRecordContext(current);
+            }
+        }
+    }
+
+    private ProcessorRecordContext currentRecordContext() {
+        return internalContext == null ? null : internalContext.recordContext();
+    }
+
+    private void advancePosition() {
+        RecordMetadata metadata = context == null ? null : context.recordMetadata().orElse(null);
+        if (metadata != null && metadata.topic() != null && metadata.offset() >= 0) {
+            // In place: Position is backed by concurrent maps, and queries read it from other threads.
+            position.withComponent(metadata.topic(), metadata.partition(), metadata.offset());
+        }
+    }
+
+    private static boolean reached(Position seen, PositionBound bound) {
+        if (bound.isUnbounded()) {
+            return true;
+        }
+        Position required = bound.position();
+        for (String topic : required.getTopics()) {
+            Map<Integer, Long> have = seen.getPartitionPositions(topic);
+            for (Map.Entry<Integer, Long> need : required.getPartitionPositions(topic).entrySet()) {
+                Long offset = have.get(need.getKey());
+                if (offset == null || offset < need.getValue()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
