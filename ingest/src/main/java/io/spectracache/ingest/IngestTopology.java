@@ -140,10 +140,12 @@ public final class IngestTopology implements CapabilityTopology {
     }
 
     private static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration window) {
-        // Retention = window: an id is needed for one window after its receipt and no longer. Caching stays off:
-        // almost every lookup misses, and a cache would only delay the changelog writes.
+        // Retention = window + 1 ms: an id is needed for one window after its receipt and no longer, and a window
+        // store drops an entry once it is a full retention behind the newest receipt, so with retention = window a
+        // resend exactly one window after its original was let through (DedupExactnessPropertiesTest found it).
+        // Caching stays off: almost every lookup misses, and a cache would only delay the changelog writes.
         return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE.name(), window, window, false),
+                Stores.persistentWindowStore(DEDUP_STORE.name(), window.plusMillis(1), window, false),
                 DEDUP_STORE.keySerde(), DEDUP_STORE.valueSerde());
     }
 }
