@@ -1,0 +1,221 @@
+package io.spectracache.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.routing.Instance;
+import io.spectracache.topics.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shape of the one topology, composed exactly as {@link StreamsRuntime} composes it (issue 7, item 3): the event
+ * path has no repartition and no per-event changelog write that is not on the lists below, and every capability
+ * hangs off ingest's sub-topology. A capability that adds one gets a message saying what it did and where the rule
+ * is written; if the new cost is intended, it goes on the list with the reason.
+ */
+class TopologyShapeTest {
+    private static final String APPLICATION_ID = "topology-shape";
+    private static final String RULES = "see the README, section \"Adding a capability\"";
+
+    /** Repartition topics (as {@code describe()} names them, without the application id), each with why it must exist. */
+    private static final Map<String, String> ALLOWED_REPARTITIONS = Map.of(
+            "ingest-by-device-repartition",
+            "ingest moves events that producers did not key by device onto their device's partition, so de-duplication "
+                    + "and every per-device store are exact; events already in place skip it",
+            "kv-writes-rerouted-repartition",
+            "cache writes from producers with another partitioner (kcat's) move to the partition point reads look "
+                    + "at; writes already in place skip it. On the kv.writes path, never on the event path");
+
+    /**
+     * Changelogged stores that write one changelog record per input record (no record cache, no write-behind), with
+     * why. A new capability that folds device events belongs here only if each event's record is what the product
+     * needs.
+     */
+    private static final Map<String, String> ALLOWED_PER_EVENT_CHANGELOGS = Map.of(
+            "ingest-dedup",
+            "the per-event record is the de-duplication memory itself: an id must survive a crash right after its "
+                    + "event was written, or the resend after the restart would pass",
+            "kv-cache",
+            "the key-value cache, fed by spectra.kv.writes (a user's write, not a device event): caching is off so point "
+                    + "and range queries see the same latest state (KeyValueTopology)");
+
+    /**
+     * Stores with their own write-behind (a custom StoreBuilder that changelogs once per key per commit), which the
+     * record-cache layer check cannot see: name them here with how they batch. Empty until the device-state store
+     * becomes one (issue 7).
+     */
+    private static final Map<String, String> WRITE_BEHIND_STORES = Map.of();
+
+    /** Every sub-topology, by its source topics, with why it is not part of ingest's. */
+    private static final Map<Set<String>, String> ALLOWED_SUBTOPOLOGIES = Map.of(
+            Set.of("spectra.events.raw", "ingest-by-device-repartition"),
+            "ingest, and every capability that folds device events (attached to TopologyContext.events())",
+            Set.of("spectra.kv.writes", "kv-writes-rerouted-repartition"),
+            "the key-value cache folds its own input topic, not device events");
+
+    @TempDir
+    Path stateDir;
+
+    private Topology topology;
+    private TopologyTestDriver driver;
+
+    @BeforeEach
+    void compose() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SpectraConfig config = SpectraConfig.of(Map.of());
+        Properties props = StreamsRuntime.properties(config, "unused:9092", new Instance("localhost", 7070), registry);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // As production: partition counts known, so events already on their device's partition skip the hop.
+        topology = TopologyComposer.compose(Capabilities.ALL, config, registry, topic -> 4, props);
+        driver = new TopologyTestDriver(topology, props, Instant.parse("2026-11-24T19:00:00Z"));
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void shouldAddNoRepartitionTopicBeyondTheAllowedOnes() {
+        Set<String> repartitions = new TreeSet<>();
+        for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink && sink.topic() != null && sink.topic().endsWith("-repartition")) {
+                    repartitions.add(sink.topic());
+                }
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    source.topicSet().stream().filter(topic -> topic.endsWith("-repartition")).forEach(repartitions::add);
+                }
+            }
+        }
+
+        assertThat(repartitions)
+                .as("repartition topics of the composed topology. A repartition is a second Kafka write and read of "
+                        + "every event it carries: attach to TopologyContext.events(), which is already partitioned by "
+                        + "device, instead of re-keying or grouping by another key (%s). If this one is intended, add "
+                        + "it to ALLOWED_REPARTITIONS with why it is needed", RULES)
+                .isEqualTo(ALLOWED_REPARTITIONS.keySet());
+    }
+
+    @Test
+    void shouldWriteAChangelogRecordPerEventOnlyForTheAllowedStores() {
+        Map<String, List<String>> layers = new TreeMap<>();
+        driver.getAllStateStores().forEach((name, store) -> layers.put(name, layersOf(store)));
+        Set<String> changelogged = layers.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(layer -> layer.startsWith("ChangeLogging")))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        // Measured as well: a store whose changelog receives records is changelogged, whatever its layers say (a
+        // custom store may log by itself).
+        pipeEventsOfOneDevice(3);
+        driver.producedTopicNames().stream()
+                .filter(topic -> topic.startsWith(APPLICATION_ID + "-") && topic.endsWith("-changelog"))
+                .map(topic -> topic.substring(APPLICATION_ID.length() + 1, topic.length() - "-changelog".length()))
+                .forEach(changelogged::add);
+        Set<String> perEvent = changelogged.stream()
+                .filter(store -> !WRITE_BEHIND_STORES.containsKey(store))
+                .filter(store -> layers.getOrDefault(store, List.of()).stream()
+                        .noneMatch(layer -> layer.startsWith("Caching") || layer.startsWith("TimeOrderedCaching")))
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(perEvent)
+                .as("changelogged stores without a record cache or write-behind (store layers: %s). Each writes one "
+                        + "changelog record per update, i.e. a Kafka write per event: build the store with caching "
+                        + "enabled (withCachingEnabled(), Materialized default) so updates collapse to one record per "
+                        + "key per commit (%s). If the per-event record is what the product needs, add the store to "
+                        + "ALLOWED_PER_EVENT_CHANGELOGS with why; if it batches by itself, to WRITE_BEHIND_STORES",
+                        layers, RULES)
+                .isEqualTo(ALLOWED_PER_EVENT_CHANGELOGS.keySet());
+        assertThat(changelogged).as("the changelogged stores include the write-behind ones named here")
+                .containsAll(WRITE_BEHIND_STORES.keySet());
+    }
+
+    @Test
+    void shouldTellAPerEventChangelogFromACachedOneByMeasurement() {
+        // The layer check above rests on TopologyTestDriver building the stores as Kafka Streams does; this pins it:
+        // the allowed per-event store really writes once per event here.
+        pipeEventsOfOneDevice(3);
+
+        assertThat(driver.createOutputTopic(APPLICATION_ID + "-ingest-dedup-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).getQueueSize()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldHangEveryCapabilityOffIngestsSubtopologyAndNeverReadEventsAgain() {
+        Map<Set<String>, Set<String>> subtopologies = new LinkedHashMap<>();
+        for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+            Set<String> sources = new TreeSet<>();
+            Set<String> stores = new TreeSet<>();
+            for (TopologyDescription.Node node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Source source) {
+                    sources.addAll(source.topicSet());
+                }
+                if (node instanceof TopologyDescription.Processor processor) {
+                    stores.addAll(processor.stores());
+                }
+            }
+            subtopologies.put(sources, stores);
+        }
+
+        assertThat(subtopologies.keySet().stream().flatMap(Set::stream))
+                .as("no capability reads %s again: attach to TopologyContext.events() (%s)", Topics.EVENTS.name("spectra."), RULES)
+                .doesNotContain(Topics.EVENTS.name("spectra."));
+        assertThat(subtopologies.keySet())
+                .as("sub-topologies by source topics, with their stores: %s. A capability that folds device events "
+                        + "attaches to TopologyContext.events() and so lands in ingest's sub-topology; a new "
+                        + "sub-topology means a new input topic or a repartition (%s). If intended, add it to "
+                        + "ALLOWED_SUBTOPOLOGIES with why", subtopologies, RULES)
+                .containsExactlyInAnyOrderElementsOf(ALLOWED_SUBTOPOLOGIES.keySet());
+        assertThat(subtopologies.get(Set.of("spectra.events.raw", "ingest-by-device-repartition")))
+                .as("ingest's sub-topology holds de-duplication and the device state")
+                .contains("ingest-dedup", "device-state");
+    }
+
+    /** The layers of a store as Kafka Streams built it, outermost first, by simple class name. */
+    private static List<String> layersOf(StateStore store) {
+        List<String> layers = new ArrayList<>();
+        StateStore layer = store;
+        while (layer instanceof WrappedStateStore<?, ?, ?> wrapped) {
+            layers.add(wrapped.getClass().getSimpleName());
+            layer = wrapped.wrapped();
+        }
+        layers.add(layer.getClass().getSimpleName());
+        return layers;
+    }
+
+    private void pipeEventsOfOneDevice(int count) {
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.EVENTS_RAW.name("spectra."),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        for (int i = 0; i < count; i++) {
+            String json = "{\"deviceId\":\"truck-1\",\"ts\":\"2026-11-24T18:59:0" + i + "Z\",\"eventId\":\"e-" + i
+                    + "\",\"metrics\":{\"temp\":21.5}}";
+            raw.pipeInput(new TestRecord<>("truck-1".getBytes(UTF_8), json.getBytes(UTF_8),
+                    Instant.parse("2026-11-24T19:00:00Z").plusSeconds(i)));
+        }
+    }
+}
