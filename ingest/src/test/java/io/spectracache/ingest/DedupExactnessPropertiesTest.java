@@ -35,7 +35,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,18 +70,12 @@ class DedupExactnessPropertiesTest {
     }
 
     /**
-     * Defect on main found by this property (issue 7): the store keeps ids for exactly the window, and Kafka Streams
+     * Regression (issue 7), found by the property below: the store kept ids for exactly the window, and Kafka Streams
      * expires a window-store entry once it is a full retention behind the newest timestamp put, so an original
-     * received exactly one window before a later receipt (of any device on the partition) is forgotten, although the
-     * window is inclusive (see {@link #shouldDropAResendExactlyOneWindowAfterItsOriginalWhenAnotherDeviceSentAtThatInstant}).
-     * While true, the model also discards interleavings that reach that edge; set it to false together with the fix
-     * (retention of window + 1 ms in {@code IngestTopology.dedupStore}).
+     * received exactly one window before a later receipt of any device on the partition was forgotten, although the
+     * window is inclusive. Fixed by a retention of window + 1 ms.
      */
-    private static final boolean FORGETS_THE_ORIGINAL_AT_THE_EXACT_EDGE = true;
-
     @Test
-    @Disabled("issue 7: fails on main until IngestTopology keeps ids for window + 1 ms; then enable it and set "
-            + "FORGETS_THE_ORIGINAL_AT_THE_EXACT_EDGE to false")
     void shouldDropAResendExactlyOneWindowAfterItsOriginalWhenAnotherDeviceSentAtThatInstant() {
         List<Sent> sent = List.of(new Sent(0, "d-0", "e-1", 0), new Sent(1, "d-1", "e-0", WINDOW_MS),
                 new Sent(2, "d-0", "e-1", WINDOW_MS));
@@ -183,8 +176,7 @@ class DedupExactnessPropertiesTest {
             }
             List<Long> times = written.computeIfAbsent(s.deviceId() + "\u0000" + s.eventId(), k -> new ArrayList<>());
             List<Long> within = times.stream().filter(t -> Math.abs(t - s.receivedAt()) <= WINDOW_MS).toList();
-            reachedLimit |= within.stream().anyMatch(t -> t < before - WINDOW_MS
-                    || FORGETS_THE_ORIGINAL_AT_THE_EXACT_EDGE && t == before - WINDOW_MS);
+            reachedLimit |= within.stream().anyMatch(t -> t < before - WINDOW_MS);
             if (within.isEmpty()) {
                 times.add(s.receivedAt());
                 copies.add(s.copy());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.routing.Instance;
+import io.spectracache.state.WriteBehindKeyValueStore;
 import io.spectracache.topics.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,11 +66,13 @@ class TopologyShapeTest {
                     + "and range queries see the same latest state (KeyValueTopology)");
 
     /**
-     * Stores with their own write-behind (a custom StoreBuilder that changelogs once per key per commit), which the
-     * record-cache layer check cannot see: name them here with how they batch. Empty until the device-state store
-     * becomes one (issue 7).
+     * Stores that batch by themselves (a custom StoreBuilder that changelogs once per key per commit), which the
+     * record-cache layer check cannot see: name them here with how they batch. Checked against their layers too.
      */
-    private static final Map<String, String> WRITE_BEHIND_STORES = Map.of();
+    private static final Map<String, String> WRITE_BEHIND_STORES = Map.of(
+            "device-state",
+            "WriteBehindKeyValueStore: an event updates the state object; each device updated since the last commit is "
+                    + "serialised and changelogged once, when Kafka Streams flushes before the commit");
 
     /** Every sub-topology, by its source topics, with why it is not part of ingest's. */
     private static final Map<Set<String>, String> ALLOWED_SUBTOPOLOGIES = Map.of(
@@ -153,6 +156,9 @@ class TopologyShapeTest {
                 .isEqualTo(ALLOWED_PER_EVENT_CHANGELOGS.keySet());
         assertThat(changelogged).as("the changelogged stores include the write-behind ones named here")
                 .containsAll(WRITE_BEHIND_STORES.keySet());
+        WRITE_BEHIND_STORES.keySet().forEach(store -> assertThat(layers.get(store))
+                .as("store %s is named a write-behind store, so its outermost layer must be one", store)
+                .first().isEqualTo(WriteBehindKeyValueStore.class.getSimpleName()));
     }
 
     @Test
