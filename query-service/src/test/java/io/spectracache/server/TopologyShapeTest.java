@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TopologyShapeTest {
     private static final String APPLICATION_ID = "topology-shape";
-    private static final String RULES = "see the README, section \"Adding a capability\"";
+    private static final String RULES = "see the README, section \"Adding a capability\", item 7 (the hot path rules)";
 
     /** Repartition topics (as {@code describe()} names them, without the application id), each with why it must exist. */
     private static final Map<String, String> ALLOWED_REPARTITIONS = Map.of(
