@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.broker.EmbeddedKafka;
+import io.spectracache.flight.FlightSettings;
 import io.spectracache.server.SpectraCache;
 import io.spectracache.server.SpectraConfig;
 import java.io.IOException;
@@ -33,9 +34,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The SpectraCache benchmark: in one run, on one machine, side by side — a raw Kafka produce reference, end-to-end
@@ -257,6 +258,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put(SpectraConfig.TOPIC_PREFIX_CONFIG, prefix);
         settings.put(SpectraConfig.REST_HOST_CONFIG, HOST);
         settings.put(SpectraConfig.REST_PORT_CONFIG, 0);
+        settings.put(FlightSettings.PORT_CONFIG, 0);
         settings.put(SpectraConfig.ADVERTISED_HOST_CONFIG, HOST);
         settings.put(SpectraConfig.TOPIC_PARTITIONS_CONFIG, partitions);
         if (streamThreads != null) {

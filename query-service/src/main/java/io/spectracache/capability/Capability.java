@@ -1,6 +1,7 @@
 package io.spectracache.capability;
 
 import io.micrometer.core.instrument.docs.MeterDocumentation;
+import io.spectracache.flight.FlightDataset;
 import io.spectracache.rest.RouteGroup;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.TopicSpec;
@@ -12,7 +13,7 @@ import org.apache.kafka.common.config.ConfigDef;
 /**
  * One capability of SpectraCache (ingest, device state, the key-value cache, and the ones to come) as one unit,
  * in the manner of a Kafka Connect connector: it declares its settings, topics, stores, topology, queries, REST
- * routes and meters, each in one place. The composition root keeps one list of capabilities
+ * routes, Flight datasets and meters, each in one place. The composition root keeps one list of capabilities
  * ({@code io.spectracache.server.Capabilities}); configuration, topic setup, the topology, readiness, the query
  * service and the REST server iterate it. Adding a capability is its own package plus one line on that list.
  *
@@ -58,6 +59,11 @@ public interface Capability {
 
     /** REST routes, thin adapters over {@link ServingContext#queries()}. */
     default List<RouteGroup> routes(ServingContext serving) {
+        return List.of();
+    }
+
+    /** The datasets this capability serves over Arrow Flight (one ticket each); none by default. */
+    default List<FlightDataset> flightDatasets() {
         return List.of();
     }
 

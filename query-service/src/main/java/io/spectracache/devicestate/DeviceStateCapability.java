@@ -3,6 +3,7 @@ package io.spectracache.devicestate;
 import io.micrometer.core.instrument.docs.MeterDocumentation;
 import io.spectracache.capability.Capability;
 import io.spectracache.capability.ServingContext;
+import io.spectracache.flight.FlightDataset;
 import io.spectracache.rest.RouteGroup;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topology.CapabilityTopology;
@@ -37,12 +38,17 @@ public final class DeviceStateCapability implements Capability {
 
     @Override
     public List<Object> queries() {
-        return List.of(DeviceQueries.GET);
+        return List.of(DeviceQueries.GET, DeviceQueries.SCAN);
     }
 
     @Override
     public List<RouteGroup> routes(ServingContext serving) {
         return List.of(new DeviceRoutes(serving.queries()));
+    }
+
+    @Override
+    public List<FlightDataset> flightDatasets() {
+        return List.of(new DeviceStatesFlight());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.spectracache.keyvalue;
 import io.micrometer.core.instrument.docs.MeterDocumentation;
 import io.spectracache.capability.Capability;
 import io.spectracache.capability.ServingContext;
+import io.spectracache.flight.FlightDataset;
 import io.spectracache.rest.RouteGroup;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.TopicSpec;
@@ -59,6 +60,11 @@ public final class KeyValueCapability implements Capability {
         CacheWriter writer = new CacheWriter(serving.writes(), Topics.KV_WRITES.name(serving.topicPrefix()), serving.writeTimeout());
         return List.of(new KeyValueRoutes(serving.queries(), writer, KeyValueSettings.from(serving.settings()).maxValueBytes(),
                 serving.settings().getLong(SCAN_MAX_PAGE_BYTES_CONFIG)));
+    }
+
+    @Override
+    public List<FlightDataset> flightDatasets() {
+        return List.of(new KvEntriesFlight());
     }
 
     @Override

@@ -12,11 +12,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spectracache.broker.EmbeddedKafka;
 import io.spectracache.capability.Capability;
 import io.spectracache.capability.ServingContext;
+import io.spectracache.flight.FlightDataset;
+import io.spectracache.flight.FlightEndpointServer;
+import io.spectracache.flight.FlightSettings;
 import io.spectracache.health.Readiness;
 import io.spectracache.query.QueryService;
 import io.spectracache.query.TokenCheck;
-import io.spectracache.rest.HealthRoutes;
 import io.spectracache.rest.ClientAccess;
+import io.spectracache.rest.HealthRoutes;
 import io.spectracache.rest.InternalQueryRoutes;
 import io.spectracache.rest.RestOptions;
 import io.spectracache.rest.RestServer;
@@ -87,6 +90,7 @@ public final class SpectraCache implements AutoCloseable {
     private Router router;
     private ServingContext serving;
     private RestServer rest;
+    private FlightEndpointServer flight;
 
     private SpectraCache(SpectraConfig config, List<Capability> capabilities) {
         this.capabilities = capabilities;
@@ -180,6 +184,18 @@ public final class SpectraCache implements AutoCloseable {
                 config.getLong(SpectraConfig.REST_MAX_BODY_BYTES_CONFIG), config.getInt(SpectraConfig.REST_THREADS_CONFIG),
                 Duration.ofMillis(config.getLong(SpectraConfig.REST_IDLE_TIMEOUT_MS_CONFIG)), access), routes, registry);
         started.push(rest);
+        FlightSettings flightSettings = FlightSettings.from(config);
+        if (flightSettings.enabled()) {
+            // Flight has no credentials yet: in protected mode it listens on loopback only, as REST answers loopback only.
+            boolean protectedMode = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG);
+            String flightHost = protectedMode ? "127.0.0.1" : config.getString(SpectraConfig.REST_HOST_CONFIG);
+            List<FlightDataset> datasets = capabilities.stream().flatMap(c -> c.flightDatasets().stream()).toList();
+            flight = FlightEndpointServer.start(flightHost, protectedMode ? "127.0.0.1" : self.host(),
+                    flightSettings.port(), queries, datasets, registry);
+            started.push(flight);
+            LOG.info("Arrow Flight on grpc+tcp://{}:{}{}", flightHost, flight.port(),
+                    protectedMode ? " (loopback only: protected mode)" : "");
+        }
 
         int devices = config.getInt(SpectraConfig.SIMULATE_DEVICES_CONFIG);
         if (devices > 0) {
@@ -219,6 +235,11 @@ public final class SpectraCache implements AutoCloseable {
     /** The port the REST API listens on. */
     public int restPort() {
         return rest.port();
+    }
+
+    /** The port the Arrow Flight endpoint listens on, or -1 without one ({@code spectracache.flight.port=-1}). */
+    public int flightPort() {
+        return flight == null ? -1 : flight.port();
     }
 
     /** The Kafka cluster this instance uses, embedded or not. */

@@ -1,5 +1,6 @@
 package io.spectracache.server;
 
+import io.spectracache.flight.FlightSettings;
 import io.spectracache.rest.ClientAccess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,6 +166,7 @@ public final class SpectraConfig extends AbstractConfig {
 
     private static ConfigDef withCapabilities(ConfigDef def) {
         ReliabilitySettings.define(def);
+        FlightSettings.define(def);
         Capabilities.ALL.forEach(capability -> capability.defineSettings(def));
         return def;
     }

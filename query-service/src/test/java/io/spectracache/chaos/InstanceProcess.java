@@ -40,7 +40,7 @@ public final class InstanceProcess implements AutoCloseable {
         Path dataDir = root.resolve(name);
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrapServers, "--data-dir", dataDir.toString(),
                 "--rest-port", Integer.toString(port), "--advertised-host", "127.0.0.1",
-                "--set", "spectracache.rest.host=127.0.0.1"));
+                "--set", "spectracache.rest.host=127.0.0.1", "--set", "spectracache.flight.port=0"));
         settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         return new InstanceProcess(name, dataDir, port, args, root.resolve(name + ".log"));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spectracache.chaos.ManagedProcess;
+import io.spectracache.flight.FlightSettings;
 import io.spectracache.serialization.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,6 +35,7 @@ class DataDirLockIT {
         settings.put(SpectraConfig.EMBEDDED_KAFKA_PORT_CONFIG, freePort());
         settings.put(SpectraConfig.EMBEDDED_CONTROLLER_PORT_CONFIG, freePort());
         settings.put(SpectraConfig.REST_PORT_CONFIG, freePort());
+        settings.put(FlightSettings.PORT_CONFIG, 0);
         settings.put(SpectraConfig.REST_HOST_CONFIG, "127.0.0.1");
         String pid = Long.toString(ProcessHandle.current().pid());
         String dir = dataDir.toAbsolutePath().normalize().toString();

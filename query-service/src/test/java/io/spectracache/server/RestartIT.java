@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.spectracache.flight.FlightSettings;
 import io.spectracache.serialization.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,6 +39,7 @@ class RestartIT {
         settings.put(SpectraConfig.EMBEDDED_KAFKA_PORT_CONFIG, freePort());
         settings.put(SpectraConfig.EMBEDDED_CONTROLLER_PORT_CONFIG, freePort());
         settings.put(SpectraConfig.REST_PORT_CONFIG, 0);
+        settings.put(FlightSettings.PORT_CONFIG, 0);
         settings.put(SpectraConfig.REST_HOST_CONFIG, "127.0.0.1");
         settings.put(SpectraConfig.SIMULATE_DEVICES_CONFIG, 20);
         settings.put(SpectraConfig.SIMULATE_RATE_CONFIG, 200);

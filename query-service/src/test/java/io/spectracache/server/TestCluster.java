@@ -2,6 +2,7 @@ package io.spectracache.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spectracache.flight.FlightSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,6 +52,7 @@ final class TestCluster implements AutoCloseable {
         settings.put(SpectraConfig.APPLICATION_ID_CONFIG, applicationId);
         settings.put(SpectraConfig.DATA_DIR_CONFIG, root.resolve(name).toString());
         settings.put(SpectraConfig.REST_PORT_CONFIG, 0);
+        settings.put(FlightSettings.PORT_CONFIG, 0);
         settings.put(SpectraConfig.REST_HOST_CONFIG, "127.0.0.1");
         settings.put(SpectraConfig.ADVERTISED_HOST_CONFIG, "127.0.0.1");
         settings.put(SpectraConfig.TOPIC_PARTITIONS_CONFIG, 4);

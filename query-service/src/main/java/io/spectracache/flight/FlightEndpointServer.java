@@ -1,0 +1,70 @@
+package io.spectracache.flight;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.query.QueryService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The running Arrow Flight endpoint of one instance ({@code grpc+tcp}), over {@link FlightApi}.
+ *
+ * <pre>{@code
+ * try (FlightEndpointServer flight = FlightEndpointServer.start("0.0.0.0", "127.0.0.1", 7071, queries, datasets, registry)) {
+ *     flight.port();
+ * }
+ * }</pre>
+ */
+public final class FlightEndpointServer implements AutoCloseable {
+    private final BufferAllocator allocator;
+    private final FlightServer server;
+
+    private FlightEndpointServer(BufferAllocator allocator, FlightServer server) {
+        this.allocator = allocator;
+        this.server = server;
+    }
+
+    /**
+     * Listens on {@code bindHost:port} (0: any free port); endpoints name {@code advertisedHost} and the port bound.
+     *
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public static FlightEndpointServer start(String bindHost, String advertisedHost, int port, QueryService queries,
+                                             List<FlightDataset> datasets, MeterRegistry meters) {
+        requireNonNull(bindHost, "bindHost");
+        requireNonNull(advertisedHost, "advertisedHost");
+        BufferAllocator allocator = new RootAllocator();
+        FlightApi api = new FlightApi(allocator, queries, datasets, meters);
+        FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(bindHost, port), api).build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            allocator.close();
+            throw new UncheckedIOException("cannot listen for Arrow Flight on " + bindHost + ":" + port
+                    + " (spectracache.flight.port; -1 turns Flight off)", e);
+        }
+        api.location(Location.forGrpcInsecure(advertisedHost, server.getPort()));
+        return new FlightEndpointServer(allocator, server);
+    }
+
+    /** The port bound. */
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+            server.close();
+        }
+        allocator.close();
+    }
+}
