@@ -65,23 +65,11 @@ public final class DeviceStatesFlight implements FlightDataset {
     @Override
     public Reader open(Map<String, String> parameters, QueryService queries, ReadOptions read) {
         String prefix = FlightBatches.prefix(parameters);
-        return new Reader() {
-            private String cursor;
-            private boolean done;
-
-            @Override
-            public boolean next(VectorSchemaRoot root, int maxRows) {
-                if (done) {
-                    return false;
-                }
-                Gathered<DeviceQueries.ScanPart> page = FlightBatches.complete(queries.scatter(DeviceQueries.SCAN,
-                        new DeviceQueries.ScanRequest(prefix, cursor, maxRows), read));
-                write(page.value().states(), root);
-                cursor = page.value().nextCursor();
-                done = cursor == null;
-                return !page.value().states().isEmpty() || !done;
-            }
-        };
+        return FlightBatches.paged((cursor, rows) -> {
+            Gathered<DeviceQueries.ScanPart> page = FlightBatches.complete(queries.scatter(DeviceQueries.SCAN,
+                    new DeviceQueries.ScanRequest(prefix, cursor, rows), read));
+            return new FlightBatches.Page<>(page.value().states(), page.value().nextCursor());
+        }, DeviceStatesFlight::write);
     }
 
     static void write(List<DeviceState> states, VectorSchemaRoot root) {

@@ -3,7 +3,11 @@ package io.spectracache.flight;
 import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.errors.RetryLaterException;
 import io.spectracache.query.Gathered;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -26,6 +30,34 @@ public final class FlightBatches {
             throw new InvalidRequestException("prefix: at most " + MAX_PREFIX_CHARS + " characters");
         }
         return prefix == null || prefix.isEmpty() ? null : prefix;
+    }
+
+    /** One page of a cursor-paged scan: its rows, and the cursor after them (null: nothing more). */
+    public record Page<T>(List<T> rows, String nextCursor) {
+    }
+
+    /**
+     * A reader over a cursor-paged scan: {@code fetch} gets the page after a cursor (null: the first) of at most
+     * the given rows, {@code write} fills a batch with a page's rows.
+     */
+    public static <T> FlightDataset.Reader paged(BiFunction<String, Integer, Page<T>> fetch,
+                                                 BiConsumer<List<T>, VectorSchemaRoot> write) {
+        return new FlightDataset.Reader() {
+            private String cursor;
+            private boolean done;
+
+            @Override
+            public boolean next(VectorSchemaRoot root, int maxRows) {
+                if (done) {
+                    return false;
+                }
+                Page<T> page = fetch.apply(cursor, maxRows);
+                write.accept(page.rows(), root);
+                cursor = page.nextCursor();
+                done = cursor == null;
+                return !page.rows().isEmpty() || !done;
+            }
+        };
     }
 
     /** A bulk read is whole or fails: a page missing an instance's part would silently lose rows. */

@@ -56,23 +56,11 @@ public final class KvEntriesFlight implements FlightDataset {
     @Override
     public Reader open(Map<String, String> parameters, QueryService queries, ReadOptions read) {
         String prefix = FlightBatches.prefix(parameters);
-        return new Reader() {
-            private String cursor;
-            private boolean done;
-
-            @Override
-            public boolean next(VectorSchemaRoot root, int maxRows) {
-                if (done) {
-                    return false;
-                }
-                Gathered<KeyValueQueries.ScanPart> page = FlightBatches.complete(queries.scatter(KeyValueQueries.SCAN,
-                        new KeyValueQueries.ScanRequest(prefix, null, null, cursor, maxRows, MAX_PAGE_BYTES), read));
-                write(page.value().items(), root);
-                cursor = page.value().nextCursor();
-                done = cursor == null;
-                return !page.value().items().isEmpty() || !done;
-            }
-        };
+        return FlightBatches.paged((cursor, rows) -> {
+            Gathered<KeyValueQueries.ScanPart> page = FlightBatches.complete(queries.scatter(KeyValueQueries.SCAN,
+                    new KeyValueQueries.ScanRequest(prefix, null, null, cursor, rows, MAX_PAGE_BYTES), read));
+            return new FlightBatches.Page<>(page.value().items(), page.value().nextCursor());
+        }, KvEntriesFlight::write);
     }
 
     static void write(List<ScanPage.Item> items, VectorSchemaRoot root) {
