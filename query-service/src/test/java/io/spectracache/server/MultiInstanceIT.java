@@ -154,6 +154,38 @@ class MultiInstanceIT {
         assertThat(Json.mapper().readTree(hop.body()).get("error").asText()).isEqualTo("owner_unavailable");
     }
 
+    @Test
+    void shouldListEveryDeviceOnceInIdOrderPageByPageFromEitherInstance() throws Exception {
+        Instant now = Instant.now();
+        int devices = 17;
+        try (KafkaProducer<byte[], byte[]> producer = cluster.rawProducer()) {
+            for (int d = 0; d < devices; d++) {
+                String json = "{\"deviceId\":\"list-" + (char) ('a' + d) + "\",\"ts\":\"" + now + "\",\"eventId\":\"l" + d + "\"}";
+                producer.send(new ProducerRecord<>("spectra.events.raw", json.getBytes(UTF_8)));
+            }
+            producer.flush();
+        }
+        for (SpectraCache instance : List.of(first, second)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<String> ids = new ArrayList<>();
+                String cursor = null;
+                int pages = 0;
+                do {
+                    JsonNode page = Json.mapper().readTree(TestCluster.get(instance.restPort(),
+                            "/v1/devices?prefix=list-&limit=5" + (cursor == null ? "" : "&cursor=" + cursor)).body());
+                    assertThat(page.get("partial").asBoolean()).isFalse();
+                    page.get("items").forEach(item -> ids.add(item.get("deviceId").asText()));
+                    cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+                    pages++;
+                } while (cursor != null && pages < 20);
+                assertThat(ids).hasSize(devices).isSorted().doesNotHaveDuplicates();
+                assertThat(pages).isGreaterThanOrEqualTo(4);
+            });
+        }
+        assertThat(TestCluster.get(first.restPort(), "/v1/devices?limit=0").statusCode()).isEqualTo(400);
+        assertThat(TestCluster.get(first.restPort(), "/v1/devices?limit=5&sort=id").statusCode()).isEqualTo(400);
+    }
+
     private static long eventCount(HttpResponse<String> response) {
         try {
             return Json.mapper().readTree(response.body()).get("eventCount").asLong();
