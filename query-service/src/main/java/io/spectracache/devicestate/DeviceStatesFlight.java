@@ -6,9 +6,7 @@ import io.spectracache.devices.DeviceState;
 import io.spectracache.devices.MetricReading;
 import io.spectracache.flight.FlightBatches;
 import io.spectracache.flight.FlightDataset;
-import io.spectracache.query.Gathered;
-import io.spectracache.query.QueryService;
-import io.spectracache.routing.ReadOptions;
+import io.spectracache.query.ScatterQuery;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.vector.BigIntVector;
@@ -63,12 +61,16 @@ public final class DeviceStatesFlight implements FlightDataset {
     }
 
     @Override
-    public Reader open(Map<String, String> parameters, QueryService queries, ReadOptions read) {
+    public ScatterQuery<?, ?> scan() {
+        return DeviceQueries.SCAN;
+    }
+
+    @Override
+    public Reader open(Map<String, String> parameters, Pages pages) {
         String prefix = FlightBatches.prefix(parameters);
         return FlightBatches.paged((cursor, rows) -> {
-            Gathered<DeviceQueries.ScanPart> page = FlightBatches.complete(queries.scatter(DeviceQueries.SCAN,
-                    new DeviceQueries.ScanRequest(prefix, cursor, rows), read));
-            return new FlightBatches.Page<>(page.value().states(), page.value().nextCursor());
+            DeviceQueries.ScanPart page = pages.page(DeviceQueries.SCAN, new DeviceQueries.ScanRequest(prefix, cursor, rows));
+            return new FlightBatches.Page<>(page.states(), page.nextCursor());
         }, DeviceStatesFlight::write);
     }
 

@@ -9,14 +9,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.errors.SpectraException;
 import io.spectracache.query.QueryService;
+import io.spectracache.query.ScatterQuery;
+import io.spectracache.routing.Instance;
 import io.spectracache.routing.ReadOptions;
 import io.spectracache.serialization.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Criteria;
@@ -47,15 +55,22 @@ import org.slf4j.LoggerFactory;
 final class FlightApi extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FlightApi.class);
     static final int ROWS_PER_BATCH = 10_000;
+    /** The ticket field naming the partitions of an owner's part; set by GetFlightInfo, not by clients. */
+    static final String PARTITIONS = "partitions";
     private static final int MAX_TICKET_BYTES = 8 * 1024;
 
     private final BufferAllocator allocator;
     private final QueryService queries;
     private final Map<String, FlightDataset> datasets;
     private final MeterRegistry meters;
+    private final ToIntFunction<Instance> flightPortOf;
+    private final Map<Instance, Location> peerLocations = new ConcurrentHashMap<>();
     private volatile Location location;
 
-    FlightApi(BufferAllocator allocator, QueryService queries, List<FlightDataset> datasets, MeterRegistry meters) {
+    /** @param flightPortOf asks another instance for its Flight port (-1: none); may throw RetryLaterException */
+    FlightApi(BufferAllocator allocator, QueryService queries, List<FlightDataset> datasets, MeterRegistry meters,
+              ToIntFunction<Instance> flightPortOf) {
+        this.flightPortOf = requireNonNull(flightPortOf, "flightPortOf");
         this.allocator = requireNonNull(allocator, "allocator");
         this.queries = requireNonNull(queries, "queries");
         this.meters = requireNonNull(meters, "meters");
@@ -100,7 +115,7 @@ final class FlightApi extends NoOpFlightProducer {
     public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
         try {
             Request request = parse(command(descriptor));
-            return info(request.dataset(), descriptor);
+            return new FlightInfo(request.dataset().schema(), descriptor, endpoints(request, descriptor.getCommand()), -1, -1);
         } catch (RuntimeException e) {
             throw status(e);
         }
@@ -121,7 +136,7 @@ final class FlightApi extends NoOpFlightProducer {
         FlightDataset.Reader reader;
         try {
             request = parse(ticket.getBytes());
-            reader = request.dataset().open(request.parameters(), queries, ReadOptions.LATEST);
+            reader = request.dataset().open(request.parameters(), pages(request));
         } catch (RuntimeException e) {
             streams("unknown", "failed").increment();
             listener.error(status(e));
@@ -147,6 +162,85 @@ final class FlightApi extends NoOpFlightProducer {
         }
     }
 
+    private FlightDataset.Pages pages(Request request) {
+        if (request.partitions() == null) {
+            return new FlightDataset.Pages() {
+                @Override
+                public <P, R> R page(ScatterQuery<P, R> query, P params) {
+                    return FlightBatches.complete(queries.scatter(query, params, ReadOptions.LATEST)).value();
+                }
+            };
+        }
+        return new FlightDataset.Pages() {
+            @Override
+            public <P, R> R page(ScatterQuery<P, R> query, P params) {
+                return queries.localPart(query, params, ReadOptions.LATEST, request.partitions());
+            }
+        };
+    }
+
+    /**
+     * One endpoint per instance that owns part of the answer, each with a ticket naming that instance's partitions,
+     * so a client pulls the parts in parallel; when owners cannot all be named (a rebalance, an instance without
+     * Flight), one endpoint here that gathers the whole.
+     */
+    private List<FlightEndpoint> endpoints(Request request, byte[] command) {
+        Location here = location;
+        List<FlightEndpoint> gather = List.of(here == null
+                ? new FlightEndpoint(new Ticket(command)) : new FlightEndpoint(new Ticket(command), here));
+        if (request.partitions() != null || here == null) {
+            return gather;
+        }
+        ScatterQuery<?, ?> scan = request.dataset().scan();
+        Map<Instance, Set<Integer>> parts;
+        try {
+            parts = queries.partsOf(scan);
+        } catch (RuntimeException e) {
+            return gather;
+        }
+        Set<Integer> covered = new TreeSet<>();
+        parts.values().forEach(covered::addAll);
+        int total = parts.values().stream().mapToInt(Set::size).sum();
+        if (covered.size() != queries.partitionCount(scan) || total != covered.size()) {
+            return gather;
+        }
+        List<FlightEndpoint> endpoints = new ArrayList<>();
+        for (Map.Entry<Instance, Set<Integer>> part : parts.entrySet()) {
+            Location where = part.getKey().equals(queries.self()) ? here : peerLocation(part.getKey());
+            if (where == null) {
+                return gather;
+            }
+            Map<String, String> ticket = new TreeMap<>(request.parameters());
+            ticket.put("dataset", request.dataset().name());
+            ticket.put(PARTITIONS, part.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            try {
+                endpoints.add(new FlightEndpoint(new Ticket(Json.mapper().writeValueAsBytes(ticket)), where));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return endpoints;
+    }
+
+    private Location peerLocation(Instance peer) {
+        Location known = peerLocations.get(peer);
+        if (known != null) {
+            return known;
+        }
+        try {
+            int port = flightPortOf.applyAsInt(peer);
+            if (port < 0) {
+                return null;
+            }
+            Location location = Location.forGrpcInsecure(peer.host(), port);
+            peerLocations.put(peer, location);
+            return location;
+        } catch (RuntimeException e) {
+            LOG.debug("instance {} did not say its Flight port; serving the whole from here", peer, e);
+            return null;
+        }
+    }
+
     private FlightInfo info(FlightDataset dataset, FlightDescriptor descriptor) {
         Location here = location;
         List<FlightEndpoint> endpoints = List.of(here == null
@@ -167,7 +261,8 @@ final class FlightApi extends NoOpFlightProducer {
         return descriptor.getCommand();
     }
 
-    private record Request(FlightDataset dataset, Map<String, String> parameters) {
+    /** @param partitions null: the whole, gathered; otherwise this instance's part on exactly these */
+    private record Request(FlightDataset dataset, Map<String, String> parameters, Set<Integer> partitions) {
     }
 
     private Request parse(byte[] ticket) {
@@ -191,8 +286,13 @@ final class FlightApi extends NoOpFlightProducer {
             throw new InvalidRequestException("ticket: unknown dataset \"" + name + "\"; one of " + known);
         }
         Map<String, String> parameters = new TreeMap<>();
+        Set<Integer> partitions = null;
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             if (field.getKey().equals("dataset")) {
+                continue;
+            }
+            if (field.getKey().equals(PARTITIONS)) {
+                partitions = partitions(field.getValue());
                 continue;
             }
             if (!dataset.parameters().containsKey(field.getKey())) {
@@ -204,7 +304,28 @@ final class FlightApi extends NoOpFlightProducer {
             }
             parameters.put(field.getKey(), value);
         }
-        return new Request(dataset, parameters);
+        return new Request(dataset, parameters, partitions);
+    }
+
+    private static Set<Integer> partitions(Object value) {
+        String problem = "ticket: \"" + PARTITIONS + "\" is what GetFlightInfo put there (partition numbers joined by "
+                + "commas); leave it out to read the whole";
+        if (!(value instanceof String text) || text.isBlank() || text.length() > 10_000) {
+            throw new InvalidRequestException(problem);
+        }
+        Set<Integer> partitions = new TreeSet<>();
+        for (String part : text.split(",")) {
+            try {
+                int partition = Integer.parseInt(part.trim());
+                if (partition < 0) {
+                    throw new InvalidRequestException(problem);
+                }
+                partitions.add(partition);
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException(problem);
+            }
+        }
+        return partitions;
     }
 
     /** Our error model, in Flight's status codes. */

@@ -1,8 +1,7 @@
 package io.spectracache.flight;
 
 import io.spectracache.errors.InvalidRequestException;
-import io.spectracache.query.QueryService;
-import io.spectracache.routing.ReadOptions;
+import io.spectracache.query.ScatterQuery;
 import java.util.Map;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -23,12 +22,23 @@ public interface FlightDataset {
     /** The ticket parameters this dataset accepts besides {@code dataset}, for the error message of a bad one. */
     Map<String, String> parameters();
 
+    /** The scatter query whose pages this dataset reads: its store says which instances own which part. */
+    ScatterQuery<?, ?> scan();
+
     /**
      * Starts reading. {@code parameters} are the ticket's, already checked to be known to {@link #parameters()}.
      *
      * @throws InvalidRequestException if a parameter's value is not acceptable
      */
-    Reader open(Map<String, String> parameters, QueryService queries, ReadOptions read);
+    Reader open(Map<String, String> parameters, Pages pages);
+
+    /**
+     * Where a read's pages come from: gathered from every instance (whole, or a retry-later failure), or this
+     * instance's part on the partitions a ticket names.
+     */
+    interface Pages {
+        <P, R> R page(ScatterQuery<P, R> query, P params);
+    }
 
     /** Pages of one read. */
     interface Reader {

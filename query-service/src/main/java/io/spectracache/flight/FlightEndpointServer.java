@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.query.QueryService;
+import io.spectracache.routing.Instance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
@@ -17,7 +19,8 @@ import org.apache.arrow.memory.RootAllocator;
  * The running Arrow Flight endpoint of one instance ({@code grpc+tcp}), over {@link FlightApi}.
  *
  * <pre>{@code
- * try (FlightEndpointServer flight = FlightEndpointServer.start("0.0.0.0", "127.0.0.1", 7071, queries, datasets, registry)) {
+ * try (FlightEndpointServer flight = FlightEndpointServer.start("0.0.0.0", "127.0.0.1", 7071, queries, datasets, registry,
+ *         peers::flightPort)) {
  *     flight.port();
  * }
  * }</pre>
@@ -32,16 +35,18 @@ public final class FlightEndpointServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code bindHost:port} (0: any free port); endpoints name {@code advertisedHost} and the port bound.
+     * Listens on {@code bindHost:port} (0: any free port); endpoints name {@code advertisedHost} and the port bound,
+     * and other instances at the port {@code flightPortOf} says they use.
      *
      * @throws UncheckedIOException if the port cannot be bound
      */
     public static FlightEndpointServer start(String bindHost, String advertisedHost, int port, QueryService queries,
-                                             List<FlightDataset> datasets, MeterRegistry meters) {
+                                             List<FlightDataset> datasets, MeterRegistry meters,
+                                             ToIntFunction<Instance> flightPortOf) {
         requireNonNull(bindHost, "bindHost");
         requireNonNull(advertisedHost, "advertisedHost");
         BufferAllocator allocator = new RootAllocator();
-        FlightApi api = new FlightApi(allocator, queries, datasets, meters);
+        FlightApi api = new FlightApi(allocator, queries, datasets, meters, flightPortOf);
         FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(bindHost, port), api).build();
         try {
             server.start();

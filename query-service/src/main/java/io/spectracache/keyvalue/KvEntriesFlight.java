@@ -4,9 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.spectracache.flight.FlightBatches;
 import io.spectracache.flight.FlightDataset;
-import io.spectracache.query.Gathered;
-import io.spectracache.query.QueryService;
-import io.spectracache.routing.ReadOptions;
+import io.spectracache.query.ScatterQuery;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -54,12 +52,16 @@ public final class KvEntriesFlight implements FlightDataset {
     }
 
     @Override
-    public Reader open(Map<String, String> parameters, QueryService queries, ReadOptions read) {
+    public ScatterQuery<?, ?> scan() {
+        return KeyValueQueries.SCAN;
+    }
+
+    @Override
+    public Reader open(Map<String, String> parameters, Pages pages) {
         String prefix = FlightBatches.prefix(parameters);
         return FlightBatches.paged((cursor, rows) -> {
-            Gathered<KeyValueQueries.ScanPart> page = FlightBatches.complete(queries.scatter(KeyValueQueries.SCAN,
-                    new KeyValueQueries.ScanRequest(prefix, null, null, cursor, rows, MAX_PAGE_BYTES), read));
-            return new FlightBatches.Page<>(page.value().items(), page.value().nextCursor());
+            KeyValueQueries.ScanPart page = pages.page(KeyValueQueries.SCAN, new KeyValueQueries.ScanRequest(prefix, null, null, cursor, rows, MAX_PAGE_BYTES));
+            return new FlightBatches.Page<>(page.items(), page.nextCursor());
         }, KvEntriesFlight::write);
     }
 

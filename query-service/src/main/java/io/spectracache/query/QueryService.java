@@ -180,6 +180,29 @@ public final class QueryService {
         return new Gathered<>(query.merge(params, parts), partial, failed, covered);
     }
 
+    /**
+     * This instance's part of a scatter query, on exactly {@code partitions} (a bulk read split by owner).
+     *
+     * @throws RetryLaterException if any of them is no longer active here, or the part cannot be read now
+     */
+    public <P, R> R localPart(ScatterQuery<P, R> query, P params, ReadOptions read, Set<Integer> partitions) {
+        read.after().ifPresent(tokens::check);
+        return query.answerLocally(params, stores.restrictedTo(partitions), read).value();
+    }
+
+    /**
+     * Which instance holds which active partitions of the store a scatter query reads; empty while unknown. A map
+     * that does not cover every partition means some are between owners right now.
+     */
+    public <P, R> Map<Instance, Set<Integer>> partsOf(ScatterQuery<P, R> query) {
+        return stores.activeByInstance(query.store());
+    }
+
+    /** How many partitions the store a scatter query reads has. */
+    public int partitionCount(ScatterQuery<?, ?> query) {
+        return partitionsOf.applyAsInt(query.partitionedBy());
+    }
+
     private <P, R> ScatterQuery.Part<R> askPart(ScatterQuery<P, R> query, Instance instance, byte[] params,
                                                 ReadOptions read) {
         PeerClient.PeerAnswer answer = peers.ask(instance, query.name(), params, read);

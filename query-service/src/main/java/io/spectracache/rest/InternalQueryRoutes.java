@@ -6,6 +6,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.spectracache.query.QueryService;
 import io.spectracache.routing.PeerClient;
+import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -13,17 +15,26 @@ import java.util.stream.Collectors;
  * body (and {@code ?after=} a consistency token) answers from this instance's own state only, never asking further.
  * 200 with the encoded answer (and {@link PeerClient#PARTITIONS_HEADER} for a scatter part), 204 when a point
  * query has no answer (an absent key), 503 with the JSON error body when this instance cannot answer now. Only instances call it.
+ * {@code GET /internal/v1/flight} answers this instance's Arrow Flight port, so that a Flight endpoint can send a
+ * client to every owner.
  */
 public final class InternalQueryRoutes implements RouteGroup {
     private final QueryService queries;
+    private final IntSupplier flightPort;
 
-    public InternalQueryRoutes(QueryService queries) {
+    /** @param flightPort this instance's Arrow Flight port at the time of asking, -1 without one */
+    public InternalQueryRoutes(QueryService queries, IntSupplier flightPort) {
         this.queries = requireNonNull(queries, "queries");
+        this.flightPort = requireNonNull(flightPort, "flightPort");
     }
 
     @Override
     public void addTo(RoutesConfig routes) {
         routes.post(PeerClient.INTERNAL_PATH + "{name}", this::answer);
+        routes.get(PeerClient.FLIGHT_PATH, ctx -> {
+            RestQueries.onlyParameters(ctx);
+            ctx.json(Map.of("port", flightPort.getAsInt()));
+        });
     }
 
     private void answer(Context ctx) {

@@ -61,6 +61,23 @@ public final class LocalStores {
         this.waiting = new Semaphore(maxWaitingReads);
     }
 
+    private LocalStores(LocalStores all, LocalPartitions partitions) {
+        this.streams = all.streams;
+        this.partitions = partitions;
+        this.waitForPosition = all.waitForPosition;
+        this.waiting = all.waiting;
+    }
+
+    /** These stores, read on exactly {@code partitions} ({@link LocalPartitions#restrictedTo}). */
+    public LocalStores restrictedTo(Set<Integer> partitions) {
+        return new LocalStores(this, this.partitions.restrictedTo(partitions));
+    }
+
+    /** Which instance holds which active partitions of {@code storeName} ({@link LocalPartitions#activeByInstance}). */
+    public Map<Instance, Set<Integer>> activeByInstance(String storeName) {
+        return partitions.activeByInstance(storeName);
+    }
+
     /**
      * The value of {@code key} in the given partition of a local store, or empty if the key is absent.
      *

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.consistency.ConsistencyToken;
 import io.spectracache.errors.RetryLaterException;
+import io.spectracache.serialization.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -32,6 +33,8 @@ public final class PeerClient {
     public static final String PARTITIONS_HEADER = "X-Spectra-Partitions";
     /** The path prefix of the internal query API, version 1. */
     public static final String INTERNAL_PATH = "/internal/v1/queries/";
+    /** Where an instance says which port its Arrow Flight endpoint listens on: {@code {"port": 7071}}, -1 for none. */
+    public static final String FLIGHT_PATH = "/internal/v1/flight";
 
     private final HttpClient http;
     private final Duration timeout;
@@ -68,6 +71,32 @@ public final class PeerClient {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new PeerAnswer(response.statusCode(), response.body(), response.headers().firstValue(PARTITIONS_HEADER));
+        } catch (IOException e) {
+            throw RetryLaterException.ownerUnavailable("instance " + peer + " did not answer: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RetryLaterException.ownerUnavailable("interrupted while asking instance " + peer);
+        }
+    }
+
+    /**
+     * The port of {@code peer}'s Arrow Flight endpoint, or -1 if it has none.
+     *
+     * @throws RetryLaterException if the peer cannot be reached, does not answer in time, or answers nonsense
+     */
+    public int flightPort(Instance peer) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer + FLIGHT_PATH))
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, self.toString())
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw RetryLaterException.ownerUnavailable("instance " + peer + " answered " + response.statusCode()
+                        + " for its Flight port");
+            }
+            return Json.mapper().readTree(response.body()).path("port").asInt(-1);
         } catch (IOException e) {
             throw RetryLaterException.ownerUnavailable("instance " + peer + " did not answer: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {

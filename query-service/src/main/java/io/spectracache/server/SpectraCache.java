@@ -34,7 +34,9 @@ import io.spectracache.simulator.SimulatorSettings;
 import io.spectracache.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -91,6 +93,7 @@ public final class SpectraCache implements AutoCloseable {
     private ServingContext serving;
     private RestServer rest;
     private FlightEndpointServer flight;
+    private PeerClient peers;
 
     private SpectraCache(SpectraConfig config, List<Capability> capabilities) {
         this.capabilities = capabilities;
@@ -156,7 +159,7 @@ public final class SpectraCache implements AutoCloseable {
         started.push(() -> writes.close(Duration.ofSeconds(1))); // unbounded by default while a broker is away
         ExecutorService scatterPool = Executors.newCachedThreadPool(daemonThreads("spectra-scatter"));
         started.push(scatterPool::shutdownNow);
-        PeerClient peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
+        peers = new PeerClient(self, Duration.ofMillis(config.getLong(SpectraConfig.QUERY_PEER_TIMEOUT_MS_CONFIG)));
         LocalStores stores = new LocalStores(streams.kafkaStreams(), streams.partitions(),
                 Duration.ofMillis(config.getLong(SpectraConfig.QUERY_WAIT_MS_CONFIG)),
                 config.getInt(SpectraConfig.QUERY_MAX_WAITING_READS_CONFIG));
@@ -176,7 +179,7 @@ public final class SpectraCache implements AutoCloseable {
         guardAgainstHangingTransactions(config);
         List<RouteGroup> routes = new ArrayList<>();
         routes.add(new HealthRoutes(streams::readiness, registry));
-        routes.add(new InternalQueryRoutes(queries));
+        routes.add(new InternalQueryRoutes(queries, this::flightPort));
         capabilities.forEach(capability -> routes.addAll(capability.routes(serving)));
         ClientAccess access = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG)
                 ? ClientAccess.protectedMode(router::members) : ClientAccess.open();
@@ -191,7 +194,9 @@ public final class SpectraCache implements AutoCloseable {
             String flightHost = protectedMode ? "127.0.0.1" : config.getString(SpectraConfig.REST_HOST_CONFIG);
             List<FlightDataset> datasets = capabilities.stream().flatMap(c -> c.flightDatasets().stream()).toList();
             flight = FlightEndpointServer.start(flightHost, protectedMode ? "127.0.0.1" : self.host(),
-                    flightSettings.port(), queries, datasets, registry);
+                    flightSettings.port(), queries, datasets, registry,
+                    // In protected mode every Flight endpoint listens on loopback: only a peer on this machine is reachable.
+                    peer -> !protectedMode || isLoopback(peer.host()) ? peers.flightPort(peer) : -1);
             started.push(flight);
             LOG.info("Arrow Flight on grpc+tcp://{}:{}{}", flightHost, flight.port(),
                     protectedMode ? " (loopback only: protected mode)" : "");
@@ -207,6 +212,14 @@ public final class SpectraCache implements AutoCloseable {
             started.push(simulator);
             simulator.start();
             LOG.info("simulating {} devices", devices);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
