@@ -109,9 +109,14 @@ class RawBytesPerPointBenchmarkTest {
         for (int i = 0; i < DEVICES; i++) {
             fleet[i] = new Device(i, random);
         }
-        try (TopologyHarness harness = TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(),
-                        new TimeSeriesTopology(TimeSeriesSettings.defaults())).meters(new SimpleMeterRegistry())
-                .property(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, TieredRocksDbConfigSetter.class)
+        // -Dtimeseries.bench.compression=false measures the same run at Kafka Streams' defaults (no compression).
+        boolean tiered = Boolean.parseBoolean(System.getProperty("timeseries.bench.compression", "true"));
+        TopologyHarness.Builder builder = TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(),
+                new TimeSeriesTopology(TimeSeriesSettings.defaults())).meters(new SimpleMeterRegistry());
+        if (tiered) {
+            builder.property(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, TieredRocksDbConfigSetter.class);
+        }
+        try (TopologyHarness harness = builder
                 .applicationId(APPLICATION_ID).startingAt(Instant.ofEpochMilli(T0)).build()) {
             TestInputTopic<String, DeviceEvent> events = harness.input(Topics.EVENTS);
             long points = 0;
@@ -153,16 +158,24 @@ class RawBytesPerPointBenchmarkTest {
                 }
             }
             long sstBytes = metric(harness.driver().metrics(), "total-sst-files-size", "timeseries-raw");
-            long liveBytes = metric(harness.driver().metrics(), "estimate-live-data-size", "timeseries-raw");
+            long minuteBytes = metric(harness.driver().metrics(), "total-sst-files-size", "timeseries-rollup-1m");
+            long minuteBuckets = 0;
+            WindowStore<Bytes, Rollup> minutes = harness.driver().getWindowStore("timeseries-rollup-1m");
+            try (KeyValueIterator<Windowed<Bytes>, Rollup> all = minutes.all()) {
+                while (all.hasNext()) {
+                    all.next();
+                    minuteBuckets++;
+                }
+            }
             System.out.printf(Locale.ROOT, "time series bytes per raw point: %d events (%.0f/s through the driver), "
                             + "%d readings, %d sealed in %d chunks (%.1f points each); Gorilla values %.2f B/point, "
-                            + "keys %.2f B/point; RocksDB timeseries-raw (LZ4) total-sst-files-size %d B = %.2f B/point, "
-                            + "estimate-live-data-size %d B = %.2f B/point; the same values at a regular 10 s period %.2f B/point; "
-                            + "a (long, double) pair is 16 B%n",
+                            + "keys %.2f B/point; RocksDB (%s) timeseries-raw total-sst-files-size %d B = %.2f B/point; "
+                            + "the same values at a regular 10 s period %.2f B/point; a (long, double) pair is 16 B; "
+                            + "timeseries-rollup-1m %d B for %d sealed buckets = %.0f B/bucket%n",
                     EVENTS, EVENTS / seconds, points, sealedPoints, chunks, (double) sealedPoints / chunks,
-                    (double) valueBytes / sealedPoints, (double) keyBytes / sealedPoints, sstBytes,
-                    (double) sstBytes / sealedPoints, liveBytes, (double) liveBytes / sealedPoints,
-                    (double) regularBytes / sealedPoints);
+                    (double) valueBytes / sealedPoints, (double) keyBytes / sealedPoints,
+                    tiered ? "LZ4 raw, ZSTD tiers" : "no compression", sstBytes, (double) sstBytes / sealedPoints,
+                    (double) regularBytes / sealedPoints, minuteBytes, minuteBuckets, (double) minuteBytes / minuteBuckets);
             assertThat(sealedPoints).isPositive();
         }
     }
