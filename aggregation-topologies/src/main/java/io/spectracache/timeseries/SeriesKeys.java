@@ -56,6 +56,20 @@ public final class SeriesKeys {
         return Bytes.wrap(prefix.array());
     }
 
+    /**
+     * The inclusive upper end of {@code deviceId}'s key range: greater than every key of the device in every series
+     * store, smaller than every key of any other device after it. With {@link #devicePrefix} as the lower end, a
+     * range read such as {@code WindowStore.fetch(devicePrefix(id), deviceRangeEnd(id), from, to)} lists exactly
+     * the device's entries. (Five 0xFF bytes: a metric's length prefix is a varint of at most five bytes whose
+     * fifth is at most 0x0F, and UTF-8 never contains 0xFF.)
+     */
+    public static Bytes deviceRangeEnd(String deviceId) {
+        byte[] prefix = devicePrefix(deviceId).get();
+        byte[] end = java.util.Arrays.copyOf(prefix, prefix.length + 5);
+        java.util.Arrays.fill(end, prefix.length, end.length, (byte) 0xFF);
+        return Bytes.wrap(end);
+    }
+
     /** The prefix every key of one series starts with. */
     public static Bytes seriesPrefix(String deviceId, String metric) {
         Bytes full = of(deviceId, metric, 0);

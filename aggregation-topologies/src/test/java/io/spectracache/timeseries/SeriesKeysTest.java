@@ -28,6 +28,24 @@ class SeriesKeysTest {
     }
 
     @Property
+    void shouldPutEveryKeyOfADeviceAndNoOtherDevicesKeyBetweenItsPrefixAndItsRangeEnd(@ForAll String device,
+            @ForAll String other, @ForAll String metric) {
+        byte[] key = SeriesKeys.seriesPrefix(other, metric).get();
+        boolean inRange = Bytes.BYTES_LEXICO_COMPARATOR.compare(key, SeriesKeys.devicePrefix(device).get()) >= 0
+                && Bytes.BYTES_LEXICO_COMPARATOR.compare(key, SeriesKeys.deviceRangeEnd(device).get()) <= 0;
+
+        assertThat(inRange).isEqualTo(utf8RoundTrip(device).equals(utf8RoundTrip(other)));
+    }
+
+    @Test
+    void shouldEndADevicesRangeAfterAMetricWhoseLengthPrefixStartsWith0xFF() {
+        String metric = "m".repeat(127 + 128);
+
+        assertThat(Bytes.BYTES_LEXICO_COMPARATOR.compare(SeriesKeys.seriesPrefix("d", metric).get(),
+                SeriesKeys.deviceRangeEnd("d").get())).isNegative();
+    }
+
+    @Property
     void shouldKeepEveryKeyOfADeviceUnderItsPrefixAndNoOtherDevicesKey(@ForAll String device, @ForAll String other,
                                                                       @ForAll String metric, @ForAll long start) {
         byte[] key = SeriesKeys.of(other, metric, start).get();

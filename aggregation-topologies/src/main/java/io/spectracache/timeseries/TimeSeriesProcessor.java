@@ -1,0 +1,309 @@
+package io.spectracache.timeseries;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.events.DeviceEvent;
+import io.spectracache.timeseries.codec.Chunk;
+import io.spectracache.timeseries.codec.Chunks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Appends every finite reading of every event to its series: the open chunk and open buckets (objects in the
+ * write-behind store {@code timeseries-open}), sealing chunks into {@code timeseries-raw} and buckets into their
+ * tier's store as the series moves on, and merging late readings into what is already sealed. One per task.
+ *
+ * <p>The chunks of one series never overlap in time: each holds the points from its start (its first point) up to
+ * the next chunk's start, all within {@code chunkMaxSpan} of its start. So the chunk that holds (or must take) a
+ * point at {@code t} is the one with the greatest start at or before {@code t}, found by one backward fetch over
+ * {@code (t - chunkMaxSpan, t]}; a timestamp lives in exactly one chunk, and a second reading at the same time
+ * replaces the first. A rollup bucket has exactly one accumulator at any time (open here, or sealed in its store),
+ * so it adds its readings in arrival order whatever path they took.
+ *
+ * <p>The series clock is the newest event time this task has seen; retention is measured behind it. It starts over
+ * when the task's state is rebuilt, which can only make the first readings after a restart be judged more leniently
+ * (the stores themselves still drop whatever their own clocks have expired).
+ */
+final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, Void> {
+    /** How often (wall clock) idle series are sealed and dead ones forgotten. */
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(5);
+    /** Series kept as objects between commits, per task, so a busy series is not decoded again after a commit. */
+    static final int CACHED_SERIES = 10_000;
+
+    private final TimeSeriesSettings settings;
+    private final List<RollupTier> tiers;
+    private final OpenSeriesSerde openSerde;
+    private final long rawRetentionMs;
+    private final long graceMs;
+    private final long maxSpanMs;
+    private final int maxPoints;
+    private final long forgetAfterMs;
+    private final Counter notFinite;
+    private final Counter rawBeyondGrace;
+    private final Counter rawBeyondRetention;
+    private final Counter rawLate;
+    private final Counter chunksSealed;
+    private final Counter[] tierBeyondRetention;
+    private final Counter[] tierLate;
+    private final Map<Bytes, OpenSeries> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Bytes, OpenSeries> eldest) {
+            return size() > CACHED_SERIES;
+        }
+    };
+
+    private KeyValueStore<Bytes, OpenSeries> open;
+    private WindowStore<Bytes, Chunk> raw;
+    private List<WindowStore<Bytes, Rollup>> tierStores;
+    private long clock;
+
+    TimeSeriesProcessor(TimeSeriesSettings settings, OpenSeriesSerde openSerde, MeterRegistry meters) {
+        this.settings = settings;
+        this.tiers = settings.tiers();
+        this.openSerde = openSerde;
+        this.rawRetentionMs = settings.rawRetention().toMillis();
+        this.graceMs = settings.grace().toMillis();
+        this.maxSpanMs = settings.chunkMaxSpan().toMillis();
+        this.maxPoints = settings.chunkMaxPoints();
+        long longest = TimeSeriesTopology.rawStoreRetention(settings).toMillis();
+        for (RollupTier tier : tiers) {
+            longest = Math.max(longest, tier.retentionMs());
+        }
+        this.forgetAfterMs = longest;
+        this.notFinite = skipped(meters, TimeSeriesMeters.TIER_ALL, TimeSeriesMeters.REASON_NOT_FINITE);
+        this.rawBeyondGrace = skipped(meters, TimeSeriesMeters.TIER_RAW, TimeSeriesMeters.REASON_BEYOND_GRACE);
+        this.rawBeyondRetention = skipped(meters, TimeSeriesMeters.TIER_RAW, TimeSeriesMeters.REASON_BEYOND_RETENTION);
+        this.rawLate = late(meters, TimeSeriesMeters.TIER_RAW);
+        this.chunksSealed = sealed(meters);
+        this.tierBeyondRetention = new Counter[tiers.size()];
+        this.tierLate = new Counter[tiers.size()];
+        for (int i = 0; i < tiers.size(); i++) {
+            tierBeyondRetention[i] = skipped(meters, tiers.get(i).name(), TimeSeriesMeters.REASON_BEYOND_RETENTION);
+            tierLate[i] = late(meters, tiers.get(i).name());
+        }
+    }
+
+    static Counter skipped(MeterRegistry meters, String tier, String reason) {
+        return Counter.builder(TimeSeriesMeters.POINTS_SKIPPED.meterName())
+                .description(TimeSeriesMeters.POINTS_SKIPPED.description())
+                .tag(TimeSeriesMeters.TIER_TAG, tier).tag(TimeSeriesMeters.REASON_TAG, reason).register(meters);
+    }
+
+    static Counter late(MeterRegistry meters, String tier) {
+        return Counter.builder(TimeSeriesMeters.POINTS_MERGED_LATE.meterName())
+                .description(TimeSeriesMeters.POINTS_MERGED_LATE.description())
+                .tag(TimeSeriesMeters.TIER_TAG, tier).register(meters);
+    }
+
+    static Counter sealed(MeterRegistry meters) {
+        return Counter.builder(TimeSeriesMeters.CHUNKS_SEALED.meterName())
+                .description(TimeSeriesMeters.CHUNKS_SEALED.description()).register(meters);
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.open = context.getStateStore(TimeSeriesTopology.OPEN_STORE_NAME);
+        this.raw = context.getStateStore(TimeSeriesTopology.RAW_STORE.name());
+        this.tierStores = new ArrayList<>();
+        for (RollupTier tier : tiers) {
+            tierStores.add(context.getStateStore(TimeSeriesTopology.tierStore(tier).name()));
+        }
+        this.clock = Long.MIN_VALUE;
+        recent.clear();
+        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
+    }
+
+    @Override
+    public void process(Record<String, DeviceEvent> record) {
+        DeviceEvent event = record.value();
+        if (event == null || event.metrics().isEmpty()) {
+            return;
+        }
+        long t = event.ts().toEpochMilli();
+        clock = Math.max(clock, t);
+        for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
+            double value = reading.getValue();
+            if (!Double.isFinite(value)) {
+                notFinite.increment();
+                continue;
+            }
+            Bytes key = SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey());
+            OpenSeries series = series(key);
+            appendRaw(key, series, t, value);
+            for (int tier = 0; tier < tiers.size(); tier++) {
+                appendToTier(key, series, tier, t, value);
+            }
+            series.seen(t);
+            open.put(key, series);
+        }
+    }
+
+    private OpenSeries series(Bytes key) {
+        OpenSeries series = recent.get(key);
+        if (series == null) {
+            series = open.get(key);
+            if (series == null) {
+                series = openSerde.empty();
+            }
+            recent.put(key, series);
+        }
+        return series;
+    }
+
+    private static long behind(long time, long amount) {
+        return time == Long.MIN_VALUE || time - amount > time ? Long.MIN_VALUE : time - amount;
+    }
+
+    private void appendRaw(Bytes key, OpenSeries series, long t, double value) {
+        if (t <= behind(clock, rawRetentionMs)) {
+            rawBeyondRetention.increment();
+            return;
+        }
+        if (t < behind(series.latest(), graceMs)) {
+            rawBeyondGrace.increment();
+            return;
+        }
+        int size = series.size();
+        if (size > 0 && t >= series.first()) {
+            if (t - series.first() >= maxSpanMs) {
+                // Only the newest points reach past the span: seal what is open and start again at t.
+                seal(key, series);
+            }
+            series.insert(t, value);
+        } else if (t > series.newestSealedPoint() && (size == 0 || series.last() - t < maxSpanMs)) {
+            // After every sealed point: the open chunk takes it (first point, or extending it backwards).
+            series.insert(t, value);
+        } else {
+            mergeSealed(key, series, t, value);
+            return;
+        }
+        if (series.size() >= maxPoints) {
+            seal(key, series);
+        }
+    }
+
+    private void seal(Bytes key, OpenSeries series) {
+        Chunk chunk = series.takeChunk();
+        if (chunk.size() > 0 && chunk.timestamp(0) > behind(clock, rawStoreRetentionMs())) {
+            raw.put(key, chunk, chunk.timestamp(0));
+            chunksSealed.increment();
+        }
+    }
+
+    private long rawStoreRetentionMs() {
+        return rawRetentionMs + maxSpanMs;
+    }
+
+    /** Decodes the sealed chunk that owns {@code t}, inserts, encodes again (splits it if it grew too long). */
+    private void mergeSealed(Bytes key, OpenSeries series, long t, double value) {
+        Chunk owner = null;
+        long start = t;
+        try (WindowStoreIterator<Chunk> found = raw.backwardFetch(key, t - maxSpanMs + 1, t)) {
+            if (found.hasNext()) {
+                KeyValue<Long, Chunk> chunk = found.next();
+                start = chunk.key;
+                owner = chunk.value;
+            }
+        }
+        Chunk merged = owner == null ? Chunk.of(new long[] {t}, new double[] {value}) : Chunks.with(owner, t, value);
+        if (merged.size() > 2 * maxPoints) {
+            long middle = merged.timestamp(merged.size() / 2);
+            raw.put(key, Chunks.between(merged, Long.MIN_VALUE, middle), start);
+            raw.put(key, Chunks.between(merged, middle, Long.MAX_VALUE), middle);
+        } else {
+            raw.put(key, merged, start);
+        }
+        series.sealedPoint(t);
+        rawLate.increment();
+    }
+
+    private void appendToTier(Bytes key, OpenSeries series, int tier, long t, double value) {
+        RollupTier spec = tiers.get(tier);
+        long start = spec.bucketStart(t);
+        if (start <= behind(clock, spec.retentionMs())) {
+            tierBeyondRetention[tier].increment();
+            return;
+        }
+        Rollup bucket = series.bucket(tier);
+        if (bucket != null && start == series.bucketStart(tier)) {
+            series.addToBucket(tier, t, value);
+        } else if (bucket != null ? start > series.bucketStart(tier) : start > series.newestSealedBucket(tier)) {
+            sealBucket(key, series, tier);
+            Rollup next = Rollup.empty();
+            next.add(t, value);
+            series.openBucket(tier, start, next);
+        } else {
+            WindowStore<Bytes, Rollup> store = tierStores.get(tier);
+            Rollup sealed = store.fetch(key, start);
+            if (sealed == null) {
+                sealed = Rollup.empty();
+            }
+            sealed.add(t, value);
+            store.put(key, sealed, start);
+            series.sealedBucket(tier, start);
+            tierLate[tier].increment();
+        }
+    }
+
+    private void sealBucket(Bytes key, OpenSeries series, int tier) {
+        long start = series.bucketStart(tier);
+        Rollup bucket = series.takeBucket(tier);
+        if (bucket != null && start > behind(clock, tiers.get(tier).retentionMs())) {
+            tierStores.get(tier).put(key, bucket, start);
+        }
+    }
+
+    /**
+     * Seals the open chunk and buckets of every series idle for a chunk span (so they become visible to range
+     * reads of the sealed stores and stop holding memory), and forgets series whose every point has expired.
+     * Scans the open store: one entry per live series, never the points.
+     */
+    void sweep() {
+        if (clock == Long.MIN_VALUE) {
+            return;
+        }
+        long idleBefore = behind(clock, maxSpanMs);
+        long deadBefore = behind(clock, forgetAfterMs);
+        List<KeyValue<Bytes, OpenSeries>> idle = new ArrayList<>();
+        List<Bytes> dead = new ArrayList<>();
+        try (KeyValueIterator<Bytes, OpenSeries> all = open.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, OpenSeries> entry = all.next();
+                OpenSeries series = recent.getOrDefault(entry.key, entry.value);
+                if (series.latest() <= deadBefore) {
+                    dead.add(entry.key);
+                } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
+                    idle.add(KeyValue.pair(entry.key, series));
+                }
+            }
+        }
+        for (KeyValue<Bytes, OpenSeries> entry : idle) {
+            seal(entry.key, entry.value);
+            for (int tier = 0; tier < tiers.size(); tier++) {
+                sealBucket(entry.key, entry.value, tier);
+            }
+            open.put(entry.key, entry.value);
+        }
+        for (Bytes key : dead) {
+            recent.remove(key);
+            open.delete(key);
+        }
+    }
+
+    TimeSeriesSettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,168 @@
+package io.spectracache.timeseries;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spectracache.events.DeviceEvent;
+import io.spectracache.state.WriteBehindStores;
+import io.spectracache.timeseries.codec.Chunk;
+import io.spectracache.timeseries.codec.GorillaCodec;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topology.CapabilityTopology;
+import io.spectracache.topology.TopologyContext;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Every numeric metric of every device as a time series: raw points in Gorilla-compressed chunks for the raw
+ * retention, and rollup buckets (count, sum, min, max, first, last, KLL quantiles) per tier for each tier's
+ * retention. Attached to {@link TopologyContext#events()} like device state: no repartition, no second read of
+ * {@code spectra.events}, one object update per reading and one changelog record per series per commit.
+ *
+ * <pre>{@code
+ * new IngestTopology(settings).addTo(context);                       // provides context.events()
+ * new TimeSeriesTopology(TimeSeriesSettings.defaults()).addTo(context);
+ * }</pre>
+ *
+ * <p><b>Stores</b> (processor {@value #PROCESSOR_NAME}; every key starts with {@link SeriesKeys#devicePrefix}, so one
+ * device is one contiguous key range in each of them, inside each time segment of the window stores):
+ * <ul>
+ *   <li>{@value #OPEN_STORE_NAME}: key-value, write-behind. Key {@link SeriesKeys#seriesPrefix(String, String)},
+ *       value an {@link OpenSeries}: the open raw chunk (the newest points of the series) and each tier's open
+ *       bucket. Changelogged once per series per commit.
+ *   <li>{@code timeseries-raw} ({@link #RAW_STORE}): window store of sealed chunks. Key
+ *       {@code seriesPrefix(device, metric)}, window start = the chunk's first point, value the chunk in
+ *       {@link GorillaCodec}'s format. A chunk holds at most {@code chunk.max.points} points (twice that after late
+ *       merges, then it is split) from its start up to the next chunk's start, within {@code chunk.max.span} of
+ *       its start. Retention: raw retention plus one chunk span, so a chunk that holds any live point is kept;
+ *       RocksDB segments of half that are dropped whole.
+ *   <li>{@code timeseries-rollup-<tier>} ({@link #tierStore(RollupTier)}): window store of sealed buckets. Key
+ *       {@code seriesPrefix(device, metric)}, window start = the bucket's start, value a {@link Rollup} in
+ *       {@link RollupSerde}'s format. Retention: the tier's.
+ * </ul>
+ *
+ * <p><b>Reading a series</b> (for the query side; {@code key = SeriesKeys.seriesPrefix(device, metric)}):
+ * raw points in {@code [from, to)} are the points of the chunks from {@code timeseries-raw}
+ * {@code fetch(key, from - chunkMaxSpan + 1, to - 1)} plus those of {@code timeseries-open}{@code .get(key).chunk()},
+ * each filtered to {@code [from, to)} ({@code Chunks.between}); chunks never overlap, so no point appears twice.
+ * A tier's buckets in {@code [from, to)} are {@code fetch(key, from, to - 1)} of its store plus
+ * {@link OpenSeries#openBucket(String)} if its start is in range (the open bucket is never also in the store). A
+ * device's entries of every store are {@code fetch(devicePrefix, deviceRangeEnd, ...)} (see
+ * {@link SeriesKeys#deviceRangeEnd(String)}) and {@code timeseries-open}'s {@code prefixScan} on the device prefix.
+ *
+ * <p><b>Time.</b> Event time. Retention is measured behind the newest event the task has seen; grace behind the
+ * newest point of the same series (see {@link TimeSeriesSettings}). A late reading within grace is merged exactly
+ * into the chunk that owns its time (decoded, inserted, encoded again); within a tier's retention, into its
+ * bucket. NaN and ±Infinity are skipped everywhere. Whatever is skipped is counted in
+ * {@link TimeSeriesMeters#POINTS_SKIPPED} by tier and reason.
+ *
+ * <p><b>RocksDB.</b> {@code io.spectracache.storage.TieredRocksDbConfigSetter}, set as Kafka Streams'
+ * {@code rocksdb.config.setter}, gives {@code timeseries-raw} LZ4 and the rollup tiers ZSTD, by store name.
+ */
+public final class TimeSeriesTopology implements CapabilityTopology {
+    /** The processor that appends readings. */
+    public static final String PROCESSOR_NAME = "timeseries-append";
+    /** The open chunk and buckets of every series ({@link OpenSeries} by {@code seriesPrefix}). */
+    public static final String OPEN_STORE_NAME = "timeseries-open";
+    /** Sealed raw chunks by {@code seriesPrefix}, window start = first point. */
+    public static final StoreSpec<Bytes, Chunk> RAW_STORE =
+            new StoreSpec<>("timeseries-raw", Serdes.Bytes(), new GorillaCodec());
+    /** The prefix of every rollup tier's store name; the tier's name follows. */
+    public static final String TIER_STORE_PREFIX = "timeseries-rollup-";
+
+    private final TimeSeriesSettings settings;
+
+    /** A topology with the {@linkplain TimeSeriesSettings#defaults() default settings}. */
+    public TimeSeriesTopology() {
+        this(TimeSeriesSettings.defaults());
+    }
+
+    /** @param settings retention, grace, tiers and chunk size; never null */
+    public TimeSeriesTopology(TimeSeriesSettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /** The store of {@code tier}'s sealed buckets: {@code timeseries-rollup-<name>}. */
+    public static StoreSpec<Bytes, Rollup> tierStore(RollupTier tier) {
+        return new StoreSpec<>(TIER_STORE_PREFIX + tier.name(), Serdes.Bytes(), new RollupSerde());
+    }
+
+    /** The open store with the serde for these settings' tiers. */
+    public StoreSpec<Bytes, OpenSeries> openStore() {
+        return new StoreSpec<>(OPEN_STORE_NAME, Serdes.Bytes(), openSerde(settings));
+    }
+
+    /** How long {@code timeseries-raw} keeps a chunk: the raw retention plus one chunk span. */
+    public static Duration rawStoreRetention(TimeSeriesSettings settings) {
+        return settings.rawRetention().plus(settings.chunkMaxSpan());
+    }
+
+    private static OpenSeriesSerde openSerde(TimeSeriesSettings settings) {
+        return new OpenSeriesSerde(settings.tiers().stream().map(RollupTier::name).toArray(String[]::new));
+    }
+
+    /**
+     * Adds processor {@value #PROCESSOR_NAME} and its stores after the validated events, and registers the
+     * {@link TimeSeriesMeters} (at zero, for every tier and reason). Adds nothing when the settings disable series.
+     */
+    @Override
+    public void addTo(TopologyContext context) {
+        requireNonNull(context, "context");
+        if (!settings.enabled()) {
+            return;
+        }
+        MeterRegistry meters = context.meters();
+        TimeSeriesProcessor.skipped(meters, TimeSeriesMeters.TIER_ALL, TimeSeriesMeters.REASON_NOT_FINITE);
+        TimeSeriesProcessor.skipped(meters, TimeSeriesMeters.TIER_RAW, TimeSeriesMeters.REASON_BEYOND_GRACE);
+        TimeSeriesProcessor.skipped(meters, TimeSeriesMeters.TIER_RAW, TimeSeriesMeters.REASON_BEYOND_RETENTION);
+        TimeSeriesProcessor.late(meters, TimeSeriesMeters.TIER_RAW);
+        TimeSeriesProcessor.sealed(meters);
+        for (RollupTier tier : settings.tiers()) {
+            TimeSeriesProcessor.skipped(meters, tier.name(), TimeSeriesMeters.REASON_BEYOND_RETENTION);
+            TimeSeriesProcessor.late(meters, tier.name());
+        }
+        context.events().process(new Supplier(meters), Named.as(PROCESSOR_NAME));
+    }
+
+    private final class Supplier implements ProcessorSupplier<String, DeviceEvent, Void, Void> {
+        private final MeterRegistry meters;
+
+        Supplier(MeterRegistry meters) {
+            this.meters = meters;
+        }
+
+        @Override
+        public Processor<String, DeviceEvent, Void, Void> get() {
+            return new TimeSeriesProcessor(settings, openSerde(settings), meters);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            Set<StoreBuilder<?>> stores = new HashSet<>();
+            StoreSpec<Bytes, OpenSeries> open = openStore();
+            // Write-behind: a reading changes the series object; it is serialised and changelogged once per commit.
+            stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(open.name()),
+                    open.keySerde(), open.valueSerde()));
+            // Sealed chunks and buckets are written once per chunk or bucket (and once per late merge). No record
+            // cache: it would copy each once more, and it keeps flushed entries, so expired windows would stay
+            // visible through it after RocksDB dropped their segments.
+            stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(RAW_STORE.name(),
+                            rawStoreRetention(settings), settings.chunkMaxSpan(), false),
+                    RAW_STORE.keySerde(), RAW_STORE.valueSerde()).withCachingDisabled());
+            for (RollupTier tier : settings.tiers()) {
+                StoreSpec<Bytes, Rollup> spec = tierStore(tier);
+                stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(spec.name(), tier.retention(),
+                                tier.step(), false), spec.keySerde(), spec.valueSerde()).withCachingDisabled());
+            }
+            return stores;
+        }
+    }
+}

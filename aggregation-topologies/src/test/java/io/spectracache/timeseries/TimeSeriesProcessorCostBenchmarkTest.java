@@ -1,0 +1,116 @@
+package io.spectracache.timeseries;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.events.DeviceEvent;
+import io.spectracache.state.WriteBehindKeyValueStore;
+import io.spectracache.state.WriteBehindStores;
+import io.spectracache.timeseries.codec.Chunk;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream-thread CPU the time-series processor adds per event, outside the test driver (which commits, and so
+ * serialises every open series, after every record): the processor over real RocksDB stores (no changelog), a
+ * write-behind flush every 4,000 events (a 200 ms commit at 20,000 events/s), 1,000 devices, 4 metrics per event,
+ * one event per device every ~50 ms of event time. Run with
+ * {@code mvn -o -q verify -pl aggregation-topologies -am -Dtest.excludedGroups=integration -Dgroups=benchmark
+ * -Dtest=TimeSeriesProcessorCostBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@Tag("benchmark")
+class TimeSeriesProcessorCostBenchmarkTest {
+    private static final int DEVICES = 1_000;
+    private static final int WARM_UP = 200_000;
+    private static final int MEASURED = 600_000;
+    private static final int EVENTS_PER_COMMIT = 4_000;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldReportCpuPerEvent() throws Exception {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "timeseries-cost");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir).toString());
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(props,
+                new org.apache.kafka.streams.processor.TaskId(0, 0), stateDir.toFile());
+        TimeSeriesSettings settings = TimeSeriesSettings.defaults()
+                .withTiers(System.getProperty("timeseries.bench.tiers", TimeSeriesSettings.DEFAULT_TIERS));
+        TimeSeriesTopology topology = new TimeSeriesTopology(settings);
+        KeyValueStore<Bytes, OpenSeries> open = WriteBehindStores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME), topology.openStore().keySerde(),
+                topology.openStore().valueSerde()).withLoggingDisabled().build();
+        WindowStore<Bytes, Chunk> raw = Stores.windowStoreBuilder(Stores.persistentWindowStore(
+                        TimeSeriesTopology.RAW_STORE.name(), TimeSeriesTopology.rawStoreRetention(settings),
+                        settings.chunkMaxSpan(), false), TimeSeriesTopology.RAW_STORE.keySerde(),
+                TimeSeriesTopology.RAW_STORE.valueSerde()).withLoggingDisabled().withCachingDisabled().build();
+        open.init(context.getStateStoreContext(), open);
+        raw.init(context.getStateStoreContext(), raw);
+        context.addStateStore(open);
+        context.addStateStore(raw);
+        for (RollupTier tier : settings.tiers()) {
+            var spec = TimeSeriesTopology.tierStore(tier);
+            WindowStore<Bytes, Rollup> store = Stores.windowStoreBuilder(Stores.persistentWindowStore(spec.name(),
+                            tier.retention(), tier.step(), false), spec.keySerde(), spec.valueSerde())
+                    .withLoggingDisabled().withCachingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        TimeSeriesProcessor processor = new TimeSeriesProcessor(settings,
+                (OpenSeriesSerde) topology.openStore().valueSerde(), new SimpleMeterRegistry());
+        processor.init(context);
+
+        Random random = new Random(7);
+        String[] ids = new String[DEVICES];
+        for (int i = 0; i < DEVICES; i++) {
+            ids[i] = String.format(Locale.ROOT, "truck-%04d", i);
+        }
+        long t0 = Instant.parse("2026-11-24T19:00:00Z").toEpochMilli();
+        var threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = 0;
+        long wallStart = 0;
+        for (int i = 0; i < WARM_UP + MEASURED; i++) {
+            if (i == WARM_UP) {
+                cpuStart = threads.getCurrentThreadCpuTime();
+                wallStart = System.nanoTime();
+            }
+            String id = ids[random.nextInt(DEVICES)];
+            long t = t0 + i / 20 + random.nextInt(5);
+            DeviceEvent event = DeviceEvent.of(id, Instant.ofEpochMilli(t), Map.of(
+                    "temp", Math.round((20 + random.nextGaussian()) * 100) / 100.0,
+                    "speed", Math.round(random.nextDouble() * 900) / 10.0,
+                    "battery", 80.0 - i / 100_000.0,
+                    "fuel", Math.round(random.nextDouble() * 1000) / 10.0));
+            processor.process(new Record<>(id, event, t));
+            if (i % EVENTS_PER_COMMIT == EVENTS_PER_COMMIT - 1) {
+                ((WriteBehindKeyValueStore<Bytes, OpenSeries>) open).flushCache();
+            }
+        }
+        double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / MEASURED;
+        double wallMicros = (System.nanoTime() - wallStart) / 1e3 / MEASURED;
+        System.out.printf(Locale.ROOT, "time series processor: %.2f µs CPU (%.2f µs wall) per event of 4 readings, "
+                + "%d devices, write-behind flush every %d events, tiers \"%s\"%n", cpuMicros, wallMicros, DEVICES,
+                EVENTS_PER_COMMIT, RollupTier.format(settings.tiers()));
+        assertThat(cpuMicros).isPositive();
+        open.close();
+        raw.close();
+    }
+}
