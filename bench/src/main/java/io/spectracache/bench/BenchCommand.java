@@ -218,6 +218,10 @@ public final class BenchCommand implements Callable<Integer> {
 
                 if (!noReads) {
                     readSpectraCache(report, port, deviceIds, deviceStates, warmup, measure);
+                    log("bulk reads: every device state over Arrow Flight, then over REST pages");
+                    report.bulk.add(BulkReads.flight(cache.flightPort(), warmup, measure));
+                    report.bulk.add(BulkReads.rest(port, warmup, measure));
+                    report.bulk.forEach(r -> log("bulk: " + r.name() + ": " + Format.rate(r.rowsPerSecond()) + " rows/s"));
                 }
                 log("stopping SpectraCache");
             }

@@ -23,6 +23,7 @@ final class Report {
     final Instant started;
     final Map<String, String> settings = new LinkedHashMap<>();
     final List<LatencyResult> reads = new ArrayList<>();
+    final List<BulkReads.Result> bulk = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final Map<String, CpuAccounting.Usage> cpu = new LinkedHashMap<>();
     final Map<String, String> streamsFigures = new LinkedHashMap<>();
@@ -134,6 +135,22 @@ final class Report {
             md.append("\nClosed loop: each client sends its next request when the previous answer is read, so the "
                     + "latencies are service times; no coordinated-omission correction applies (it would for a "
                     + "fixed-rate, open-loop test). Latencies recorded in µs with HdrHistogram (3 significant digits).\n\n");
+        }
+
+        if (!bulk.isEmpty()) {
+            md.append("## Bulk reads: every device state, Arrow Flight against REST pages\n\n")
+                    .append("| way | passes | rows | rows/s | MB/s received | vs REST |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+            double restRate = bulk.stream().filter(r -> r.name().startsWith("REST")).mapToDouble(BulkReads.Result::rowsPerSecond)
+                    .findFirst().orElse(Double.NaN);
+            for (BulkReads.Result r : bulk) {
+                md.append("| ").append(r.name().replace("|", "/")).append(" | ").append(r.passes()).append(" | ")
+                        .append(Format.count(r.rows())).append(" | ").append(Format.rate(r.rowsPerSecond())).append(" | ")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", r.megabytesPerSecond())).append(" | ")
+                        .append(Double.isNaN(restRate) ? "–" : String.format(java.util.Locale.ROOT, "%.2f×", r.rowsPerSecond() / restRate))
+                        .append(" |\n");
+            }
+            md.append("\nOne client, loopback, the same instance; each way repeated for the measured time after a warm-up. "
+                    + "MB/s counts what the client receives: Arrow buffers, or JSON bodies.\n\n");
         }
 
         md.append("## Targets\n\n| target | measured | met |\n| --- | --- | --- |\n");
