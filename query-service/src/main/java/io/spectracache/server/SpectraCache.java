@@ -65,8 +65,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>streams</b>: the one Kafka Streams application with every capability's topology;</li>
  *   <li><b>query services</b>: routing, the peer client, the query service over every capability's queries, the
  *       shared producer for writes;</li>
- *   <li><b>servers</b>: REST (health, the internal query API, every capability's routes), and the optional
- *       fleet simulator.</li>
+ *   <li><b>servers</b>: REST (health, the internal query API, every capability's routes), Arrow Flight (every
+ *       capability's datasets; loopback only in protected mode), and the optional fleet simulator.</li>
  * </ol>
  *
  * <pre>{@code
