@@ -6,13 +6,12 @@ import io.spectracache.devices.DeviceState;
 import io.spectracache.query.Codec;
 import io.spectracache.query.PointQuery;
 import io.spectracache.query.ScatterQuery;
-import io.spectracache.routing.KeyOrder;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.ReadOptions;
 import io.spectracache.routing.ScanBounds;
+import io.spectracache.routing.ScanMerge;
 import io.spectracache.topics.Topics;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 
@@ -62,32 +61,11 @@ public final class DeviceQueries {
         return new ScatterQuery.Part<>(new ScanPart(states, next), page.partitions());
     }
 
-    /**
-     * Merges instance pages into one, in id order. An instance that had more than it sent vouches only for ids up
-     * to its last one, so the merged page ends at the smallest such id: no device is skipped between pages.
-     */
+    /** Merges instance pages into one, in id order ({@link ScanMerge}: no device skipped between pages). */
     static ScanPart merge(List<ScanPart> parts, int limit) {
-        String bound = null;
-        List<DeviceState> all = new ArrayList<>();
-        for (ScanPart part : parts) {
-            all.addAll(part.states());
-            if (part.nextCursor() != null && (bound == null || KeyOrder.UTF8.compare(part.nextCursor(), bound) < 0)) {
-                bound = part.nextCursor();
-            }
-        }
-        all.sort(Comparator.comparing(DeviceState::deviceId, KeyOrder.UTF8));
-        List<DeviceState> states = new ArrayList<>(Math.min(limit, all.size()));
-        boolean more = bound != null;
-        for (DeviceState state : all) {
-            if (bound != null && KeyOrder.UTF8.compare(state.deviceId(), bound) > 0) {
-                break;
-            }
-            if (states.size() == limit) {
-                more = true;
-                break;
-            }
-            states.add(state);
-        }
-        return new ScanPart(states, more && !states.isEmpty() ? states.get(states.size() - 1).deviceId() : null);
+        ScanMerge.Part<DeviceState> merged = ScanMerge.merge(
+                parts.stream().map(part -> new ScanMerge.Part<>(part.states(), part.nextCursor())).toList(),
+                DeviceState::deviceId, limit, state -> 0, Long.MAX_VALUE);
+        return new ScanPart(merged.items(), merged.nextCursor());
     }
 }

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.query.Codec;
 import io.spectracache.query.PointQuery;
 import io.spectracache.query.ScatterQuery;
-import io.spectracache.routing.KeyOrder;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.ScanBounds;
+import io.spectracache.routing.ScanMerge;
 import io.spectracache.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -82,36 +81,12 @@ public final class KeyValueQueries {
         return new ScatterQuery.Part<>(new ScanPart(items, next), page.partitions());
     }
 
-    /**
-     * Merges instance pages into one. An instance that had more than it sent only vouches for keys up to its
-     * last one, so the merged page ends at the smallest such key: no key is ever skipped between pages.
-     */
+    /** Merges instance pages into one ({@link ScanMerge}: no key skipped between pages). */
     static ScanPart merge(List<ScanPart> parts, int limit, long maxBytes) {
-        String bound = null;
-        List<ScanPage.Item> all = new ArrayList<>();
-        for (ScanPart part : parts) {
-            all.addAll(part.items());
-            if (part.nextCursor() != null && (bound == null || KeyOrder.UTF8.compare(part.nextCursor(), bound) < 0)) {
-                bound = part.nextCursor();
-            }
-        }
-        all.sort(Comparator.comparing(ScanPage.Item::key, KeyOrder.UTF8));
-        List<ScanPage.Item> items = new ArrayList<>(Math.min(limit, all.size()));
-        boolean more = bound != null;
-        long bytes = 0;
-        for (ScanPage.Item item : all) {
-            if (bound != null && KeyOrder.UTF8.compare(item.key(), bound) > 0) {
-                break;
-            }
-            long size = sizeOf(item);
-            if (items.size() == limit || (!items.isEmpty() && bytes + size > maxBytes)) {
-                more = true;
-                break;
-            }
-            items.add(item);
-            bytes += size;
-        }
-        return new ScanPart(items, more && !items.isEmpty() ? items.get(items.size() - 1).key() : null);
+        ScanMerge.Part<ScanPage.Item> merged = ScanMerge.merge(
+                parts.stream().map(part -> new ScanMerge.Part<>(part.items(), part.nextCursor())).toList(),
+                ScanPage.Item::key, limit, KeyValueQueries::sizeOf, maxBytes);
+        return new ScanPart(merged.items(), merged.nextCursor());
     }
 
     // What an item weighs in a page: its key and its value as sent (text or Base64).

@@ -68,15 +68,8 @@ public final class PeerClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(parameters))
                 .build();
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new PeerAnswer(response.statusCode(), response.body(), response.headers().firstValue(PARTITIONS_HEADER));
-        } catch (IOException e) {
-            throw RetryLaterException.ownerUnavailable("instance " + peer + " did not answer: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RetryLaterException.ownerUnavailable("interrupted while asking instance " + peer);
-        }
+        HttpResponse<byte[]> response = send(peer, request);
+        return new PeerAnswer(response.statusCode(), response.body(), response.headers().firstValue(PARTITIONS_HEADER));
     }
 
     /**
@@ -90,13 +83,21 @@ public final class PeerClient {
                 .header(FORWARDED_HEADER, self.toString())
                 .GET()
                 .build();
+        HttpResponse<byte[]> response = send(peer, request);
+        if (response.statusCode() != 200) {
+            throw RetryLaterException.ownerUnavailable("instance " + peer + " answered " + response.statusCode()
+                    + " for its Flight port");
+        }
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw RetryLaterException.ownerUnavailable("instance " + peer + " answered " + response.statusCode()
-                        + " for its Flight port");
-            }
             return Json.mapper().readTree(response.body()).path("port").asInt(-1);
+        } catch (IOException e) {
+            throw RetryLaterException.ownerUnavailable("instance " + peer + " answered something unreadable for its Flight port");
+        }
+    }
+
+    private HttpResponse<byte[]> send(Instance peer, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw RetryLaterException.ownerUnavailable("instance " + peer + " did not answer: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
