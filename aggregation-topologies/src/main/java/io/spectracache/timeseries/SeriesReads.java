@@ -2,6 +2,7 @@ package io.spectracache.timeseries;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.timeseries.codec.Chunks;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * }</pre>
  */
 public final class SeriesReads {
+    /** Times a tail is read again when its base was rewritten between reading the two. */
+    static final int OPEN_READ_ATTEMPTS = 4;
+
     private SeriesReads() {
     }
 
@@ -50,22 +54,54 @@ public final class SeriesReads {
         return raw(stores, chunkMaxSpanMs, SeriesKeys.seriesPrefix(deviceId, metric), from, to);
     }
 
-    /** As {@link #raw(SeriesStores, long, String, String, long, long)}, for a series key. */
+    /**
+     * As {@link #raw(SeriesStores, long, String, String, long, long)}, for a series key.
+     *
+     * <p>The open chunk is read first, then the sealed ones that start before it: a chunk sealed in between is then
+     * either the open chunk as read (starting at or after its first point) or newer, and neither appears twice.
+     */
     public static Chunk raw(SeriesStores stores, long chunkMaxSpanMs, Bytes key, long from, long to) {
         List<Chunk> parts = new ArrayList<>();
         if (to > from) {
+            OpenSeries series = open(stores, key);
+            Chunk openChunk = series == null ? Chunk.of(new long[0], new double[0]) : series.chunk();
+            long openFirst = openChunk.size() == 0 ? Long.MAX_VALUE : openChunk.timestamp(0);
             long earliestStart = from - chunkMaxSpanMs + 1 > from ? Long.MIN_VALUE : from - chunkMaxSpanMs + 1;
             try (WindowStoreIterator<Chunk> chunks = stores.raw(key, Math.max(0, earliestStart), to - 1)) {
                 while (chunks.hasNext()) {
-                    parts.add(Chunks.between(chunks.next().value, from, to));
+                    KeyValue<Long, Chunk> chunk = chunks.next();
+                    if (chunk.key < openFirst) {
+                        parts.add(Chunks.between(chunk.value, from, to));
+                    }
                 }
             }
-            OpenSeries series = stores.open(key);
-            if (series != null) {
-                parts.add(Chunks.between(series.chunk(), from, to));
-            }
+            parts.add(Chunks.between(openChunk, from, to));
         }
         return concat(parts);
+    }
+
+    /**
+     * The open part of one series, {@linkplain OpenSeries#isComplete() complete}: as {@link SeriesStores#open}
+     * answers it, put on its base when it was read from its tail. Null when the series has none.
+     *
+     * @throws RetryLaterException if the base kept changing under the read (a busy series, several attempts)
+     */
+    public static OpenSeries open(SeriesStores stores, Bytes key) {
+        return complete(stores, key, stores.open(key));
+    }
+
+    private static OpenSeries complete(SeriesStores stores, Bytes key, OpenSeries series) {
+        for (int attempt = 1; series != null && !series.isComplete(); attempt++) {
+            if (series.completeOn(series.generation() == 0 ? null : stores.openBase(key))) {
+                break;
+            }
+            if (attempt == OPEN_READ_ATTEMPTS) {
+                throw RetryLaterException.notReady("the open part of series " + SeriesKeys.decodeSeries(key)
+                        + " changed base under " + attempt + " reads; retry");
+            }
+            series = stores.open(key);
+        }
+        return series;
     }
 
     /**
@@ -79,17 +115,18 @@ public final class SeriesReads {
         if (to <= from) {
             return buckets;
         }
+        // The open bucket first: if it is sealed before the store is read, the store's copy is skipped for it.
+        OpenSeries series = open(stores, key);
+        Optional<OpenSeries.Bucket> open = series == null ? Optional.empty() : series.openBucket(tier.name());
         try (WindowStoreIterator<Rollup> sealed = stores.tier(tier, key, Math.max(0, from), to - 1)) {
             while (sealed.hasNext()) {
                 KeyValue<Long, Rollup> bucket = sealed.next();
-                buckets.put(bucket.key, bucket.value);
+                if (open.isEmpty() || bucket.key != open.get().start()) {
+                    buckets.put(bucket.key, bucket.value);
+                }
             }
         }
-        OpenSeries series = stores.open(key);
-        if (series != null) {
-            Optional<OpenSeries.Bucket> bucket = series.openBucket(tier.name());
-            bucket.filter(b -> b.start() >= from && b.start() < to).ifPresent(b -> buckets.put(b.start(), b.rollup()));
-        }
+        open.filter(b -> b.start() >= from && b.start() < to).ifPresent(b -> buckets.put(b.start(), b.rollup()));
         return buckets;
     }
 
@@ -109,7 +146,11 @@ public final class SeriesReads {
                 if (last == Long.MIN_VALUE) {
                     continue;
                 }
-                long first = oldest(stores, tiers, entry.key, entry.value, last);
+                OpenSeries open = complete(stores, entry.key, entry.value);
+                if (open == null) {
+                    continue;
+                }
+                long first = oldest(stores, tiers, entry.key, open, Math.max(last, open.latest()));
                 listed.add(new Listed(metric, first, last));
             }
         }

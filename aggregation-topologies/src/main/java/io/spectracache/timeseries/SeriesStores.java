@@ -18,11 +18,17 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * {@link SeriesKeys#seriesPrefix}es; window times are chunk or bucket starts, both ends inclusive.
  */
 public interface SeriesStores {
-    /** The open part of one series, or null when the series has no entry. */
+    /**
+     * The open part of one series from {@code timeseries-open}, or null when the series has no entry. May be
+     * {@linkplain OpenSeries#isComplete() incomplete} (read from its tail): {@link SeriesReads} puts it on its base.
+     */
     OpenSeries open(Bytes series);
 
     /** The open parts of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
     KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
+
+    /** The base of one series' open part from {@code timeseries-open-base}, or null when it has none. */
+    OpenSeries openBase(Bytes series);
 
     /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);
@@ -35,9 +41,11 @@ public interface SeriesStores {
      *
      * @param tiers the store of each tier by tier name
      */
-    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyWindowStore<Bytes, Chunk> raw,
+    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyKeyValueStore<Bytes, OpenSeries> bases,
+                           ReadOnlyWindowStore<Bytes, Chunk> raw,
                            Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> tiers) {
         requireNonNull(open, "open");
+        requireNonNull(bases, "bases");
         requireNonNull(raw, "raw");
         Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> byName = Map.copyOf(tiers);
         return new SeriesStores() {
@@ -49,6 +57,11 @@ public interface SeriesStores {
             @Override
             public KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to) {
                 return open.range(from, to);
+            }
+
+            @Override
+            public OpenSeries openBase(Bytes series) {
+                return bases.get(series);
             }
 
             @Override

@@ -26,6 +26,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * write-behind store {@code timeseries-open}), sealing chunks into {@code timeseries-raw} and buckets into their
  * tier's store as the series moves on, and merging late readings into what is already sealed. One per task.
  *
+ * <p>A commit writes each series changed since the last one as its tail: the clocks and the operations logged since
+ * its base ({@link OpenSeries}), a few bytes per reading. Every {@value #REBASE_AFTER_READINGS} logged readings the
+ * processor writes the whole open state to {@code timeseries-open-base} and starts an empty log, so a tail stays
+ * short and the open chunk and the sketches are serialised once per that many readings, not once per commit.
+ *
  * <p>The chunks of one series never overlap in time: each holds the points from its start (its first point) up to
  * the next chunk's start, all within {@code chunkMaxSpan} of its start. So the chunk that holds (or must take) a
  * point at {@code t} is the one with the greatest start at or before {@code t}, found by one backward fetch over
@@ -42,6 +47,11 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(5);
     /** Series kept as objects between commits, per task, so a busy series is not decoded again after a commit. */
     static final int CACHED_SERIES = 10_000;
+    /**
+     * Logged readings after which a series is written whole to its base and its log starts over. Measured with
+     * {@code TimeSeriesProcessorCostBenchmarkTest}: fewer rewrite the sketches more often, more make every tail longer.
+     */
+    static final int REBASE_AFTER_READINGS = 64;
 
     private final TimeSeriesSettings settings;
     private final List<RollupTier> tiers;
@@ -66,6 +76,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     };
 
     private KeyValueStore<Bytes, OpenSeries> open;
+    private KeyValueStore<Bytes, OpenSeries> bases;
     private WindowStore<Bytes, Chunk> raw;
     private List<WindowStore<Bytes, Rollup>> tierStores;
     private long clock;
@@ -116,6 +127,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.open = context.getStateStore(TimeSeriesTopology.OPEN_STORE_NAME);
+        this.bases = context.getStateStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME);
         this.raw = context.getStateStore(TimeSeriesTopology.RAW_STORE.name());
         this.tierStores = new ArrayList<>();
         for (RollupTier tier : tiers) {
@@ -142,25 +154,46 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             }
             Bytes key = SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey());
             OpenSeries series = series(key);
+            // Pending before anything changes: from here on a key query is answered from this object, never from
+            // the last commit's tail against a base written since.
+            open.put(key, series);
             appendRaw(key, series, t, value);
             for (int tier = 0; tier < tiers.size(); tier++) {
                 appendToTier(key, series, tier, t, value);
             }
             series.seen(t);
-            open.put(key, series);
+            if (series.logReadings() >= REBASE_AFTER_READINGS) {
+                rebase(key, series);
+            }
         }
     }
 
     private OpenSeries series(Bytes key) {
         OpenSeries series = recent.get(key);
         if (series == null) {
-            series = open.get(key);
-            if (series == null) {
-                series = openSerde.empty();
-            }
+            series = loaded(key, open.get(key));
             recent.put(key, series);
         }
         return series;
+    }
+
+    /** {@code stored} (a tail from {@code timeseries-open}, or null) put on its base; a new series for null. */
+    private OpenSeries loaded(Bytes key, OpenSeries stored) {
+        if (stored == null) {
+            return openSerde.empty();
+        }
+        if (!stored.isComplete() && !stored.completeOn(stored.generation() == 0 ? null : bases.get(key))) {
+            OpenSeries base = bases.get(key);
+            throw new IllegalStateException("the open series " + SeriesKeys.decodeSeries(key) + " continues base "
+                    + stored.generation() + " but its base store holds " + (base == null ? "none" : base.generation()));
+        }
+        return stored;
+    }
+
+    /** Writes {@code series} whole to its base store and starts its log over (see {@link OpenSeries}). */
+    private void rebase(Bytes key, OpenSeries series) {
+        series.rebase();
+        bases.put(key, series);
     }
 
     private static long behind(long time, long amount) {
@@ -242,9 +275,8 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             series.addToBucket(tier, t, value);
         } else if (bucket != null ? start > series.bucketStart(tier) : start > series.newestSealedBucket(tier)) {
             sealBucket(key, series, tier);
-            Rollup next = Rollup.empty();
-            next.add(t, value);
-            series.openBucket(tier, start, next);
+            series.openBucket(tier, start);
+            series.addToBucket(tier, t, value);
         } else {
             WindowStore<Bytes, Rollup> store = tierStores.get(tier);
             Rollup sealed = store.fetch(key, start);
@@ -278,28 +310,34 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         long idleBefore = behind(clock, maxSpanMs);
         long deadBefore = behind(clock, forgetAfterMs);
         List<KeyValue<Bytes, OpenSeries>> idle = new ArrayList<>();
-        List<Bytes> dead = new ArrayList<>();
+        List<KeyValue<Bytes, OpenSeries>> dead = new ArrayList<>();
         try (KeyValueIterator<Bytes, OpenSeries> all = open.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, OpenSeries> entry = all.next();
                 OpenSeries series = recent.getOrDefault(entry.key, entry.value);
                 if (series.latest() <= deadBefore) {
-                    dead.add(entry.key);
+                    dead.add(KeyValue.pair(entry.key, series));
                 } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
                     idle.add(KeyValue.pair(entry.key, series));
                 }
             }
         }
         for (KeyValue<Bytes, OpenSeries> entry : idle) {
-            seal(entry.key, entry.value);
+            OpenSeries series = recent.containsKey(entry.key) ? entry.value : loaded(entry.key, entry.value);
+            open.put(entry.key, series);
+            seal(entry.key, series);
             for (int tier = 0; tier < tiers.size(); tier++) {
-                sealBucket(entry.key, entry.value, tier);
+                sealBucket(entry.key, series, tier);
             }
-            open.put(entry.key, entry.value);
+            // Nothing is open any more: the base is small, and the tail empty from here.
+            rebase(entry.key, series);
         }
-        for (Bytes key : dead) {
-            recent.remove(key);
-            open.delete(key);
+        for (KeyValue<Bytes, OpenSeries> entry : dead) {
+            recent.remove(entry.key);
+            open.delete(entry.key);
+            if (entry.value.generation() != 0) {
+                bases.delete(entry.key);
+            }
         }
     }
 

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * Every numeric metric of every device as a time series: raw points in Gorilla-compressed chunks for the raw
  * retention, and rollup buckets (count, sum, min, max, first, last, KLL quantiles) per tier for each tier's
  * retention. Attached to {@link TopologyContext#events()} like device state: no repartition, no second read of
- * {@code spectra.events}, one object update per reading and one changelog record per series per commit.
+ * {@code spectra.events}, one object update per reading and one small changelog record per series per commit.
  *
  * <pre>{@code
  * new IngestTopology(settings).addTo(context);                       // provides context.events()
@@ -37,7 +37,12 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #OPEN_STORE_NAME}: key-value, write-behind. Key {@link SeriesKeys#seriesPrefix(String, String)},
  *       value an {@link OpenSeries}: the open raw chunk (the newest points of the series) and each tier's open
- *       bucket. Changelogged once per series per commit.
+ *       bucket, stored as its tail: the clocks and the operations since its base (a few bytes per reading).
+ *       Changelogged once per series per commit.
+ *   <li>{@value #OPEN_BASE_STORE_NAME}: key-value, no record cache. Same key, value the {@link OpenSeries} whole
+ *       (chunk and sketches) as of the generation its tail continues. Written once per
+ *       {@value TimeSeriesProcessor#REBASE_AFTER_READINGS} readings of a series (and when the sweep seals it), not
+ *       per event or per commit. A series with no base yet has no entry.
  *   <li>{@code timeseries-raw} ({@link #RAW_STORE}): window store of sealed chunks. Key
  *       {@code seriesPrefix(device, metric)}, window start = the chunk's first point, value the chunk in
  *       {@link GorillaCodec}'s format. A chunk holds at most {@code chunk.max.points} points (twice that after late
@@ -51,12 +56,15 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p><b>Reading a series</b> (for the query side; {@code key = SeriesKeys.seriesPrefix(device, metric)}):
  * raw points in {@code [from, to)} are the points of the chunks from {@code timeseries-raw}
- * {@code fetch(key, from - chunkMaxSpan + 1, to - 1)} plus those of {@code timeseries-open}{@code .get(key).chunk()},
- * each filtered to {@code [from, to)} ({@code Chunks.between}); chunks never overlap, so no point appears twice.
- * A tier's buckets in {@code [from, to)} are {@code fetch(key, from, to - 1)} of its store plus
- * {@link OpenSeries#openBucket(String)} if its start is in range (the open bucket is never also in the store). A
- * device's entries of every store are {@code fetch(devicePrefix, deviceRangeEnd, ...)} (see
- * {@link SeriesKeys#deviceRangeEnd(String)}) and {@code timeseries-open}'s {@code prefixScan} on the device prefix.
+ * {@code fetch(key, from - chunkMaxSpan + 1, to - 1)} plus those of the open chunk, each filtered to
+ * {@code [from, to)} ({@code Chunks.between}); chunks never overlap, so no point appears twice. The open chunk is
+ * {@code timeseries-open}{@code .get(key)}, {@linkplain OpenSeries#completeOn put on} its base
+ * {@code timeseries-open-base}{@code .get(key)} when it was read from its tail. A tier's buckets in
+ * {@code [from, to)} are {@code fetch(key, from, to - 1)} of its store plus {@link OpenSeries#openBucket(String)} if
+ * its start is in range (the open bucket is never also in the store). {@link SeriesReads} does all this. A device's
+ * entries of every store are {@code fetch(devicePrefix, deviceRangeEnd, ...)} (see
+ * {@link SeriesKeys#deviceRangeEnd(String)}) and the {@code range(devicePrefix, deviceRangeEnd)} of both open
+ * stores.
  *
  * <p><b>Time.</b> Event time. Retention is measured behind the newest event the task has seen; grace behind the
  * newest point of the same series (see {@link TimeSeriesSettings}). A late reading within grace is merged exactly
@@ -70,8 +78,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class TimeSeriesTopology implements CapabilityTopology {
     /** The processor that appends readings. */
     public static final String PROCESSOR_NAME = "timeseries-append";
-    /** The open chunk and buckets of every series ({@link OpenSeries} by {@code seriesPrefix}). */
+    /** The open chunk and buckets of every series ({@link OpenSeries} by {@code seriesPrefix}), as tails. */
     public static final String OPEN_STORE_NAME = "timeseries-open";
+    /** The base each tail of {@link #OPEN_STORE_NAME} continues ({@link OpenSeries} by {@code seriesPrefix}). */
+    public static final String OPEN_BASE_STORE_NAME = "timeseries-open-base";
     /** Sealed raw chunks by {@code seriesPrefix}, window start = first point. */
     public static final StoreSpec<Bytes, Chunk> RAW_STORE =
             new StoreSpec<>("timeseries-raw", Serdes.Bytes(), new GorillaCodec());
@@ -100,13 +110,22 @@ public final class TimeSeriesTopology implements CapabilityTopology {
         return new StoreSpec<>(OPEN_STORE_NAME, Serdes.Bytes(), openSerde(settings));
     }
 
+    /** The store of the open series' bases, with the serde for these settings' tiers. */
+    public StoreSpec<Bytes, OpenSeries> openBaseStore() {
+        return new StoreSpec<>(OPEN_BASE_STORE_NAME, Serdes.Bytes(), OpenSeriesSerde.bases(tierNames(settings)));
+    }
+
     /** How long {@code timeseries-raw} keeps a chunk: the raw retention plus one chunk span. */
     public static Duration rawStoreRetention(TimeSeriesSettings settings) {
         return settings.rawRetention().plus(settings.chunkMaxSpan());
     }
 
     private static OpenSeriesSerde openSerde(TimeSeriesSettings settings) {
-        return new OpenSeriesSerde(settings.tiers().stream().map(RollupTier::name).toArray(String[]::new));
+        return OpenSeriesSerde.tails(tierNames(settings));
+    }
+
+    private static String[] tierNames(TimeSeriesSettings settings) {
+        return settings.tiers().stream().map(RollupTier::name).toArray(String[]::new);
     }
 
     /**
@@ -151,6 +170,11 @@ public final class TimeSeriesTopology implements CapabilityTopology {
             // Write-behind: a reading changes the series object; it is serialised and changelogged once per commit.
             stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(open.name()),
                     open.keySerde(), open.valueSerde()));
+            // Written when a series starts a new base (every so many readings), serialised right then: the base is the
+            // state at that moment, which the tail's operations continue. A record cache would only copy it again.
+            StoreSpec<Bytes, OpenSeries> base = openBaseStore();
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(base.name()), base.keySerde(),
+                    base.valueSerde()).withCachingDisabled());
             // Sealed chunks and buckets are written once per chunk or bucket (and once per late merge). No record
             // cache: it would copy each once more, and it keeps flushed entries, so expired windows would stay
             // visible through it after RocksDB dropped their segments.

@@ -3,67 +3,229 @@ package io.spectracache.timeseries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
+import io.spectracache.testing.GoldenFormatContract;
 import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-class OpenSeriesSerdeTest {
+/**
+ * The two stored forms of {@link OpenSeries}: the tail ({@code timeseries-open}, tested here) and the base
+ * ({@code timeseries-open-base}, {@link Base}). Golden files were written from {@link OpenSeriesSerde}'s Javadoc, not
+ * by the encoder.
+ */
+class OpenSeriesSerdeTest implements GoldenFormatContract<OpenSeries> {
     private static final long T0 = 1_795_546_800_000L;
-    private final OpenSeriesSerde serde = new OpenSeriesSerde("1m", "1h");
+    private final OpenSeriesSerde tails = OpenSeriesSerde.tails("1m", "1h");
+    private final OpenSeriesSerde bases = OpenSeriesSerde.bases("1m", "1h");
 
-    private OpenSeries sample(List<Long> offsets) {
-        OpenSeries series = serde.empty();
-        for (int i = 0; i < offsets.size(); i++) {
-            series.insert(T0 + offsets.get(i), i * 0.5);
-            series.seen(T0 + offsets.get(i));
-        }
-        series.sealedPoint(T0 - 1);
-        Rollup minute = Rollup.empty();
-        minute.add(T0, 21.5);
-        series.openBucket(0, T0, minute);
-        series.sealedBucket(1, T0 - 3_600_000);
-        return series;
+    @Override
+    public Serde<OpenSeries> serde() {
+        return tails;
     }
 
-    @Property(tries = 200)
-    void shouldReadEverySeriesBack(@ForAll @Size(max = 200) List<@LongRange(min = -100_000, max = 100_000) Long> offsets) {
-        OpenSeries series = sample(offsets);
+    @Override
+    public Map<String, OpenSeries> goldenFiles() {
+        // Two readings as the processor records them, then the chunk and the minute sealed.
+        OpenSeries series = tails.empty();
+        series.insert(T0, 21.5);
+        series.openBucket(0, T0);
+        series.addToBucket(0, T0, 21.5);
+        series.openBucket(1, T0);
+        series.addToBucket(1, T0, 21.5);
+        series.seen(T0);
+        series.insert(T0 + 1000, 21.5);
+        series.addToBucket(0, T0 + 1000, 21.5);
+        series.addToBucket(1, T0 + 1000, 21.5);
+        series.seen(T0 + 1000);
+        series.takeChunk();
+        series.takeBucket(0);
+        return Map.of("open-series-v2-tail.bin", series, "open-series-v2-tail-new.bin", tails.empty());
+    }
 
-        assertThat(serde.deserialize("t", serde.serialize("t", series))).isEqualTo(series);
+    /** The base form. */
+    @Nested
+    class Base implements GoldenFormatContract<OpenSeries> {
+        @Override
+        public Serde<OpenSeries> serde() {
+            return bases;
+        }
+
+        @Override
+        public Map<String, OpenSeries> goldenFiles() {
+            OpenSeries series = bases.empty();
+            series.insert(T0, 21.5);
+            series.insert(T0 + 1000, 21.75);
+            series.seen(T0 + 1000);
+            series.sealedPoint(T0 - 1);
+            series.openBucket(0, T0);
+            series.addToBucket(0, T0, 21.5);
+            series.sealedBucket(1, T0 - 3_600_000);
+            series.rebase();
+            return Map.of("open-series-v2-base.bin", series);
+        }
+    }
+
+    /** One change the processor makes to a series. */
+    record Change(int kind, int tier, int offsetSeconds, int value) {
+    }
+
+    @Provide
+    Arbitrary<List<Change>> changes() {
+        return Combinators.combine(Arbitraries.integers().between(0, 9), Arbitraries.integers().between(0, 1),
+                        Arbitraries.integers().between(-30, 300), Arbitraries.integers().between(-4, 8))
+                .as(Change::new).list().ofMaxSize(120);
+    }
+
+    /** Applies a change the way the processor would: buckets are opened before points are added to them. */
+    private static void apply(OpenSeries series, Change change) {
+        long t = T0 + change.offsetSeconds() * 1000L;
+        double value = change.value() * 0.25;
+        int tier = change.tier();
+        switch (change.kind()) {
+            case 0, 1, 2, 3 -> series.insert(t, value);
+            case 4, 5, 6 -> {
+                if (series.bucket(tier) == null) {
+                    series.openBucket(tier, t - 1000);
+                }
+                series.addToBucket(tier, t, value);
+            }
+            case 7 -> series.takeChunk();
+            case 8 -> series.takeBucket(tier);
+            default -> {
+                series.insert(t, value);
+                if (series.bucket(0) == null) {
+                    series.openBucket(0, t);
+                }
+                series.addToBucket(0, t, value);
+                series.addToBucket(0, t, value);
+            }
+        }
+        series.seen(t);
+    }
+
+    @Property(tries = 300)
+    void shouldReadEverySeriesBackFromItsBaseAndTail(@ForAll("changes") List<Change> changes,
+                                                     @ForAll @IntRange(min = 0, max = 120) int rebaseAt) {
+        OpenSeries live = tails.empty();
+        byte[] base = null;
+        for (int i = 0; i < changes.size(); i++) {
+            if (i == rebaseAt) {
+                live.rebase();
+                base = bases.serialize("t", live);
+            }
+            apply(live, changes.get(i));
+        }
+
+        OpenSeries read = tails.deserialize("t", tails.serialize("t", live));
+
+        assertThat(read.isComplete()).isFalse();
+        assertThat(read.completeOn(base == null ? null : bases.deserialize("t", base))).isTrue();
+        assertThat(read).isEqualTo(live);
+        assertThat(read.chunk()).isEqualTo(live.chunk());
+        assertThat(read.openBucket("1m")).isEqualTo(live.openBucket("1m"));
+        assertThat(read.openBucket("1h")).isEqualTo(live.openBucket("1h"));
+    }
+
+    @Test
+    void shouldCountAReadingThatArrivesTwiceTwiceInItsBucketAndOnceInTheChunk() {
+        OpenSeries live = tails.empty();
+        live.openBucket(0, T0);
+        for (int copy = 0; copy < 2; copy++) {
+            live.insert(T0, 21.5);
+            live.addToBucket(0, T0, 21.5);
+        }
+
+        OpenSeries read = tails.deserialize("t", tails.serialize("t", live));
+        read.completeOn(null);
+
+        assertThat(read.openBucket("1m").orElseThrow().rollup().count()).isEqualTo(2);
+        assertThat(read.chunk().size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseToPutATailOnABaseOfAnotherGeneration() {
+        OpenSeries live = tails.empty();
+        live.insert(T0, 1);
+        live.rebase();
+        byte[] first = bases.serialize("t", live);
+        live.insert(T0 + 1, 2);
+        byte[] tail = tails.serialize("t", live);
+        live.rebase();
+        byte[] second = bases.serialize("t", live);
+
+        OpenSeries read = tails.deserialize("t", tail);
+
+        assertThat(read.completeOn(bases.deserialize("t", second))).isFalse();
+        assertThat(read.completeOn(null)).isFalse();
+        assertThat(read.isComplete()).isFalse();
+        assertThat(read.completeOn(bases.deserialize("t", first))).isTrue();
+        assertThat(read.chunk().timestamps()).containsExactly(T0, T0 + 1);
+    }
+
+    @Test
+    void shouldAnswerOnlyTheClocksOfASeriesReadFromItsTailAlone() {
+        OpenSeries live = tails.empty();
+        live.insert(T0, 1);
+        live.seen(T0);
+
+        OpenSeries read = tails.deserialize("t", tails.serialize("t", live));
+
+        assertThat(read.latest()).isEqualTo(T0);
+        assertThat(read.hasOpenParts()).isTrue();
+        assertThatThrownBy(read::chunk).isInstanceOf(IllegalStateException.class).hasMessageContaining("base");
     }
 
     @Test
     void shouldDropATierNoLongerConfiguredAndStartANewOneEmpty() {
-        byte[] stored = serde.serialize("t", sample(List.of(0L, 1000L)));
+        OpenSeries live = tails.empty();
+        live.insert(T0, 1);
+        live.openBucket(0, T0);
+        live.addToBucket(0, T0, 1);
+        live.openBucket(1, T0);
+        live.addToBucket(1, T0, 1);
+        live.sealedBucket(1, T0 - 3_600_000);
+        live.rebase();
+        byte[] base = bases.serialize("t", live);
+        live.insert(T0 + 1000, 2);
+        live.addToBucket(0, T0 + 1000, 2);
+        live.addToBucket(1, T0 + 1000, 2);
+        byte[] tail = tails.serialize("t", live);
 
-        OpenSeries read = new OpenSeriesSerde("1h", "1d").deserialize("t", stored);
+        OpenSeries read = OpenSeriesSerde.tails("1h", "1d").deserialize("t", tail);
+        read.completeOn(OpenSeriesSerde.bases("1h", "1d").deserialize("t", base));
 
         assertThat(read.openBucket("1m")).isEmpty();
+        assertThat(read.openBucket("1h").orElseThrow().rollup().count()).isEqualTo(2);
+        assertThat(read.openBucket("1d")).isEmpty();
         assertThat(read.newestSealedBucket(0)).isEqualTo(T0 - 3_600_000);
         assertThat(read.newestSealedBucket(1)).isEqualTo(Long.MIN_VALUE);
         assertThat(read.chunk().size()).isEqualTo(2);
     }
 
     @Test
-    void shouldRefuseEveryTruncationAndANewerVersion() {
-        byte[] stored = serde.serialize("t", sample(List.of(0L, 1000L, 2500L)));
-        for (int cut = 0; cut < stored.length; cut++) {
-            byte[] truncated = Arrays.copyOf(stored, cut);
-            assertThatThrownBy(() -> serde.deserialize("t", truncated)).as("cut at %d", cut)
-                    .isInstanceOf(SerializationException.class);
-        }
-        stored[0] = 2;
-        assertThatThrownBy(() -> serde.deserialize("t", stored)).isInstanceOf(SerializationException.class);
+    void shouldRefuseABaseWhereATailBelongsAndTheOtherWayRound() {
+        OpenSeries live = tails.empty();
+        live.rebase();
+
+        assertThatThrownBy(() -> tails.deserialize("t", bases.serialize("t", live)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("base form");
+        assertThatThrownBy(() -> bases.deserialize("t", tails.serialize("t", live)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("tail form");
     }
 
     @Test
     void shouldKeepOnePointPerTimeInTimeOrder() {
-        OpenSeries series = serde.empty();
+        OpenSeries series = tails.empty();
         series.insert(T0 + 2, 2);
         series.insert(T0, 0);
         series.insert(T0 + 1, 1);

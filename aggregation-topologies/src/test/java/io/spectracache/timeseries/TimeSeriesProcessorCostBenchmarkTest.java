@@ -62,9 +62,15 @@ class TimeSeriesProcessorCostBenchmarkTest {
                         TimeSeriesTopology.RAW_STORE.name(), TimeSeriesTopology.rawStoreRetention(settings),
                         settings.chunkMaxSpan(), false), TimeSeriesTopology.RAW_STORE.keySerde(),
                 TimeSeriesTopology.RAW_STORE.valueSerde()).withLoggingDisabled().withCachingDisabled().build();
+        KeyValueStore<Bytes, OpenSeries> bases = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME),
+                topology.openBaseStore().keySerde(), topology.openBaseStore().valueSerde())
+                .withLoggingDisabled().withCachingDisabled().build();
         open.init(context.getStateStoreContext(), open);
+        bases.init(context.getStateStoreContext(), bases);
         raw.init(context.getStateStoreContext(), raw);
         context.addStateStore(open);
+        context.addStateStore(bases);
         context.addStateStore(raw);
         for (RollupTier tier : settings.tiers()) {
             var spec = TimeSeriesTopology.tierStore(tier);
@@ -111,6 +117,7 @@ class TimeSeriesProcessorCostBenchmarkTest {
                 EVENTS_PER_COMMIT, RollupTier.format(settings.tiers()));
         assertThat(cpuMicros).isPositive();
         open.close();
+        bases.close();
         raw.close();
     }
 }

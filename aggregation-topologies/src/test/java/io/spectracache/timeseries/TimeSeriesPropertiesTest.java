@@ -129,7 +129,8 @@ class TimeSeriesPropertiesTest {
         Map<String, WindowStore<Bytes, Rollup>> tierStores = new HashMap<>();
         settings.tiers().forEach(tier -> tierStores.put(tier.name(),
                 harness.driver().getWindowStore(TimeSeriesTopology.tierStore(tier).name())));
-        SeriesStores stores = SeriesStores.of(open, raw, tierStores);
+        SeriesStores stores = SeriesStores.of(open,
+                harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME), raw, tierStores);
         long rawFrom = model.clock - settings.rawRetention().toMillis() + 1;
         for (String device : DEVICES) {
             for (String metric : METRICS) {

@@ -63,6 +63,15 @@ class TimeSeriesTopologyTest {
         return harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME);
     }
 
+    private KeyValueStore<Bytes, OpenSeries> bases() {
+        return harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME);
+    }
+
+    /** The open part of one series as readers see it: put on its base. */
+    private OpenSeries openSeries(String device, String metric) {
+        return SeriesReads.open(stores(), SeriesKeys.seriesPrefix(device, metric));
+    }
+
     private WindowStore<Bytes, Chunk> raw() {
         return harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name());
     }
@@ -70,7 +79,7 @@ class TimeSeriesTopologyTest {
     private SeriesStores stores() {
         Map<String, WindowStore<Bytes, Rollup>> tiers = new HashMap<>();
         settings.tiers().forEach(tier -> tiers.put(tier.name(), tier(tier.name())));
-        return SeriesStores.of(open(), raw(), tiers);
+        return SeriesStores.of(open(), bases(), raw(), tiers);
     }
 
     private WindowStore<Bytes, Rollup> tier(String name) {
@@ -143,7 +152,7 @@ class TimeSeriesTopologyTest {
         }
 
         assertThat(sealedChunkStarts("truck-1")).containsExactly(T0, T0 + 4 * SECOND);
-        assertThat(open().get(SeriesKeys.seriesPrefix("truck-1", "temp")).chunk().size()).isEqualTo(2);
+        assertThat(openSeries("truck-1", "temp").chunk().size()).isEqualTo(2);
         assertThat(points("truck-1", "temp").size()).isEqualTo(10);
         assertThat(meters.find(TimeSeriesMeters.CHUNKS_SEALED.meterName()).counter().count()).isEqualTo(2);
     }
@@ -363,10 +372,10 @@ class TimeSeriesTopologyTest {
         harness.driver().advanceWallClockTime(TimeSeriesProcessor.SWEEP_INTERVAL);
 
         assertThat(sealedChunkStarts("meter-1")).containsExactly(T0);
-        assertThat(open().get(SeriesKeys.seriesPrefix("meter-1", "temp")).chunk().size()).isZero();
+        assertThat(openSeries("meter-1", "temp").chunk().size()).isZero();
         assertThat(SeriesReads.buckets(stores(), settings.tiers().get(0), "meter-1", "temp", 0,
                 Long.MAX_VALUE)).containsOnlyKeys(T0);
-        assertThat(open().get(SeriesKeys.seriesPrefix("truck-1", "temp")).chunk().size()).isEqualTo(1);
+        assertThat(openSeries("truck-1", "temp").chunk().size()).isEqualTo(1);
 
         send("truck-1", T0 + 10 * HOUR, 21);
         harness.driver().advanceWallClockTime(TimeSeriesProcessor.SWEEP_INTERVAL);
