@@ -19,7 +19,13 @@ import java.util.Optional;
  * base. {@link SeriesReads} does that for readers; the processor for itself.
  *
  * <p>Thread-safe: the stream thread changes it while an interactive query may read the same object (a write-behind
- * store answers a key query from the object pending write-out); every reader gets copies.
+ * store answers a key query from the object pending write-out); every reader gets copies. The processor's methods
+ * (package-private, below) must be called holding this object's monitor: one acquisition per reading instead of one
+ * per call.
+ *
+ * <p>Readings added to open buckets are kept in a small buffer first and folded into the sketches in a batch (before
+ * a bucket is sealed, the series rebased or read), which touches each sketch once per batch instead of once per
+ * reading.
  */
 public final class OpenSeries {
     private final String[] tierNames;
@@ -35,6 +41,11 @@ public final class OpenSeries {
     private OpenLog log = new OpenLog();
     private boolean complete = true;
     private boolean openParts;
+    // Readings added to open buckets but not yet folded into them: time, value, and the tiers (bit i = tier i).
+    private long[] addTimes = new long[16];
+    private double[] addValues = new double[16];
+    private long[] addTiers = new long[16];
+    private int adds;
 
     /** An open bucket of one tier, as a copy. */
     public record Bucket(long start, Rollup rollup) {
@@ -67,6 +78,7 @@ public final class OpenSeries {
      */
     public synchronized Optional<Bucket> openBucket(String tierName) {
         requireComplete();
+        foldAdds();
         for (int i = 0; i < tierNames.length; i++) {
             if (tierNames[i].equals(tierName) && buckets[i] != null) {
                 Rollup copy = Rollup.empty();
@@ -145,34 +157,34 @@ public final class OpenSeries {
         return true;
     }
 
-    // ---- the processor's side (stream thread) ----
+    // ---- the processor's side (stream thread, holding this object's monitor) ----
 
-    synchronized int size() {
+    int size() {
         return size;
     }
 
-    synchronized long first() {
+    long first() {
         return timestamps[0];
     }
 
-    synchronized long last() {
+    long last() {
         return timestamps[size - 1];
     }
 
-    synchronized void seen(long timestamp) {
+    void seen(long timestamp) {
         latest = Math.max(latest, timestamp);
     }
 
-    synchronized long newestSealedPoint() {
+    long newestSealedPoint() {
         return newestSealedPoint;
     }
 
-    synchronized void sealedPoint(long timestamp) {
+    void sealedPoint(long timestamp) {
         newestSealedPoint = Math.max(newestSealedPoint, timestamp);
     }
 
     /** Inserts a point in time order; a point at a time already held replaces its value. */
-    synchronized void insert(long timestamp, double value) {
+    void insert(long timestamp, double value) {
         log.reading(OpenLog.RAW, timestamp, value);
         applyInsert(timestamp, value);
     }
@@ -200,7 +212,7 @@ public final class OpenSeries {
     }
 
     /** Takes the open chunk out (the series then has none), recording its newest point as sealed. */
-    synchronized Chunk takeChunk() {
+    Chunk takeChunk() {
         log.takeChunk();
         Chunk chunk = Chunk.of(Arrays.copyOf(timestamps, size), Arrays.copyOf(values, size));
         applyTakeChunk();
@@ -229,29 +241,64 @@ public final class OpenSeries {
         return tierNames[tier];
     }
 
-    synchronized Rollup bucket(int tier) {
+    /** The open bucket of {@code tier} (readings folded in), or null. */
+    Rollup bucket(int tier) {
+        foldAdds();
         return buckets[tier];
     }
 
-    synchronized long bucketStart(int tier) {
+    /** Whether {@code tier} has an open bucket. */
+    boolean hasBucket(int tier) {
+        return buckets[tier] != null;
+    }
+
+    long bucketStart(int tier) {
         return bucketStarts[tier];
     }
 
     /** Opens an empty bucket in {@code tier} starting at {@code start}; the tier must have none open. */
-    synchronized void openBucket(int tier, long start) {
+    void openBucket(int tier, long start) {
+        foldAdds();
         log.openBucket(tier, start);
         bucketStarts[tier] = start;
         buckets[tier] = Rollup.empty();
     }
 
     /** Adds a point to the open bucket of {@code tier}, which must be open. */
-    synchronized void addToBucket(int tier, long timestamp, double value) {
+    void addToBucket(int tier, long timestamp, double value) {
         log.reading(1L << (tier + 1), timestamp, value);
-        buckets[tier].add(timestamp, value);
+        long bit = 1L << tier;
+        int last = adds - 1;
+        if (last >= 0 && addTimes[last] == timestamp && (addTiers[last] & bit) == 0
+                && Double.doubleToRawLongBits(addValues[last]) == Double.doubleToRawLongBits(value)) {
+            addTiers[last] |= bit;
+            return;
+        }
+        if (adds == addTimes.length) {
+            foldAdds();
+        }
+        addTimes[adds] = timestamp;
+        addValues[adds] = value;
+        addTiers[adds] = bit;
+        adds++;
+    }
+
+    /** Folds the buffered readings into the open buckets, each tier in arrival order. */
+    private void foldAdds() {
+        for (int i = 0; i < adds; i++) {
+            long tiersOf = addTiers[i];
+            for (int tier = 0; tiersOf != 0; tier++, tiersOf >>>= 1) {
+                if ((tiersOf & 1) != 0) {
+                    buckets[tier].add(addTimes[i], addValues[i]);
+                }
+            }
+        }
+        adds = 0;
     }
 
     /** Takes the open bucket of {@code tier} out, recording its start as sealed; null if none is open. */
-    synchronized Rollup takeBucket(int tier) {
+    Rollup takeBucket(int tier) {
+        foldAdds();
         Rollup bucket = buckets[tier];
         if (bucket != null) {
             log.takeBucket(tier);
@@ -265,11 +312,11 @@ public final class OpenSeries {
         buckets[tier] = null;
     }
 
-    synchronized long newestSealedBucket(int tier) {
+    long newestSealedBucket(int tier) {
         return newestSealedBuckets[tier];
     }
 
-    synchronized void sealedBucket(int tier, long start) {
+    void sealedBucket(int tier, long start) {
         newestSealedBuckets[tier] = Math.max(newestSealedBuckets[tier], start);
     }
 
@@ -290,7 +337,7 @@ public final class OpenSeries {
     }
 
     /** Readings logged since the base: how much the tail holds. */
-    synchronized int logReadings() {
+    int logReadings() {
         return log.readings();
     }
 
@@ -298,8 +345,9 @@ public final class OpenSeries {
      * Starts a new base: the next generation, with an empty log. The caller writes this series to the base store
      * right away (its base form is its whole state now), before changing it again.
      */
-    synchronized void rebase() {
+    void rebase() {
         requireComplete();
+        foldAdds();
         generation++;
         log.clear();
     }
@@ -401,6 +449,8 @@ public final class OpenSeries {
             if (!same || !complete || !that.complete) {
                 return same;
             }
+            foldAdds();
+            that.foldAdds();
             return chunk().equals(that.chunk()) && Arrays.equals(openStarts(), that.openStarts())
                     && Arrays.equals(buckets, that.buckets);
         }
@@ -421,6 +471,9 @@ public final class OpenSeries {
 
     @Override
     public synchronized String toString() {
+        if (complete) {
+            foldAdds();
+        }
         return "OpenSeries[latest=" + latest + ", newestSealedPoint=" + newestSealedPoint + ", generation="
                 + generation + ", logReadings=" + log.readings() + (complete ? ", chunk=" + chunk() + ", buckets="
                 + Arrays.toString(buckets) : ", incomplete") + "]";

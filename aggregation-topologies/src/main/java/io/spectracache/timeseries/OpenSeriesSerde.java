@@ -3,7 +3,6 @@ package io.spectracache.timeseries;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.serialization.Varints;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -288,14 +287,17 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         return bytes;
     }
 
-    /** A growable byte array with the varint writers of the format. */
-    private static final class Writer extends ByteArrayOutputStream {
-        Writer() {
-            super(64);
-        }
+    /**
+     * A growable byte array with the varint writers of the format (not a {@code ByteArrayOutputStream}, whose
+     * synchronised one-byte writes cost more than the encoding here).
+     */
+    private static final class Writer {
+        private byte[] bytes = new byte[256];
+        private int length;
 
         void put(byte b) {
-            write(b);
+            room(1);
+            bytes[length++] = b;
         }
 
         void signed(long value) {
@@ -303,16 +305,29 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         }
 
         void unsigned(long value) {
+            room(10);
             while ((value & ~0x7FL) != 0) {
-                write((int) ((value & 0x7F) | 0x80));
+                bytes[length++] = (byte) ((value & 0x7F) | 0x80);
                 value >>>= 7;
             }
-            write((int) value);
+            bytes[length++] = (byte) value;
         }
 
-        void bytes(byte[] bytes) {
-            unsigned(bytes.length);
-            write(bytes, 0, bytes.length);
+        void bytes(byte[] more) {
+            unsigned(more.length);
+            room(more.length);
+            System.arraycopy(more, 0, bytes, length, more.length);
+            length += more.length;
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, length);
         }
     }
 

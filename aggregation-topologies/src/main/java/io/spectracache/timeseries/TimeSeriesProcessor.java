@@ -45,7 +45,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, Void> {
     /** How often (wall clock) idle series are sealed and dead ones forgotten. */
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(5);
-    /** Series kept as objects between commits, per task, so a busy series is not decoded again after a commit. */
+    /**
+     * Series kept as objects between commits, per task (grouped by device, with their keys), so a busy series is not
+     * decoded again after a commit and its key is not encoded again per reading.
+     */
     static final int CACHED_SERIES = 10_000;
     /**
      * Logged readings after which a series is written whole to its base and its log starts over. Measured with
@@ -68,12 +71,56 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     private final Counter chunksSealed;
     private final Counter[] tierBeyondRetention;
     private final Counter[] tierLate;
-    private final Map<Bytes, OpenSeries> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+    private int cachedSeries;
+    private final Map<String, DeviceSeries> recent = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Bytes, OpenSeries> eldest) {
-            return size() > CACHED_SERIES;
+        protected boolean removeEldestEntry(Map.Entry<String, DeviceSeries> eldest) {
+            if (cachedSeries > CACHED_SERIES) {
+                cachedSeries -= eldest.getValue().count;
+                return true;
+            }
+            return false;
         }
     };
+
+    /** The cached series of one device: metric names, their keys and their open series, by first use. */
+    private static final class DeviceSeries {
+        String[] metrics = new String[4];
+        Bytes[] keys = new Bytes[4];
+        OpenSeries[] series = new OpenSeries[4];
+        int count;
+
+        int indexOf(String metric) {
+            for (int i = 0; i < count; i++) {
+                if (metrics[i].equals(metric)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void add(String metric, Bytes key, OpenSeries open) {
+            if (count == metrics.length) {
+                metrics = java.util.Arrays.copyOf(metrics, count * 2);
+                keys = java.util.Arrays.copyOf(keys, count * 2);
+                series = java.util.Arrays.copyOf(series, count * 2);
+            }
+            metrics[count] = metric;
+            keys[count] = key;
+            series[count] = open;
+            count++;
+        }
+
+        void remove(int index) {
+            count--;
+            metrics[index] = metrics[count];
+            keys[index] = keys[count];
+            series[index] = series[count];
+            metrics[count] = null;
+            keys[count] = null;
+            series[count] = null;
+        }
+    }
 
     private KeyValueStore<Bytes, OpenSeries> open;
     private KeyValueStore<Bytes, OpenSeries> bases;
@@ -135,6 +182,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         this.clock = Long.MIN_VALUE;
         recent.clear();
+        cachedSeries = 0;
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
 
@@ -146,35 +194,57 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long t = event.ts().toEpochMilli();
         clock = Math.max(clock, t);
+        DeviceSeries device = null;
         for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
             double value = reading.getValue();
             if (!Double.isFinite(value)) {
                 notFinite.increment();
                 continue;
             }
-            Bytes key = SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey());
-            OpenSeries series = series(key);
+            if (device == null) {
+                device = recent.computeIfAbsent(event.deviceId(), id -> new DeviceSeries());
+            }
+            int index = device.indexOf(reading.getKey());
+            if (index < 0) {
+                Bytes key = SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey());
+                device.add(reading.getKey(), key, loaded(key, open.get(key)));
+                cachedSeries++;
+                index = device.count - 1;
+            }
+            Bytes key = device.keys[index];
+            OpenSeries series = device.series[index];
             // Pending before anything changes: from here on a key query is answered from this object, never from
             // the last commit's tail against a base written since.
             open.put(key, series);
-            appendRaw(key, series, t, value);
-            for (int tier = 0; tier < tiers.size(); tier++) {
-                appendToTier(key, series, tier, t, value);
-            }
-            series.seen(t);
-            if (series.logReadings() >= REBASE_AFTER_READINGS) {
-                rebase(key, series);
+            synchronized (series) {
+                appendRaw(key, series, t, value);
+                for (int tier = 0; tier < tiers.size(); tier++) {
+                    appendToTier(key, series, tier, t, value);
+                }
+                series.seen(t);
+                if (series.logReadings() >= REBASE_AFTER_READINGS) {
+                    rebase(key, series);
+                }
             }
         }
     }
 
-    private OpenSeries series(Bytes key) {
-        OpenSeries series = recent.get(key);
-        if (series == null) {
-            series = loaded(key, open.get(key));
-            recent.put(key, series);
+    /** The cached series of {@code key}, or null. */
+    private OpenSeries cached(Bytes key) {
+        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
+        DeviceSeries device = recent.get(id.deviceId());
+        int index = device == null ? -1 : device.indexOf(id.metric());
+        return index < 0 ? null : device.series[index];
+    }
+
+    private void forget(Bytes key) {
+        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
+        DeviceSeries device = recent.get(id.deviceId());
+        int index = device == null ? -1 : device.indexOf(id.metric());
+        if (index >= 0) {
+            device.remove(index);
+            cachedSeries--;
         }
-        return series;
     }
 
     /** {@code stored} (a tail from {@code timeseries-open}, or null) put on its base; a new series for null. */
@@ -270,10 +340,10 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             tierBeyondRetention[tier].increment();
             return;
         }
-        Rollup bucket = series.bucket(tier);
-        if (bucket != null && start == series.bucketStart(tier)) {
+        boolean hasOpen = series.hasBucket(tier);
+        if (hasOpen && start == series.bucketStart(tier)) {
             series.addToBucket(tier, t, value);
-        } else if (bucket != null ? start > series.bucketStart(tier) : start > series.newestSealedBucket(tier)) {
+        } else if (hasOpen ? start > series.bucketStart(tier) : start > series.newestSealedBucket(tier)) {
             sealBucket(key, series, tier);
             series.openBucket(tier, start);
             series.addToBucket(tier, t, value);
@@ -314,7 +384,8 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         try (KeyValueIterator<Bytes, OpenSeries> all = open.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, OpenSeries> entry = all.next();
-                OpenSeries series = recent.getOrDefault(entry.key, entry.value);
+                OpenSeries cached = cached(entry.key);
+                OpenSeries series = cached != null ? cached : entry.value;
                 if (series.latest() <= deadBefore) {
                     dead.add(KeyValue.pair(entry.key, series));
                 } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
@@ -323,17 +394,19 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             }
         }
         for (KeyValue<Bytes, OpenSeries> entry : idle) {
-            OpenSeries series = recent.containsKey(entry.key) ? entry.value : loaded(entry.key, entry.value);
+            OpenSeries series = loaded(entry.key, entry.value);
             open.put(entry.key, series);
-            seal(entry.key, series);
-            for (int tier = 0; tier < tiers.size(); tier++) {
-                sealBucket(entry.key, series, tier);
+            synchronized (series) {
+                seal(entry.key, series);
+                for (int tier = 0; tier < tiers.size(); tier++) {
+                    sealBucket(entry.key, series, tier);
+                }
+                // Nothing is open any more: the base is small, and the tail empty from here.
+                rebase(entry.key, series);
             }
-            // Nothing is open any more: the base is small, and the tail empty from here.
-            rebase(entry.key, series);
         }
         for (KeyValue<Bytes, OpenSeries> entry : dead) {
-            recent.remove(entry.key);
+            forget(entry.key);
             open.delete(entry.key);
             if (entry.value.generation() != 0) {
                 bases.delete(entry.key);
