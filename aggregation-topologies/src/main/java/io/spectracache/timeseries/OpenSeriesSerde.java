@@ -13,27 +13,15 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The stored forms of an {@link OpenSeries}, for the tiers it is built with: the <em>tail</em> (the store
- * {@code timeseries-open}, written once per commit: the clocks and the operations since the base) or the
- * <em>base</em> (the store {@code timeseries-open-base}, written when the processor starts a new base: the whole
- * open state). A tier in the bytes that is no longer configured is dropped, a configured tier missing from the bytes
- * starts empty. Thread-safe.
+ * The stored forms of an {@link OpenSeries}, for the tiers it is built with. As a serde, the <em>base</em>: the whole
+ * open state, what {@code timeseries-open} holds (written when a series is created and when the processor starts a
+ * new base). Inside {@link DeviceTailsSerde}, the <em>tail</em>: the clocks and the operations since the base. A
+ * tier in the bytes that is no longer configured is dropped, a configured tier missing from the bytes starts empty.
+ * Thread-safe.
  *
- * <p>Format version 2, tail:
+ * <p>Format version 2 (the base; version 1, one record holding everything and rewritten every commit, is gone):
  * <pre>
  * byte     version = 2
- * byte     form = 0 (tail)
- * uvarint  number of tiers, then per tier: uvarint length + UTF-8 name, varlong newest sealed bucket start
- * varlong  latest point time, then varlong the newest sealed point time
- * byte     1 if a chunk point or a bucket is open, else 0
- * varlong  the generation of the base the operations continue (0: none, they start from an empty series)
- * uvarint  number of operations, uvarint their length in bytes, then the operations in {@link OpenLog}'s format
- *          (tier numbers in them index the tiers as listed above)
- * </pre>
- * Format version 2, base:
- * <pre>
- * byte     version = 2
- * byte     form = 1 (base)
  * varlong  generation (at least 1)
  * varlong  latest point time, then varlong the newest sealed point time
  * uvarint  number of points of the open chunk, then per point: varlong its time minus the previous point's (the
@@ -42,39 +30,30 @@ import org.apache.kafka.common.serialization.Serializer;
  *   uvarint length + UTF-8 name, varlong newest sealed bucket start, byte 1 if a bucket is open else 0,
  *   and if open: varlong its start, uvarint length + the bucket in {@link RollupSerde}'s format
  * </pre>
+ * The tail (no version of its own: {@link DeviceTailsSerde}'s):
+ * <pre>
+ * uvarint  number of tiers, then per tier: uvarint length + UTF-8 name, varlong newest sealed bucket start
+ * varlong  latest point time, then varlong the newest sealed point time
+ * byte     1 if a chunk point or a bucket is open, else 0
+ * varlong  the generation of the base the operations continue (0: none, they start from an empty series)
+ * uvarint  number of operations, uvarint their length in bytes, then the operations in {@link OpenLog}'s format
+ *          (tier numbers in them index the tiers as listed above)
+ * </pre>
  * (varlong: zig-zag LEB128; uvarint, uvarlong: LEB128, as {@link Varints}.)
  */
 public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<OpenSeries>, Deserializer<OpenSeries> {
     static final byte VERSION_2 = 2;
-    static final byte FORM_TAIL = 0;
-    static final byte FORM_BASE = 1;
 
     private final String[] tierNames;
-    private final byte form;
     private final RollupSerde rollups = new RollupSerde();
 
     /**
-     * The tail form, what {@code timeseries-open} holds.
+     * The base form, what {@code timeseries-open} holds.
      *
      * @param tierNames the configured tiers, finest first
      */
     public OpenSeriesSerde(String... tierNames) {
-        this(FORM_TAIL, tierNames);
-    }
-
-    private OpenSeriesSerde(byte form, String... tierNames) {
         this.tierNames = requireNonNull(tierNames, "tierNames").clone();
-        this.form = form;
-    }
-
-    /** The tail form, what {@code timeseries-open} holds. */
-    public static OpenSeriesSerde tails(String... tierNames) {
-        return new OpenSeriesSerde(FORM_TAIL, tierNames);
-    }
-
-    /** The base form, what {@code timeseries-open-base} holds. */
-    public static OpenSeriesSerde bases(String... tierNames) {
-        return new OpenSeriesSerde(FORM_BASE, tierNames);
     }
 
     /** A new, empty series for the configured tiers. */
@@ -88,19 +67,15 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
             return null;
         }
         synchronized (series) {
-            Writer out = new Writer();
+            ByteWriter out = new ByteWriter();
             out.put(VERSION_2);
-            out.put(form);
-            if (form == FORM_TAIL) {
-                writeTail(series, out);
-            } else {
-                writeBase(topic, series, out);
-            }
+            writeBase(topic, series, out);
             return out.toByteArray();
         }
     }
 
-    private void writeTail(OpenSeries series, Writer out) {
+    /** Writes the tail of {@code series}, which the caller holds the monitor of. */
+    void writeTail(OpenSeries series, ByteWriter out) {
         long[] newestSealed = series.newestSealedBuckets();
         out.unsigned(series.tierCount());
         for (int tier = 0; tier < series.tierCount(); tier++) {
@@ -116,7 +91,7 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         out.bytes(log.encoded());
     }
 
-    private void writeBase(String topic, OpenSeries series, Writer out) {
+    private void writeBase(String topic, OpenSeries series, ByteWriter out) {
         if (!series.isComplete()) {
             throw new IllegalStateException("an incomplete open series has no base form");
         }
@@ -158,12 +133,7 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
             if (version != VERSION_2) {
                 throw new SerializationException("unknown open-series version " + version);
             }
-            byte written = in.get();
-            if (written != form) {
-                throw new SerializationException("open series in the " + formName(written) + " form where the "
-                        + formName(form) + " form belongs");
-            }
-            OpenSeries series = form == FORM_TAIL ? readTail(in) : readBase(topic, in);
+            OpenSeries series = readBase(topic, in);
             if (in.hasRemaining()) {
                 throw new SerializationException("open series has " + in.remaining() + " bytes after its end");
             }
@@ -173,11 +143,8 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         }
     }
 
-    private static String formName(byte form) {
-        return form == FORM_TAIL ? "tail" : form == FORM_BASE ? "base" : "unknown (" + form + ")";
-    }
-
-    private OpenSeries readTail(ByteBuffer in) {
+    /** Reads a tail (an incomplete series) as {@link #writeTail} wrote it. */
+    OpenSeries readTail(ByteBuffer in) {
         OpenSeries series = empty();
         int tiers = count(in, "tiers");
         int[] toConfigured = new int[tiers];
@@ -257,7 +224,7 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
     }
 
     /** A count that cannot exceed the bytes left (each counted item takes at least one). */
-    private static int count(ByteBuffer in, String what) {
+    static int count(ByteBuffer in, String what) {
         int count = Varints.readUnsignedVarint(in);
         if (count < 0 || count > in.remaining()) {
             throw new SerializationException("open series claims " + count + " " + what);
@@ -277,7 +244,7 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         throw new SerializationException("uvarlong longer than 10 bytes");
     }
 
-    private static byte[] readBytes(ByteBuffer in) {
+    static byte[] readBytes(ByteBuffer in) {
         int length = Varints.readUnsignedVarint(in);
         if (length < 0 || length > in.remaining()) {
             throw new SerializationException("open series field of " + length + " bytes exceeds the record");
@@ -285,50 +252,6 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         byte[] bytes = new byte[length];
         in.get(bytes);
         return bytes;
-    }
-
-    /**
-     * A growable byte array with the varint writers of the format (not a {@code ByteArrayOutputStream}, whose
-     * synchronised one-byte writes cost more than the encoding here).
-     */
-    private static final class Writer {
-        private byte[] bytes = new byte[256];
-        private int length;
-
-        void put(byte b) {
-            room(1);
-            bytes[length++] = b;
-        }
-
-        void signed(long value) {
-            unsigned((value << 1) ^ (value >> 63));
-        }
-
-        void unsigned(long value) {
-            room(10);
-            while ((value & ~0x7FL) != 0) {
-                bytes[length++] = (byte) ((value & 0x7F) | 0x80);
-                value >>>= 7;
-            }
-            bytes[length++] = (byte) value;
-        }
-
-        void bytes(byte[] more) {
-            unsigned(more.length);
-            room(more.length);
-            System.arraycopy(more, 0, bytes, length, more.length);
-            length += more.length;
-        }
-
-        private void room(int more) {
-            if (length + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
-            }
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, length);
-        }
     }
 
     @Override

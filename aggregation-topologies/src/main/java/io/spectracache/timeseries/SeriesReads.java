@@ -27,7 +27,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * }</pre>
  */
 public final class SeriesReads {
-    /** Times a tail is read again when its base was rewritten between reading the two. */
+    /** Times a tail and its base are read again when the base was older than the tail (a commit in between). */
     static final int OPEN_READ_ATTEMPTS = 4;
 
     private SeriesReads() {
@@ -81,27 +81,36 @@ public final class SeriesReads {
     }
 
     /**
-     * The open part of one series, {@linkplain OpenSeries#isComplete() complete}: as {@link SeriesStores#open}
-     * answers it, put on its base when it was read from its tail. Null when the series has none.
+     * The open part of one series, {@linkplain OpenSeries#isComplete() complete} and current: the live object while
+     * its device's tails wait for the commit, else its base ({@link SeriesStores#open}) with its tail
+     * ({@link SeriesStores#tails}) replayed on it. Null when the series has none.
      *
-     * @throws RetryLaterException if the base kept changing under the read (a busy series, several attempts)
+     * @throws RetryLaterException if the base stayed older than the tail over several reads (it cannot, short of a
+     *                             store that lost its latest writes)
      */
     public static OpenSeries open(SeriesStores stores, Bytes key) {
-        return complete(stores, key, stores.open(key));
-    }
-
-    private static OpenSeries complete(SeriesStores stores, Bytes key, OpenSeries series) {
-        for (int attempt = 1; series != null && !series.isComplete(); attempt++) {
-            if (series.completeOn(series.generation() == 0 ? null : stores.openBase(key))) {
-                break;
+        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
+        Bytes device = SeriesKeys.devicePrefix(id.deviceId());
+        for (int attempt = 1; ; attempt++) {
+            // The tail first: the base is written before a tail refers to it, so one read after is as new or newer.
+            DeviceTails tails = stores.tails(device);
+            OpenSeries tail = tails == null ? null : tails.series(id.metric());
+            if (tail != null && tail.isComplete()) {
+                return tail;
+            }
+            OpenSeries base = stores.open(key);
+            if (base == null || tail == null || base.generation() > tail.generation()) {
+                // None; or nothing logged since the base; or a base written after the tail was read, which holds it.
+                return base;
+            }
+            if (base.generation() == tail.generation() && tail.completeOn(base)) {
+                return tail;
             }
             if (attempt == OPEN_READ_ATTEMPTS) {
-                throw RetryLaterException.notReady("the open part of series " + SeriesKeys.decodeSeries(key)
-                        + " changed base under " + attempt + " reads; retry");
+                throw RetryLaterException.notReady("the open part of series " + id + " continues base "
+                        + tail.generation() + " but its store holds " + base.generation() + "; retry");
             }
-            series = stores.open(key);
         }
-        return series;
     }
 
     /**
@@ -142,16 +151,12 @@ public final class SeriesReads {
             while (series.hasNext()) {
                 KeyValue<Bytes, OpenSeries> entry = series.next();
                 String metric = SeriesKeys.decodeSeries(entry.key).metric();
-                long last = entry.value.latest();
-                if (last == Long.MIN_VALUE) {
+                OpenSeries open = open(stores, entry.key);
+                if (open == null || open.latest() == Long.MIN_VALUE) {
                     continue;
                 }
-                OpenSeries open = complete(stores, entry.key, entry.value);
-                if (open == null) {
-                    continue;
-                }
-                long first = oldest(stores, tiers, entry.key, open, Math.max(last, open.latest()));
-                listed.add(new Listed(metric, first, last));
+                long last = open.latest();
+                listed.add(new Listed(metric, oldest(stores, tiers, entry.key, open, last), last));
             }
         }
         return listed;

@@ -19,16 +19,22 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 public interface SeriesStores {
     /**
-     * The open part of one series from {@code timeseries-open}, or null when the series has no entry. May be
-     * {@linkplain OpenSeries#isComplete() incomplete} (read from its tail): {@link SeriesReads} puts it on its base.
+     * The base of one series' open part from {@code timeseries-open}, or null when the series has no entry. A series
+     * has one from its first reading until it is forgotten; the base may be some readings behind:
+     * {@link SeriesReads#open} brings it up to date with {@link #tails}.
      */
     OpenSeries open(Bytes series);
 
-    /** The open parts of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
+    /** The bases of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
     KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
 
-    /** The base of one series' open part from {@code timeseries-open-base}, or null when it has none. */
-    OpenSeries openBase(Bytes series);
+    /**
+     * The tails of one device's series from {@code timeseries-open-tails} (a key query; the write-behind store answers
+     * it from the live object until the commit), or null when it has none.
+     *
+     * @param devicePrefix {@link SeriesKeys#devicePrefix} of the device
+     */
+    DeviceTails tails(Bytes devicePrefix);
 
     /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);
@@ -41,11 +47,11 @@ public interface SeriesStores {
      *
      * @param tiers the store of each tier by tier name
      */
-    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyKeyValueStore<Bytes, OpenSeries> bases,
+    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyKeyValueStore<Bytes, DeviceTails> tails,
                            ReadOnlyWindowStore<Bytes, Chunk> raw,
                            Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> tiers) {
         requireNonNull(open, "open");
-        requireNonNull(bases, "bases");
+        requireNonNull(tails, "tails");
         requireNonNull(raw, "raw");
         Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> byName = Map.copyOf(tiers);
         return new SeriesStores() {
@@ -60,8 +66,8 @@ public interface SeriesStores {
             }
 
             @Override
-            public OpenSeries openBase(Bytes series) {
-                return bases.get(series);
+            public DeviceTails tails(Bytes devicePrefix) {
+                return tails.get(devicePrefix);
             }
 
             @Override

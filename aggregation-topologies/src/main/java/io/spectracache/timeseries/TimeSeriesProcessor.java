@@ -22,14 +22,16 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Appends every finite reading of every event to its series: the open chunk and open buckets (objects in the
- * write-behind store {@code timeseries-open}), sealing chunks into {@code timeseries-raw} and buckets into their
- * tier's store as the series moves on, and merging late readings into what is already sealed. One per task.
+ * Appends every finite reading of every event to its series: the open chunk and open buckets (objects, the device's
+ * {@link DeviceTails} in the write-behind store {@code timeseries-open-tails}), sealing chunks into
+ * {@code timeseries-raw} and buckets into their tier's store as the series moves on, and merging late readings into
+ * what is already sealed. One per task.
  *
- * <p>A commit writes each series changed since the last one as its tail: the clocks and the operations logged since
- * its base ({@link OpenSeries}), a few bytes per reading. Every {@value #REBASE_AFTER_READINGS} logged readings the
- * processor writes the whole open state to {@code timeseries-open-base} and starts an empty log, so a tail stays
- * short and the open chunk and the sketches are serialised once per that many readings, not once per commit.
+ * <p>What a commit writes: one record per device that sent readings, holding each series' tail (its clocks and the
+ * operations logged since its base, a few bytes per reading). A series' base, its whole open state, goes to
+ * {@code timeseries-open} when the series is created and then every {@value #REBASE_AFTER_READINGS} logged readings,
+ * after which its log starts over. So the open chunk and the sketches are serialised once per that many readings,
+ * and a commit's record count follows the devices, not their metrics.
  *
  * <p>The chunks of one series never overlap in time: each holds the points from its start (its first point) up to
  * the next chunk's start, all within {@code chunkMaxSpan} of its start. So the chunk that holds (or must take) a
@@ -72,58 +74,19 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     private final Counter[] tierBeyondRetention;
     private final Counter[] tierLate;
     private int cachedSeries;
-    private final Map<String, DeviceSeries> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<String, DeviceTails> recent = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DeviceSeries> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, DeviceTails> eldest) {
             if (cachedSeries > CACHED_SERIES) {
-                cachedSeries -= eldest.getValue().count;
+                cachedSeries -= eldest.getValue().size();
                 return true;
             }
             return false;
         }
     };
 
-    /** The cached series of one device: metric names, their keys and their open series, by first use. */
-    private static final class DeviceSeries {
-        String[] metrics = new String[4];
-        Bytes[] keys = new Bytes[4];
-        OpenSeries[] series = new OpenSeries[4];
-        int count;
-
-        int indexOf(String metric) {
-            for (int i = 0; i < count; i++) {
-                if (metrics[i].equals(metric)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        void add(String metric, Bytes key, OpenSeries open) {
-            if (count == metrics.length) {
-                metrics = java.util.Arrays.copyOf(metrics, count * 2);
-                keys = java.util.Arrays.copyOf(keys, count * 2);
-                series = java.util.Arrays.copyOf(series, count * 2);
-            }
-            metrics[count] = metric;
-            keys[count] = key;
-            series[count] = open;
-            count++;
-        }
-
-        void remove(int index) {
-            count--;
-            metrics[index] = metrics[count];
-            keys[index] = keys[count];
-            series[index] = series[count];
-            metrics[count] = null;
-            keys[count] = null;
-            series[count] = null;
-        }
-    }
-
     private KeyValueStore<Bytes, OpenSeries> open;
-    private KeyValueStore<Bytes, OpenSeries> bases;
+    private KeyValueStore<Bytes, DeviceTails> tails;
     private WindowStore<Bytes, Chunk> raw;
     private List<WindowStore<Bytes, Rollup>> tierStores;
     private long clock;
@@ -174,7 +137,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.open = context.getStateStore(TimeSeriesTopology.OPEN_STORE_NAME);
-        this.bases = context.getStateStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME);
+        this.tails = context.getStateStore(TimeSeriesTopology.TAILS_STORE_NAME);
         this.raw = context.getStateStore(TimeSeriesTopology.RAW_STORE.name());
         this.tierStores = new ArrayList<>();
         for (RollupTier tier : tiers) {
@@ -194,7 +157,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long t = event.ts().toEpochMilli();
         clock = Math.max(clock, t);
-        DeviceSeries device = null;
+        DeviceTails device = null;
         for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
             double value = reading.getValue();
             if (!Double.isFinite(value)) {
@@ -202,68 +165,77 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
                 continue;
             }
             if (device == null) {
-                device = recent.computeIfAbsent(event.deviceId(), id -> new DeviceSeries());
+                device = device(event.deviceId());
+                // Pending before anything changes: from here on a key query is answered from this object, never
+                // from the last commit's tails against a base written since.
+                tails.put(device.devicePrefix(), device);
             }
             int index = device.indexOf(reading.getKey());
             if (index < 0) {
-                Bytes key = SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey());
-                device.add(reading.getKey(), key, loaded(key, open.get(key)));
+                index = device.add(reading.getKey(), created(SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey())));
                 cachedSeries++;
-                index = device.count - 1;
             }
-            Bytes key = device.keys[index];
-            OpenSeries series = device.series[index];
-            // Pending before anything changes: from here on a key query is answered from this object, never from
-            // the last commit's tail against a base written since.
-            open.put(key, series);
+            Bytes key = device.key(index);
+            OpenSeries series = loaded(device, index);
             synchronized (series) {
                 appendRaw(key, series, t, value);
                 for (int tier = 0; tier < tiers.size(); tier++) {
                     appendToTier(key, series, tier, t, value);
                 }
                 series.seen(t);
-                if (series.logReadings() >= REBASE_AFTER_READINGS) {
+                if (series.generation() == 0 || series.logReadings() >= REBASE_AFTER_READINGS) {
                     rebase(key, series);
                 }
             }
         }
     }
 
-    /** The cached series of {@code key}, or null. */
-    private OpenSeries cached(Bytes key) {
-        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
-        DeviceSeries device = recent.get(id.deviceId());
-        int index = device == null ? -1 : device.indexOf(id.metric());
-        return index < 0 ? null : device.series[index];
+    /** The tails of {@code deviceId}: cached, or read back, or new. */
+    private DeviceTails device(String deviceId) {
+        DeviceTails device = recent.get(deviceId);
+        if (device == null) {
+            device = tails.get(SeriesKeys.devicePrefix(deviceId));
+            if (device == null) {
+                device = new DeviceTails(deviceId);
+            }
+            cachedSeries += device.size();
+            recent.put(deviceId, device);
+        }
+        return device;
     }
 
-    private void forget(Bytes key) {
-        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
-        DeviceSeries device = recent.get(id.deviceId());
-        int index = device == null ? -1 : device.indexOf(id.metric());
-        if (index >= 0) {
-            device.remove(index);
-            cachedSeries--;
-        }
+    /** A series the device's tails do not hold: its base if it has one (a tail lost under at-least-once), or new. */
+    private OpenSeries created(Bytes key) {
+        OpenSeries base = open.get(key);
+        return base != null ? base : openSerde.empty();
     }
 
-    /** {@code stored} (a tail from {@code timeseries-open}, or null) put on its base; a new series for null. */
-    private OpenSeries loaded(Bytes key, OpenSeries stored) {
-        if (stored == null) {
-            return openSerde.empty();
+    /** The series at {@code index} of {@code device}, complete: a series read back from its tail is put on its base. */
+    private OpenSeries loaded(DeviceTails device, int index) {
+        OpenSeries series = device.seriesAt(index);
+        if (series.isComplete()) {
+            return series;
         }
-        if (!stored.isComplete() && !stored.completeOn(stored.generation() == 0 ? null : bases.get(key))) {
-            OpenSeries base = bases.get(key);
+        Bytes key = device.key(index);
+        OpenSeries base = open.get(key);
+        if (base != null && base.generation() > series.generation()) {
+            // Only after a crash under at-least-once: the base was written, the tail that continues it was not. The
+            // base holds everything the older tail does; the events after it are processed again.
+            device.replace(index, base);
+            return base;
+        }
+        if (!series.completeOn(base)) {
             throw new IllegalStateException("the open series " + SeriesKeys.decodeSeries(key) + " continues base "
-                    + stored.generation() + " but its base store holds " + (base == null ? "none" : base.generation()));
+                    + series.generation() + " but " + TimeSeriesTopology.OPEN_STORE_NAME + " holds "
+                    + (base == null ? "none" : base.generation()));
         }
-        return stored;
+        return series;
     }
 
-    /** Writes {@code series} whole to its base store and starts its log over (see {@link OpenSeries}). */
+    /** Writes {@code series} whole to {@code timeseries-open} and starts its log over (see {@link OpenSeries}). */
     private void rebase(Bytes key, OpenSeries series) {
         series.rebase();
-        bases.put(key, series);
+        open.put(key, series);
     }
 
     private static long behind(long time, long amount) {
@@ -371,7 +343,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     /**
      * Seals the open chunk and buckets of every series idle for a chunk span (so they become visible to range
      * reads of the sealed stores and stop holding memory), and forgets series whose every point has expired.
-     * Scans the open store: one entry per live series, never the points.
+     * Scans {@code timeseries-open-tails}: one entry per device, never the points.
      */
     void sweep() {
         if (clock == Long.MIN_VALUE) {
@@ -379,37 +351,46 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long idleBefore = behind(clock, maxSpanMs);
         long deadBefore = behind(clock, forgetAfterMs);
-        List<KeyValue<Bytes, OpenSeries>> idle = new ArrayList<>();
-        List<KeyValue<Bytes, OpenSeries>> dead = new ArrayList<>();
-        try (KeyValueIterator<Bytes, OpenSeries> all = open.all()) {
+        List<DeviceTails> changing = new ArrayList<>();
+        try (KeyValueIterator<Bytes, DeviceTails> all = tails.all()) {
             while (all.hasNext()) {
-                KeyValue<Bytes, OpenSeries> entry = all.next();
-                OpenSeries cached = cached(entry.key);
-                OpenSeries series = cached != null ? cached : entry.value;
+                DeviceTails stored = all.next().value;
+                DeviceTails device = recent.getOrDefault(stored.deviceId(), stored);
+                for (int i = 0; i < device.size(); i++) {
+                    OpenSeries series = device.seriesAt(i);
+                    if (series.latest() <= deadBefore || series.latest() <= idleBefore && series.hasOpenParts()) {
+                        changing.add(device);
+                        break;
+                    }
+                }
+            }
+        }
+        for (DeviceTails device : changing) {
+            tails.put(device.devicePrefix(), device);
+            for (int i = device.size() - 1; i >= 0; i--) {
+                OpenSeries series = device.seriesAt(i);
+                Bytes key = device.key(i);
                 if (series.latest() <= deadBefore) {
-                    dead.add(KeyValue.pair(entry.key, series));
+                    device.remove(i);
+                    open.delete(key);
+                    if (recent.get(device.deviceId()) == device) {
+                        cachedSeries--;
+                    }
                 } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
-                    idle.add(KeyValue.pair(entry.key, series));
+                    OpenSeries loaded = loaded(device, i);
+                    synchronized (loaded) {
+                        seal(key, loaded);
+                        for (int tier = 0; tier < tiers.size(); tier++) {
+                            sealBucket(key, loaded, tier);
+                        }
+                        // Nothing is open any more: the base is small, and the tail empty from here.
+                        rebase(key, loaded);
+                    }
                 }
             }
-        }
-        for (KeyValue<Bytes, OpenSeries> entry : idle) {
-            OpenSeries series = loaded(entry.key, entry.value);
-            open.put(entry.key, series);
-            synchronized (series) {
-                seal(entry.key, series);
-                for (int tier = 0; tier < tiers.size(); tier++) {
-                    sealBucket(entry.key, series, tier);
-                }
-                // Nothing is open any more: the base is small, and the tail empty from here.
-                rebase(entry.key, series);
-            }
-        }
-        for (KeyValue<Bytes, OpenSeries> entry : dead) {
-            forget(entry.key);
-            open.delete(entry.key);
-            if (entry.value.generation() != 0) {
-                bases.delete(entry.key);
+            if (device.size() == 0) {
+                recent.remove(device.deviceId());
+                tails.delete(device.devicePrefix());
             }
         }
     }

@@ -130,7 +130,7 @@ class TimeSeriesPropertiesTest {
         settings.tiers().forEach(tier -> tierStores.put(tier.name(),
                 harness.driver().getWindowStore(TimeSeriesTopology.tierStore(tier).name())));
         SeriesStores stores = SeriesStores.of(open,
-                harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME), raw, tierStores);
+                harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME), raw, tierStores);
         long rawFrom = model.clock - settings.rawRetention().toMillis() + 1;
         for (String device : DEVICES) {
             for (String metric : METRICS) {

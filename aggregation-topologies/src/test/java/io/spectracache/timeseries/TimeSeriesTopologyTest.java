@@ -63,8 +63,8 @@ class TimeSeriesTopologyTest {
         return harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME);
     }
 
-    private KeyValueStore<Bytes, OpenSeries> bases() {
-        return harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_BASE_STORE_NAME);
+    private KeyValueStore<Bytes, DeviceTails> tails() {
+        return harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME);
     }
 
     /** The open part of one series as readers see it: put on its base. */
@@ -79,7 +79,7 @@ class TimeSeriesTopologyTest {
     private SeriesStores stores() {
         Map<String, WindowStore<Bytes, Rollup>> tiers = new HashMap<>();
         settings.tiers().forEach(tier -> tiers.put(tier.name(), tier(tier.name())));
-        return SeriesStores.of(open(), bases(), raw(), tiers);
+        return SeriesStores.of(open(), tails(), raw(), tiers);
     }
 
     private WindowStore<Bytes, Rollup> tier(String name) {
@@ -343,15 +343,22 @@ class TimeSeriesTopologyTest {
             openOfDevice.forEachRemaining(entry -> openKeys.add(entry.key));
         }
         assertThat(openKeys).hasSize(2);
+        List<Bytes> tailKeys = new ArrayList<>();
+        try (var tailsOfDevice = tails().range(SeriesKeys.devicePrefix("truck-1"), SeriesKeys.deviceRangeEnd("truck-1"))) {
+            tailsOfDevice.forEachRemaining(entry -> tailKeys.add(entry.key));
+        }
+        assertThat(tailKeys).containsExactly(SeriesKeys.devicePrefix("truck-1"));
 
         listed.forEach(entry -> raw().put(entry.key.key(), null, entry.key.window().start()));
         openKeys.forEach(key -> open().delete(key));
+        tailKeys.forEach(key -> tails().delete(key));
 
         try (var device = raw().fetch(SeriesKeys.devicePrefix("truck-1"), SeriesKeys.deviceRangeEnd("truck-1"),
                 0, Long.MAX_VALUE)) {
             assertThat(device.hasNext()).isFalse();
         }
         assertThat(points("truck-1", "temp").size()).isZero();
+        assertThat(SeriesReads.metrics(stores(), settings.tiers(), "truck-1")).isEmpty();
         for (String other : List.of("truck-10", "truck-1a", "truck-")) {
             assertThat(points(other, "temp").size()).as(other).isEqualTo(5);
         }
