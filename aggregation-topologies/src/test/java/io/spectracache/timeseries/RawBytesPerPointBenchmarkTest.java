@@ -185,7 +185,8 @@ class RawBytesPerPointBenchmarkTest {
      * long run fills the heap with changelog records the production path would send once per commit.
      */
     private static void drainChangelogs(TopologyHarness harness) {
-        for (String store : new String[] {"timeseries-open", "timeseries-raw", "timeseries-rollup-1m", "timeseries-rollup-1h"}) {
+        for (String store : new String[] {"timeseries-open", "timeseries-open-tails", "timeseries-raw",
+                "timeseries-rollup-1m", "timeseries-rollup-1h"}) {
             harness.driver().createOutputTopic(APPLICATION_ID + "-" + store + "-changelog",
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
