@@ -8,15 +8,16 @@ import java.util.Optional;
 /**
  * What one series has not sealed yet: its open raw chunk (points in time order, at most one per timestamp) and the
  * open bucket of each rollup tier, plus what the processor needs to route a late point: the newest point accepted
- * and the newest point or bucket already sealed. Kept as an object in {@code timeseries-open} (a write-behind store),
- * so appending a point is array and sketch work only.
+ * and the newest point or bucket already sealed. Kept as an object (in its device's {@link DeviceTails}, which the
+ * write-behind store {@code timeseries-open-tails} holds), so appending a point is array work only.
  *
  * <p><b>Stored in two parts</b>, so that a commit writes what changed and not the whole open state (whose sketches
  * hold hundreds of items): a <em>base</em>, the whole state as of some moment, numbered by a generation and written
- * to {@code timeseries-open-base} now and then; and a <em>tail</em>, the changes since that base as an
- * {@linkplain OpenLog operation log}, written to {@code timeseries-open} once per commit. A series read back from
- * the tail alone is {@linkplain #isComplete() incomplete}: {@link #completeOn(OpenSeries)} replays its log on its
- * base. {@link SeriesReads} does that for readers; the processor for itself.
+ * to {@code timeseries-open} when the series is created and then now and then; and a <em>tail</em>, the changes
+ * since that base as an {@linkplain OpenLog operation log}, written with its device's other tails to
+ * {@code timeseries-open-tails} once per commit. A series read back from the tail alone is
+ * {@linkplain #isComplete() incomplete}: {@link #completeOn(OpenSeries)} replays its log on its base.
+ * {@link SeriesReads} does that for readers; the processor for itself.
  *
  * <p>Thread-safe: the stream thread changes it while an interactive query may read the same object (a write-behind
  * store answers a key query from the object pending write-out); every reader gets copies. The processor's methods
@@ -62,7 +63,7 @@ public final class OpenSeries {
     }
 
     /**
-     * The open chunk, in time order: the newest raw points of the series, not yet in {@code timeseries-raw}.
+     * The open chunk, in time order: the newest raw points of the series, not yet in {@code timeseries-raw}. A copy.
      *
      * @throws IllegalStateException if the series is {@linkplain #isComplete() incomplete}
      */
@@ -108,13 +109,13 @@ public final class OpenSeries {
     }
 
     /**
-     * Puts this series, read back from its tail, on {@code base} (read back from {@code timeseries-open-base}): takes
+     * Puts this series, read back from its tail, on {@code base} (read back from {@code timeseries-open}): takes
      * the base's state and replays the log on it. Does nothing to a complete series.
      *
      * @param base the base of the same series as read back from its store, or null when it has none; it is used up
      *             (its buckets move here)
-     * @return false (and this series unchanged) when {@code base} is not the generation this tail continues: the
-     *         base was rewritten since the tail was read, so read both again
+     * @return false (and this series unchanged) when {@code base} is not the generation this tail continues (the
+     *         base was rewritten since the tail was read: read both again)
      */
     public synchronized boolean completeOn(OpenSeries base) {
         if (complete) {

@@ -17,8 +17,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Reads series from the stores of {@link TimeSeriesTopology} on the instance that owns their device: the sealed part
- * from the window stores, the open part from {@code timeseries-open}, through {@link SeriesStores} (Interactive
- * Queries v2 in the query service, the stores themselves in tests).
+ * from the window stores, the open part from {@code timeseries-open} (bases) and {@code timeseries-open-tails} (what
+ * changed since, per device), through {@link SeriesStores} (Interactive Queries v2 in the query service, the stores
+ * themselves in tests).
  *
  * <pre>{@code
  * Chunk points = SeriesReads.raw(stores, settings.chunkMaxSpan().toMillis(), "truck-0042", "temp", from, to);
@@ -27,7 +28,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * }</pre>
  */
 public final class SeriesReads {
-    /** Times a tail and its base are read again when the base was older than the tail (a commit in between). */
+    /** Times a tail and its base are read again while the base is older than the tail. */
     static final int OPEN_READ_ATTEMPTS = 4;
 
     private SeriesReads() {

@@ -20,6 +20,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends every finite reading of every event to its series: the open chunk and open buckets (objects, the device's
@@ -45,6 +47,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * (the stores themselves still drop whatever their own clocks have expired).
  */
 final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(TimeSeriesProcessor.class);
     /** How often (wall clock) idle series are sealed and dead ones forgotten. */
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(5);
     /**
@@ -218,18 +221,21 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         Bytes key = device.key(index);
         OpenSeries base = open.get(key);
-        if (base != null && base.generation() > series.generation()) {
-            // Only after a crash under at-least-once: the base was written, the tail that continues it was not. The
-            // base holds everything the older tail does; the events after it are processed again.
-            device.replace(index, base);
-            return base;
+        if (series.completeOn(base)) {
+            return series;
         }
-        if (!series.completeOn(base)) {
-            throw new IllegalStateException("the open series " + SeriesKeys.decodeSeries(key) + " continues base "
-                    + series.generation() + " but " + TimeSeriesTopology.OPEN_STORE_NAME + " holds "
-                    + (base == null ? "none" : base.generation()));
+        // Never under exactly-once (a base and the tails that refer to it commit together). Under at-least-once, after
+        // a crash: a base newer than the tail holds everything the tail does, and the events after it are processed
+        // again; a tail whose base never reached the changelog cannot be replayed, so the series goes on from what
+        // its store holds, and says so, rather than failing the task on every event.
+        if (base == null || base.generation() < series.generation()) {
+            LOG.warn("The open series {} continues base {} but {} holds {}: its readings since that base are lost "
+                    + "(a crash under at-least-once); going on from what the store holds", SeriesKeys.decodeSeries(key),
+                    series.generation(), TimeSeriesTopology.OPEN_STORE_NAME, base == null ? "none" : base.generation());
         }
-        return series;
+        OpenSeries replacement = base != null ? base : openSerde.empty();
+        device.replace(index, replacement);
+        return replacement;
     }
 
     /** Writes {@code series} whole to {@code timeseries-open} and starts its log over (see {@link OpenSeries}). */

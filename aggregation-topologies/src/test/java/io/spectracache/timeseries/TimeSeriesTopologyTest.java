@@ -391,6 +391,23 @@ class TimeSeriesTopologyTest {
     }
 
     @Test
+    void shouldGoOnFromWhatTheBaseStoreHoldsWhenATailsBaseWasLostInsteadOfFailingEveryEvent() {
+        // At-least-once after a crash can leave a device's tails in their changelog without the base they continue.
+        start(TimeSeriesSettings.defaults());
+        send("truck-1", T0, 20);
+        send("truck-1", T0 + SECOND, 21);
+        DeviceTails written = tails().get(SeriesKeys.devicePrefix("truck-1"));
+        harness.close();
+        start(TimeSeriesSettings.defaults());
+        tails().put(SeriesKeys.devicePrefix("truck-1"), written);
+
+        send("truck-1", T0 + 2 * SECOND, 22);
+
+        assertThat(points("truck-1", "temp").values()).containsExactly(22);
+        assertThat(openSeries("truck-1", "temp").latest()).isEqualTo(T0 + 2 * SECOND);
+    }
+
+    @Test
     void shouldAttachWithoutRepartitionAndNameEveryProcessorAndStoreTimeseries() {
         start(TimeSeriesSettings.defaults());
         TopologyDescription description = harness.topology().describe();
