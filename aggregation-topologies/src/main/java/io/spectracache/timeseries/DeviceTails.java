@@ -14,7 +14,8 @@ import org.apache.kafka.common.utils.Bytes;
  * (incomplete until {@linkplain OpenSeries#completeOn put on} its base in {@code timeseries-open}).
  *
  * <p>Thread-safe: the stream thread adds and removes series while an interactive query may look one up in the same
- * object (a write-behind store answers a key query from the object pending write-out).
+ * object (a write-behind store answers a key query from the object pending write-out). The processor's and the
+ * serde's methods (package-private) must be called holding this object's monitor, once per event.
  */
 public final class DeviceTails {
     private final String deviceId;
@@ -55,10 +56,15 @@ public final class DeviceTails {
         return count;
     }
 
-    // ---- the processor's and the serde's side ----
+    /** Number of series, for the caller holding this object's monitor. */
+    int count() {
+        return count;
+    }
+
+    // ---- the processor's and the serde's side (holding this object's monitor) ----
 
     /** The index of {@code metric}, or -1. */
-    synchronized int indexOf(String metric) {
+    int indexOf(String metric) {
         for (int i = 0; i < count; i++) {
             if (metrics[i].equals(metric)) {
                 return i;
@@ -67,28 +73,28 @@ public final class DeviceTails {
         return -1;
     }
 
-    synchronized String metric(int index) {
+    String metric(int index) {
         return metrics[index];
     }
 
     /** The series key of the series at {@code index}, encoded once. */
-    synchronized Bytes key(int index) {
+    Bytes key(int index) {
         if (keys[index] == null) {
             keys[index] = SeriesKeys.seriesPrefix(deviceId, metrics[index]);
         }
         return keys[index];
     }
 
-    synchronized OpenSeries seriesAt(int index) {
+    OpenSeries seriesAt(int index) {
         return series[index];
     }
 
-    synchronized void replace(int index, OpenSeries open) {
+    void replace(int index, OpenSeries open) {
         series[index] = requireNonNull(open, "open");
     }
 
     /** Adds the series of {@code metric}, which must not be here yet; its index. */
-    synchronized int add(String metric, OpenSeries open) {
+    int add(String metric, OpenSeries open) {
         if (count == metrics.length) {
             metrics = Arrays.copyOf(metrics, count * 2);
             keys = Arrays.copyOf(keys, count * 2);
@@ -101,7 +107,7 @@ public final class DeviceTails {
     }
 
     /** Removes the series at {@code index}; the last one takes its index. */
-    synchronized void remove(int index) {
+    void remove(int index) {
         count--;
         metrics[index] = metrics[count];
         keys[index] = keys[count];

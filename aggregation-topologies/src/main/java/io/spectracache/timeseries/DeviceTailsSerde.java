@@ -41,8 +41,8 @@ public final class DeviceTailsSerde implements Serde<DeviceTails>, Serializer<De
             ByteWriter out = new ByteWriter();
             out.put(VERSION_1);
             out.bytes(device.deviceId().getBytes(StandardCharsets.UTF_8));
-            out.unsigned(device.size());
-            for (int i = 0; i < device.size(); i++) {
+            out.unsigned(device.count());
+            for (int i = 0; i < device.count(); i++) {
                 out.bytes(device.metric(i).getBytes(StandardCharsets.UTF_8));
                 OpenSeries series = device.seriesAt(i);
                 synchronized (series) {
@@ -65,13 +65,15 @@ public final class DeviceTailsSerde implements Serde<DeviceTails>, Serializer<De
                 throw new SerializationException("unknown device-tails version " + version);
             }
             DeviceTails device = new DeviceTails(new String(OpenSeriesSerde.readBytes(in), StandardCharsets.UTF_8));
-            int count = OpenSeriesSerde.count(in, "series");
-            for (int i = 0; i < count; i++) {
-                String metric = new String(OpenSeriesSerde.readBytes(in), StandardCharsets.UTF_8);
-                if (device.indexOf(metric) >= 0) {
-                    throw new SerializationException("device tails hold metric " + metric + " twice");
+            synchronized (device) {
+                int count = OpenSeriesSerde.count(in, "series");
+                for (int i = 0; i < count; i++) {
+                    String metric = new String(OpenSeriesSerde.readBytes(in), StandardCharsets.UTF_8);
+                    if (device.indexOf(metric) >= 0) {
+                        throw new SerializationException("device tails hold metric " + metric + " twice");
+                    }
+                    device.add(metric, tails.readTail(in));
                 }
-                device.add(metric, tails.readTail(in));
             }
             if (in.hasRemaining()) {
                 throw new SerializationException("device tails have " + in.remaining() + " bytes after their end");

@@ -38,9 +38,10 @@ public final class OpenSeries {
     private final long[] bucketStarts;
     private final Rollup[] buckets;
     private final long[] newestSealedBuckets;
-    private long generation;
+    // Volatile, not read under the monitor: the stream thread checks them per reading, readers poll them.
+    private volatile long generation;
     private OpenLog log = new OpenLog();
-    private boolean complete = true;
+    private volatile boolean complete = true;
     private boolean openParts;
     // Readings added to open buckets but not yet folded into them: time, value, and the tiers (bit i = tier i).
     private long[] addTimes = new long[16];
@@ -99,12 +100,12 @@ public final class OpenSeries {
      * Whether the open chunk and buckets are here: true for a series built by the processor or on its base, false for
      * one read back from its tail alone (then only {@link #latest()} answers; see {@link #completeOn}).
      */
-    public synchronized boolean isComplete() {
+    public boolean isComplete() {
         return complete;
     }
 
     /** The base this series' log continues: 0 for none (the log starts from an empty series). */
-    public synchronized long generation() {
+    public long generation() {
         return generation;
     }
 
@@ -159,6 +160,11 @@ public final class OpenSeries {
     }
 
     // ---- the processor's side (stream thread, holding this object's monitor) ----
+
+    /** {@link #latest()}, for the caller holding the monitor. */
+    long newestPoint() {
+        return latest;
+    }
 
     int size() {
         return size;

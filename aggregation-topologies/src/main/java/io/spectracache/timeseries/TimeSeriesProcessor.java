@@ -160,37 +160,50 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long t = event.ts().toEpochMilli();
         clock = Math.max(clock, t);
-        DeviceTails device = null;
-        for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
-            double value = reading.getValue();
-            if (!Double.isFinite(value)) {
-                notFinite.increment();
-                continue;
-            }
-            if (device == null) {
-                device = device(event.deviceId());
-                // Pending before anything changes: from here on a key query is answered from this object, never
-                // from the last commit's tails against a base written since.
-                tails.put(device.devicePrefix(), device);
-            }
-            int index = device.indexOf(reading.getKey());
-            if (index < 0) {
-                index = device.add(reading.getKey(), created(SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey())));
-                cachedSeries++;
-            }
-            Bytes key = device.key(index);
-            OpenSeries series = loaded(device, index);
-            synchronized (series) {
-                appendRaw(key, series, t, value);
-                for (int tier = 0; tier < tiers.size(); tier++) {
-                    appendToTier(key, series, tier, t, value);
+        if (!anyFinite(event.metrics())) {
+            notFinite.increment(event.metrics().size());
+            return;
+        }
+        DeviceTails device = device(event.deviceId());
+        // Pending before anything changes: from here on a key query is answered from this object, never from the last
+        // commit's tails against a base written since.
+        tails.put(device.devicePrefix(), device);
+        synchronized (device) {
+            for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
+                double value = reading.getValue();
+                if (!Double.isFinite(value)) {
+                    notFinite.increment();
+                    continue;
                 }
-                series.seen(t);
-                if (series.generation() == 0 || series.logReadings() >= REBASE_AFTER_READINGS) {
-                    rebase(key, series);
+                int index = device.indexOf(reading.getKey());
+                if (index < 0) {
+                    index = device.add(reading.getKey(),
+                            created(SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey())));
+                    cachedSeries++;
+                }
+                Bytes key = device.key(index);
+                OpenSeries series = loaded(device, index);
+                synchronized (series) {
+                    appendRaw(key, series, t, value);
+                    for (int tier = 0; tier < tiers.size(); tier++) {
+                        appendToTier(key, series, tier, t, value);
+                    }
+                    series.seen(t);
+                    if (series.generation() == 0 || series.logReadings() >= REBASE_AFTER_READINGS) {
+                        rebase(key, series);
+                    }
                 }
             }
         }
+    }
+
+    private static boolean anyFinite(Map<String, Double> metrics) {
+        for (Double value : metrics.values()) {
+            if (Double.isFinite(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The tails of {@code deviceId}: cached, or read back, or new. */
@@ -213,7 +226,10 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         return base != null ? base : openSerde.empty();
     }
 
-    /** The series at {@code index} of {@code device}, complete: a series read back from its tail is put on its base. */
+    /**
+     * The series at {@code index} of {@code device} (whose monitor the caller holds), complete: a series read back
+     * from its tail is put on its base.
+     */
     private OpenSeries loaded(DeviceTails device, int index) {
         OpenSeries series = device.seriesAt(index);
         if (series.isComplete()) {
@@ -253,7 +269,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             rawBeyondRetention.increment();
             return;
         }
-        if (t < behind(series.latest(), graceMs)) {
+        if (t < behind(series.newestPoint(), graceMs)) {
             rawBeyondGrace.increment();
             return;
         }
@@ -362,41 +378,51 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             while (all.hasNext()) {
                 DeviceTails stored = all.next().value;
                 DeviceTails device = recent.getOrDefault(stored.deviceId(), stored);
-                for (int i = 0; i < device.size(); i++) {
-                    OpenSeries series = device.seriesAt(i);
-                    if (series.latest() <= deadBefore || series.latest() <= idleBefore && series.hasOpenParts()) {
-                        changing.add(device);
-                        break;
+                synchronized (device) {
+                    for (int i = 0; i < device.count(); i++) {
+                        OpenSeries series = device.seriesAt(i);
+                        if (series.latest() <= deadBefore || series.latest() <= idleBefore && series.hasOpenParts()) {
+                            changing.add(device);
+                            break;
+                        }
                     }
                 }
             }
         }
         for (DeviceTails device : changing) {
             tails.put(device.devicePrefix(), device);
-            for (int i = device.size() - 1; i >= 0; i--) {
-                OpenSeries series = device.seriesAt(i);
-                Bytes key = device.key(i);
-                if (series.latest() <= deadBefore) {
-                    device.remove(i);
-                    open.delete(key);
-                    if (recent.get(device.deviceId()) == device) {
-                        cachedSeries--;
-                    }
-                } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
-                    OpenSeries loaded = loaded(device, i);
-                    synchronized (loaded) {
-                        seal(key, loaded);
-                        for (int tier = 0; tier < tiers.size(); tier++) {
-                            sealBucket(key, loaded, tier);
-                        }
-                        // Nothing is open any more: the base is small, and the tail empty from here.
-                        rebase(key, loaded);
-                    }
-                }
+            synchronized (device) {
+                sweep(device, idleBefore, deadBefore);
             }
             if (device.size() == 0) {
                 recent.remove(device.deviceId());
                 tails.delete(device.devicePrefix());
+            }
+        }
+    }
+
+    /** Seals the idle series of {@code device} and forgets its dead ones; the caller holds its monitor. */
+    private void sweep(DeviceTails device, long idleBefore, long deadBefore) {
+        boolean cached = recent.get(device.deviceId()) == device;
+        for (int i = device.count() - 1; i >= 0; i--) {
+            OpenSeries series = device.seriesAt(i);
+            Bytes key = device.key(i);
+            if (series.latest() <= deadBefore) {
+                device.remove(i);
+                open.delete(key);
+                if (cached) {
+                    cachedSeries--;
+                }
+            } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
+                OpenSeries loaded = loaded(device, i);
+                synchronized (loaded) {
+                    seal(key, loaded);
+                    for (int tier = 0; tier < tiers.size(); tier++) {
+                        sealBucket(key, loaded, tier);
+                    }
+                    // Nothing is open any more: the base is small, and the tail empty from here.
+                    rebase(key, loaded);
+                }
             }
         }
     }
