@@ -51,6 +51,16 @@ class RawBytesPerPointBenchmarkTest {
         measure(FleetShapes.simulatedFleet(42));
     }
 
+    /**
+     * As above, but 20 devices for 13 hours: a series then has about 40 sealed chunks in the one RocksDB segment
+     * (13 h, half the raw store's retention) instead of 4, so the chunks of a device's other metrics for the same
+     * time lie as far apart in the store as they do in production.
+     */
+    @Test
+    void shouldReportBytesPerRawPointOnDiskForTheSimulatedFleetOverThirteenHours() {
+        measure(FleetShapes.simulatedFleet(42, 20));
+    }
+
     @Test
     void shouldReportBytesPerRawPointOnDiskForAFleetOnAJitteredTimer() {
         measure(FleetShapes.jitteredFleet(42));
@@ -64,8 +74,11 @@ class RawBytesPerPointBenchmarkTest {
     private static void measure(FleetShapes fleet) {
         // -Dtimeseries.bench.compression=false measures the same run at Kafka Streams' defaults (no compression).
         boolean tiered = Boolean.parseBoolean(System.getProperty("timeseries.bench.compression", "true"));
+        // -Dtimeseries.bench.chunk.points=240 measures another chunk size (spectracache.timeseries.chunk.max.points).
+        TimeSeriesSettings settings = TimeSeriesSettings.defaults().withChunkMaxPoints(Integer.getInteger(
+                "timeseries.bench.chunk.points", TimeSeriesSettings.DEFAULT_CHUNK_MAX_POINTS));
         TopologyHarness.Builder builder = TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(),
-                new TimeSeriesTopology(TimeSeriesSettings.defaults())).meters(new SimpleMeterRegistry());
+                new TimeSeriesTopology(settings)).meters(new SimpleMeterRegistry());
         if (tiered) {
             builder.property(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, TieredRocksDbConfigSetter.class);
         }

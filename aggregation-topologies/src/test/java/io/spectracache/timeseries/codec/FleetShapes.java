@@ -50,12 +50,21 @@ public abstract class FleetShapes {
 
     /** The SimulatedFleet shape: a random device per event, 20 events a second, 200 devices. */
     public static FleetShapes simulatedFleet(long seed) {
-        return new RandomWalkFleet("simulated fleet (random device per event, irregular ms timestamps)", seed, false);
+        return simulatedFleet(seed, 200);
     }
 
-    /** The SimulatedFleet's devices and metrics, each device on a 10 s timer with up to 50 ms of jitter. */
+    /**
+     * The SimulatedFleet shape over {@code devices} devices, {@code devices / 10} events a second: every device
+     * reports about every 10 s whatever the fleet's size, so fewer devices reach more hours of data in as many events.
+     */
+    public static FleetShapes simulatedFleet(long seed, int devices) {
+        return new RandomWalkFleet("simulated fleet of " + devices + " (random device per event, irregular ms timestamps)",
+                seed, devices, false);
+    }
+
+    /** The SimulatedFleet's 200 devices and metrics, each device on a 10 s timer with up to 50 ms of jitter. */
     public static FleetShapes jitteredFleet(long seed) {
-        return new RandomWalkFleet("jittered fleet (every device every 10 s + 0..49 ms)", seed, true);
+        return new RandomWalkFleet("jittered fleet (every device every 10 s + 0..49 ms)", seed, 200, true);
     }
 
     /** The bench's Events shape over {@code devices} devices: uniform random 2-decimal readings, 1 ms per event. */
@@ -92,19 +101,21 @@ public abstract class FleetShapes {
     }
 
     private static final class RandomWalkFleet extends FleetShapes {
-        private static final int DEVICES = 200;
-        private static final double EVENTS_PER_SECOND = 20;
         private final Random random;
         private final boolean onATimer;
-        private final Device[] fleet = new Device[DEVICES];
-        private final long[] last = new long[DEVICES];
+        private final Device[] fleet;
+        private final long[] last;
+        private final double eventsPerSecond;
         private int sent;
 
-        RandomWalkFleet(String name, long seed, boolean onATimer) {
+        RandomWalkFleet(String name, long seed, int devices, boolean onATimer) {
             super(name);
             this.random = new Random(seed);
             this.onATimer = onATimer;
-            for (int i = 0; i < DEVICES; i++) {
+            this.fleet = new Device[devices];
+            this.last = new long[devices];
+            this.eventsPerSecond = devices / 10.0;
+            for (int i = 0; i < devices; i++) {
                 fleet[i] = new Device(i, random);
             }
         }
@@ -115,11 +126,11 @@ public abstract class FleetShapes {
             long t;
             int d;
             if (onATimer) {
-                d = i % DEVICES;
-                t = T0 + (i / DEVICES) * 10_000L + d * 50L + random.nextInt(50);
+                d = i % fleet.length;
+                t = T0 + (i / fleet.length) * 10_000L + d * 50L + random.nextInt(50);
             } else {
-                t = T0 + (long) (i * 1000 / EVENTS_PER_SECOND) + random.nextInt(50);
-                d = random.nextInt(DEVICES);
+                t = T0 + (long) (i * 1000 / eventsPerSecond) + random.nextInt(50);
+                d = random.nextInt(fleet.length);
             }
             double seconds = last[d] == 0 ? 0 : (t - last[d]) / 1000.0;
             last[d] = t;
