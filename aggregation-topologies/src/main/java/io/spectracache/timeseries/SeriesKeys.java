@@ -79,6 +79,33 @@ public final class SeriesKeys {
         return Bytes.wrap(prefix);
     }
 
+    /** The device and metric of one series, as a {@link #seriesPrefix} names them. */
+    public record SeriesId(String deviceId, String metric) {
+        public SeriesId {
+            requireNonNull(deviceId, "deviceId");
+            requireNonNull(metric, "metric");
+        }
+    }
+
+    /**
+     * Reads a {@link #seriesPrefix} back.
+     *
+     * @throws SerializationException if the bytes are not a series prefix
+     */
+    public static SeriesId decodeSeries(Bytes seriesPrefix) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(seriesPrefix.get());
+            String device = readString(in);
+            String metric = readString(in);
+            if (in.hasRemaining()) {
+                throw new SerializationException("series prefix has bytes after its metric");
+            }
+            return new SeriesId(device, metric);
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new SerializationException("not a series prefix", e);
+        }
+    }
+
     /**
      * Reads a key back.
      *

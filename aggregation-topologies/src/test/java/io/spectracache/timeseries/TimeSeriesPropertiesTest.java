@@ -126,13 +126,17 @@ class TimeSeriesPropertiesTest {
     private static void assertMatches(TopologyHarness harness, TimeSeriesSettings settings, Model model) {
         KeyValueStore<Bytes, OpenSeries> open = harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME);
         WindowStore<Bytes, Chunk> raw = harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name());
+        Map<String, WindowStore<Bytes, Rollup>> tierStores = new HashMap<>();
+        settings.tiers().forEach(tier -> tierStores.put(tier.name(),
+                harness.driver().getWindowStore(TimeSeriesTopology.tierStore(tier).name())));
+        SeriesStores stores = SeriesStores.of(open, raw, tierStores);
         long rawFrom = model.clock - settings.rawRetention().toMillis() + 1;
         for (String device : DEVICES) {
             for (String metric : METRICS) {
                 String series = device + "/" + metric;
                 // Every range: the whole live span, and a window inside it.
                 for (long[] range : new long[][] {{rawFrom, Long.MAX_VALUE}, {rawFrom + 7 * MINUTE, rawFrom + 31 * MINUTE}}) {
-                    Chunk answered = SeriesReads.raw(open, raw, settings.chunkMaxSpan().toMillis(), device, metric,
+                    Chunk answered = SeriesReads.raw(stores, settings.chunkMaxSpan().toMillis(), device, metric,
                             range[0], range[1]);
                     NavigableMap<Long, Double> expected = model.raw.getOrDefault(series, new TreeMap<>())
                             .subMap(range[0], true, range[1], false);
@@ -143,10 +147,8 @@ class TimeSeriesPropertiesTest {
                 }
                 for (int i = 0; i < settings.tiers().size(); i++) {
                     RollupTier tier = settings.tiers().get(i);
-                    WindowStore<Bytes, Rollup> store = harness.driver().getWindowStore(
-                            TimeSeriesTopology.tierStore(tier).name());
                     long from = model.clock - tier.retentionMs() + 1;
-                    NavigableMap<Long, Rollup> answered = SeriesReads.buckets(open, store, tier, device, metric, from,
+                    NavigableMap<Long, Rollup> answered = SeriesReads.buckets(stores, tier, device, metric, from,
                             Long.MAX_VALUE);
                     NavigableMap<Long, Rollup> expected = model.tiers.get(i).getOrDefault(series, new TreeMap<>())
                             .tailMap(from, true);

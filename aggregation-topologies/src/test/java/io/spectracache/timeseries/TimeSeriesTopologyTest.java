@@ -67,17 +67,23 @@ class TimeSeriesTopologyTest {
         return harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name());
     }
 
+    private SeriesStores stores() {
+        Map<String, WindowStore<Bytes, Rollup>> tiers = new HashMap<>();
+        settings.tiers().forEach(tier -> tiers.put(tier.name(), tier(tier.name())));
+        return SeriesStores.of(open(), raw(), tiers);
+    }
+
     private WindowStore<Bytes, Rollup> tier(String name) {
         return harness.driver().getWindowStore(TimeSeriesTopology.TIER_STORE_PREFIX + name);
     }
 
     private Chunk points(String device, String metric) {
-        return SeriesReads.raw(open(), raw(), settings.chunkMaxSpan().toMillis(), device, metric, 0, Long.MAX_VALUE);
+        return SeriesReads.raw(stores(), settings.chunkMaxSpan().toMillis(), device, metric, 0, Long.MAX_VALUE);
     }
 
     private NavigableMap<Long, Rollup> buckets(String tierName, String device) {
         RollupTier tier = settings.tiers().stream().filter(t -> t.name().equals(tierName)).findFirst().orElseThrow();
-        return SeriesReads.buckets(open(), tier(tierName), tier, device, "temp", 0, Long.MAX_VALUE);
+        return SeriesReads.buckets(stores(), tier, device, "temp", 0, Long.MAX_VALUE);
     }
 
     private List<Long> sealedChunkStarts(String device) {
@@ -110,6 +116,22 @@ class TimeSeriesTopologyTest {
         assertThat(points("truck-1", "temp")).isEqualTo(chunk(new long[] {T0, T0 + SECOND}, new double[] {21.5, 21.7}));
         assertThat(points("truck-1", "speed")).isEqualTo(chunk(new long[] {T0, T0 + SECOND}, new double[] {63, 64}));
         assertThat(sealedChunkStarts("truck-1")).isEmpty();
+    }
+
+    @Test
+    void shouldListADevicesMetricsWithTheirOldestAndNewestPointAcrossSealedAndOpenParts() {
+        start(TimeSeriesSettings.defaults().withChunkMaxPoints(2));
+
+        send("truck-1", T0, Map.of("temp", 21.5, "speed", 63.0));
+        send("truck-1", T0 + SECOND, Map.of("temp", 21.7));
+        send("truck-1", T0 + 2 * SECOND, Map.of("temp", 21.9));
+        send("truck-10", T0 + 3 * SECOND, Map.of("rpm", 900.0));
+        send("truck", T0 + 3 * SECOND, Map.of("rpm", 800.0));
+
+        assertThat(SeriesReads.metrics(stores(), settings.tiers(), "truck-1")).containsExactly(
+                new SeriesReads.Listed("temp", T0, T0 + 2 * SECOND),
+                new SeriesReads.Listed("speed", T0, T0));
+        assertThat(SeriesReads.metrics(stores(), settings.tiers(), "truck-2")).isEmpty();
     }
 
     @Test
@@ -342,7 +364,7 @@ class TimeSeriesTopologyTest {
 
         assertThat(sealedChunkStarts("meter-1")).containsExactly(T0);
         assertThat(open().get(SeriesKeys.seriesPrefix("meter-1", "temp")).chunk().size()).isZero();
-        assertThat(SeriesReads.buckets(open(), tier("1m"), settings.tiers().get(0), "meter-1", "temp", 0,
+        assertThat(SeriesReads.buckets(stores(), settings.tiers().get(0), "meter-1", "temp", 0,
                 Long.MAX_VALUE)).containsOnlyKeys(T0);
         assertThat(open().get(SeriesKeys.seriesPrefix("truck-1", "temp")).chunk().size()).isEqualTo(1);
 

@@ -1,0 +1,69 @@
+package io.spectracache.timeseries;
+
+import static java.util.Objects.requireNonNull;
+
+import io.spectracache.timeseries.codec.Chunk;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The reads {@link SeriesReads} needs from the stores of {@link TimeSeriesTopology}, on one partition. The query
+ * service answers them with Interactive Queries v2 (so a read honours read-your-writes tokens and isolation like every
+ * other read); tests with the stores of a {@code TopologyTestDriver} ({@link #of}). Keys are
+ * {@link SeriesKeys#seriesPrefix}es; window times are chunk or bucket starts, both ends inclusive.
+ */
+public interface SeriesStores {
+    /** The open part of one series, or null when the series has no entry. */
+    OpenSeries open(Bytes series);
+
+    /** The open parts of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
+    KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
+
+    /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
+    WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);
+
+    /** The sealed buckets of one series in {@code tier} starting in {@code [fromStart, toStart]}, in time order. */
+    WindowStoreIterator<Rollup> tier(RollupTier tier, Bytes series, long fromStart, long toStart);
+
+    /**
+     * Reads straight from store objects, such as a {@code TopologyTestDriver}'s.
+     *
+     * @param tiers the store of each tier by tier name
+     */
+    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyWindowStore<Bytes, Chunk> raw,
+                           Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> tiers) {
+        requireNonNull(open, "open");
+        requireNonNull(raw, "raw");
+        Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> byName = Map.copyOf(tiers);
+        return new SeriesStores() {
+            @Override
+            public OpenSeries open(Bytes series) {
+                return open.get(series);
+            }
+
+            @Override
+            public KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to) {
+                return open.range(from, to);
+            }
+
+            @Override
+            public WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart) {
+                return raw.fetch(series, Instant.ofEpochMilli(fromStart), Instant.ofEpochMilli(toStart));
+            }
+
+            @Override
+            public WindowStoreIterator<Rollup> tier(RollupTier tier, Bytes series, long fromStart, long toStart) {
+                ReadOnlyWindowStore<Bytes, Rollup> store = byName.get(tier.name());
+                if (store == null) {
+                    throw new IllegalArgumentException("no store for tier " + tier.name() + "; tiers: " + byName.keySet());
+                }
+                return store.fetch(series, Instant.ofEpochMilli(fromStart), Instant.ofEpochMilli(toStart));
+            }
+        };
+    }
+}
