@@ -55,9 +55,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * TRUNCATED(w, R) of x in [0, R], with s = 2^w - 1 - R (unsigned): x in w - 1 bits if x &lt; s, else x + s in w bits
  * </pre>
  * The encoder picks, per column and chunk, the order and coder with the fewest bits (estimated from the mean, then
- * Rice's k refined exactly); for values, decimals unless XOR is smaller. A regular timer costs 0 bits per
- * timestamp (second differences all 0, packed at width 0); readings that drift by a few hundredths cost a Rice code
- * of their step.
+ * Rice's k refined exactly); for values, decimals unless they cost over 20 bits a value and XOR costs less. A regular
+ * timer costs no bits per timestamp (constant deltas, packed at width 0); readings that drift by a few hundredths
+ * cost a Rice code of their step; readings drawn uniformly cost about log2 of their range in hundredths.
  *
  * <p>Format version 1 (written until version 2 existed; still read):
  * <pre>
