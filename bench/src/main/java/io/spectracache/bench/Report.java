@@ -27,6 +27,8 @@ final class Report {
     final List<String> notes = new ArrayList<>();
     final Map<String, CpuAccounting.Usage> cpu = new LinkedHashMap<>();
     final Map<String, String> streamsFigures = new LinkedHashMap<>();
+    /** Issue 8's time-series phases. */
+    final SeriesReport series = new SeriesReport();
     ProduceRun.Result raw;
     ProduceRun.Result ingestProducer;
     double endToEndSeconds = Double.NaN;
@@ -153,6 +155,8 @@ final class Report {
                     + "MB/s counts what the client receives: Arrow buffers, or JSON bodies.\n\n");
         }
 
+        md.append(series.markdown(floorRate()));
+
         md.append("## Targets\n\n| target | measured | met |\n| --- | --- | --- |\n");
         if (!Double.isNaN(endToEndSeconds)) {
             md.append("| end to end ≥ ").append(Format.rate(TARGET_EVENTS_PER_SECOND)).append(" events/s | ")
@@ -171,6 +175,7 @@ final class Report {
         reads.stream().filter(r -> r.clients() == 32 && r.name().startsWith(DEVICE_READ_SOCKET)).findFirst().ifPresent(r ->
                 md.append("| p99 GET /v1/devices/{id} < 1 ms at 32 clients | ").append(Format.micros(r.p99())).append(" | ")
                         .append(yesNo(r.p99() < TARGET_P99_MICROS_AT_32)).append(" |\n"));
+        md.append(series.targets());
         md.append('\n');
 
         if (!streamsFigures.isEmpty()) {

@@ -46,14 +46,15 @@ final class SealedPoints {
     /**
      * One point of {@code series} (any key that names one device's metric) at {@code timestamp}.
      *
+     * @return true if this is the series' first point
      * @throws IllegalArgumentException if the point is not after the series' newest point
      */
-    void add(String series, long timestamp) {
+    boolean add(String series, long timestamp) {
         long[] chunk = open.get(series);
         if (chunk == null) {
             open.put(series, new long[] {timestamp, 1, timestamp});
             points++;
-            return;
+            return true;
         }
         if (timestamp <= chunk[2]) {
             throw new IllegalArgumentException("series " + series + ": point at " + timestamp
@@ -71,6 +72,7 @@ final class SealedPoints {
         if (chunk[1] >= maxPoints) {
             seal(chunk);
         }
+        return false;
     }
 
     private void seal(long[] chunk) {
