@@ -135,7 +135,8 @@ final class SeriesPhases {
                 ? Events.generate(warmPerDevice * options.devices(), options.devices(), options.seed() + 1, now, "warmup-device-")
                 : null;
         report.settings.put("ingest rounds", options.rounds() + " × (series off, series on), " + Format.count(events.size())
-                + " bench events over " + Format.count(events.devices()) + " devices each"
+                + " bench events over " + Format.count(events.devices()) + " devices each (4 metrics, uniform random values "
+                + "with 2 decimals, one event per device per second of event time)"
                 + (warm == null ? "" : ", after a warm-up of " + Format.count(warm.size()) + " events over other devices")
                 + "; `" + TimeSeriesSettings.ENABLED_CONFIG + "` false / true");
         for (int round = 1; round <= options.rounds(); round++) {
@@ -190,9 +191,7 @@ final class SeriesPhases {
             }
             model(model, events);
             try (SpectraCache again = restart(settings)) {
-                report.sizes.add(storeSize("bench events (" + Format.count(options.devices()) + " devices, 4 metrics, one event "
-                        + "per device per second, uniform random values with 2 decimals; warm-up included)", settings, model,
-                        chunkCounter));
+                report.sizes.add(storeSize("bench events, round " + round + " (warm-up included)", settings, model, chunkCounter));
             }
         }
         deleteTopics(settings);
@@ -218,7 +217,8 @@ final class SeriesPhases {
         settings.put(TimeSeriesSettings.ENABLED_CONFIG, true);
         String topic = SpectraConfig.of(settings).topicPrefix() + "events.raw";
         report.settings.put("simulated fleet", Format.count(options.devices()) + " devices of ingest's SimulatedFleet (seed "
-                + options.seed() + ", no malformed or duplicate events), one event of a random device every "
+                + options.seed() + ", no malformed or duplicate events; vehicles: temp, speed, battery, fuel, meters: temp, "
+                + "voltage, powerKw; random walks with 1–3 decimals), one event of a random device every "
                 + Format.decimal((double) options.periodMs() / options.devices(), 1) + " ms (each device about every "
                 + Format.decimal(options.periodMs() / 1e3, 1) + " s), " + Format.count(fleet.events()) + " events from "
                 + Instant.ofEpochMilli(fleet.startMillis()) + " to " + Instant.ofEpochMilli(fleet.endMillis()));
@@ -250,9 +250,7 @@ final class SeriesPhases {
             chunkCounter = chunksSealed(cache.registry());
         }
         try (SpectraCache cache = restart(settings)) {
-            report.sizes.add(storeSize("simulated fleet (" + Format.count(options.devices()) + " devices, 3–4 metrics, random "
-                    + "walks with 1–3 decimals, irregular ms timestamps about every " + Format.decimal(options.periodMs() / 1e3, 0)
-                    + " s)", settings, model, chunkCounter));
+            report.sizes.add(storeSize("simulated fleet", settings, model, chunkCounter));
             int port = cache.restPort();
             hourTo = fleet.endMillis() + 1;
             hourFrom = hourTo - Duration.ofHours(1).toMillis();

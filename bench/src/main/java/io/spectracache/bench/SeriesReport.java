@@ -51,8 +51,9 @@ final class SeriesReport {
             return bytes == null || sealedPoints == 0 ? Double.NaN : bytes / sealedPoints;
         }
 
+        /** False only when the processor's counter is known and differs from the model. */
         boolean chunksAgree() {
-            return Math.abs(counterChunks - modelChunks) < 0.5;
+            return Double.isNaN(counterChunks) || Math.abs(counterChunks - modelChunks) < 0.5;
         }
     }
 
@@ -140,6 +141,20 @@ final class SeriesReport {
                     .append("), ").append(Format.times(meanCpu(true) / meanCpu(false))).append(" the CPU per event (")
                     .append(Format.decimal(meanCpu(true), 1)).append(" / ").append(Format.decimal(meanCpu(false), 1))
                     .append(" µs). Per pair (on / the off before it): ").append(pairs()).append(".\n\n");
+            Round lastOff = null;
+            Round lastOn = null;
+            for (Round r : rounds) {
+                if (r.series()) {
+                    lastOn = r;
+                } else {
+                    lastOff = r;
+                }
+            }
+            if (lastOff != null && lastOn != null && lastOff.cpu() != null && lastOn.cpu() != null) {
+                md.append("CPU per event by stage, last round of each side:\n\n")
+                        .append(Report.cpuPerEvent("series off", lastOff.cpu(), "series on", lastOn.cpu(), lastOn.events()))
+                        .append('\n');
+            }
         }
         if (!sizes.isEmpty()) {
             md.append("### Bytes per raw point on disk (`timeseries-raw`, RocksDB's own size properties)\n\n")

@@ -44,7 +44,9 @@ class SeriesReportTest {
         String md = series.markdown(100_000);
         assertThat(md).contains("| 1 | on | 1,000,000 | 25.00 s | 40,000 | 0.40× | 50.0 / 25.0 |")
                 .contains("Series on / off: **0.65×** the events/s (mean of each side: 32,500 / 50,000), 1.38× the CPU per event")
-                .contains("Per pair (on / the off before it): 0.80×, 0.50×.");
+                .contains("Per pair (on / the off before it): 0.80×, 0.50×.")
+                .contains("| stage | series off, µs/event | series on, µs/event | difference |")
+                .contains("| Kafka Streams stream threads | 20.0 | 30.0 | +10.0 |");
         assertThat(series.targets()).contains("| ingest with series on ≥ 0.80× series off (issue 8) | 0.65× | **no** |");
     }
 
