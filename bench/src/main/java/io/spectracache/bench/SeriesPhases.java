@@ -38,7 +38,7 @@ import org.apache.kafka.common.config.ConfigDef;
  *       CPU per event, the ratio on/off and to the floor application.</li>
  *   <li><b>Bytes per raw point</b>: after the last "on" round, and for the simulated fleet, the instance is stopped
  *       (RocksDB flushes each store's memtables when it closes, as Kafka Streams writes without a WAL) and started again
- *       on the same state directory; RocksDB's {@code total-sst-files-size} and {@code estimate-live-data-size} of
+ *       on the same state directory; RocksDB's {@code total-sst-files-size} and {@code live-sst-files-size} of
  *       {@code timeseries-raw}, read from Kafka Streams' store metrics over JMX, divided by the points in sealed
  *       chunks ({@link SealedPoints}, checked against the processor's chunk counter).</li>
  *   <li><b>Range queries</b> on the fleet's instance, after a backfill of a month of one-minute history for a few
@@ -542,7 +542,7 @@ final class SeriesPhases {
     private SeriesReport.StoreSize storeSize(String data, Map<String, Object> settings, SealedPoints model, double chunkCounter) {
         String applicationId = settings.get(SpectraConfig.APPLICATION_ID_CONFIG) + "-";
         Map<String, Double> raw = StoreMetrics.read(StoreMetrics.platform(), applicationId, "timeseries-raw",
-                List.of("total-sst-files-size", "estimate-live-data-size", "size-all-mem-tables", "num-entries-active-mem-table",
+                List.of("total-sst-files-size", "live-sst-files-size", "size-all-mem-tables", "num-entries-active-mem-table",
                         "estimate-num-keys"));
         Map<String, Double> others = new LinkedHashMap<>();
         List<String> stores = new ArrayList<>(List.of("timeseries-open"));
@@ -555,7 +555,9 @@ final class SeriesPhases {
                 + "store flushes its RocksDB memtables, as Kafka Streams writes without a WAL) and started again on the same "
                 + "state directory; once it was ready, the figures were read from Kafka Streams' store metrics "
                 + "(`stream-state-metrics`, summed over tasks and window segments) over JMX. \"memtables\" is "
-                + "`size-all-mem-tables` at that moment. Points in sealed chunks: the points sent, replayed through the "
+                + "`size-all-mem-tables` at that moment. Kafka Streams does not report RocksDB's `estimate-live-data-size`; "
+                + "`live-sst-files-size` (the SST files of the current version, without files only an old version or a "
+                + "running compaction still holds) is the nearest it has. Points in sealed chunks: the points sent, replayed through the "
                 + "processor's sealing rule (" + timeseries.chunkMaxPoints() + " points or " + timeseries.chunkMaxSpan().toMinutes()
                 + " min per chunk), checked against its `" + TimeSeriesMeters.CHUNKS_SEALED.meterName() + "` counter.";
         SeriesReport.StoreSize size = new SeriesReport.StoreSize(data, model.points(), model.sealedPoints(), model.sealedChunks(),

@@ -159,7 +159,7 @@ final class SeriesReport {
         if (!sizes.isEmpty()) {
             md.append("### Bytes per raw point on disk (`timeseries-raw`, RocksDB's own size properties)\n\n")
                     .append("| data | points sent | in sealed chunks | chunks: model / processor | total-sst-files-size "
-                            + "| **B/point** | estimate-live-data-size | B/point | memtables | vs 16 B (long, double) |\n"
+                            + "| **B/point** | live-sst-files-size | B/point | memtables | vs 16 B (long, double) |\n"
                             + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (StoreSize s : sizes) {
                 double bpp = s.bytesPerPoint("total-sst-files-size");
@@ -168,8 +168,8 @@ final class SeriesReport {
                         .append(Double.isNaN(s.counterChunks()) ? "–" : Format.count(Math.round(s.counterChunks())))
                         .append(s.chunksAgree() ? "" : " **(differ)**").append(" | ")
                         .append(bytes(s.metrics().get("total-sst-files-size"))).append(" | **").append(Format.decimal(bpp, 2))
-                        .append("** | ").append(bytes(s.metrics().get("estimate-live-data-size"))).append(" | ")
-                        .append(Format.decimal(s.bytesPerPoint("estimate-live-data-size"), 2)).append(" | ")
+                        .append("** | ").append(bytes(s.metrics().get("live-sst-files-size"))).append(" | ")
+                        .append(Format.decimal(s.bytesPerPoint("live-sst-files-size"), 2)).append(" | ")
                         .append(bytes(s.metrics().get("size-all-mem-tables"))).append(" | ")
                         .append(Format.times(PAIR_BYTES / bpp).replace("×", "× smaller")).append(" |\n");
             }

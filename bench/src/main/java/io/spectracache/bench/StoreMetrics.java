@@ -11,7 +11,7 @@ import javax.management.ObjectName;
 
 /**
  * RocksDB's own figures for one state store, as Kafka Streams reports them: the store-level metrics of group
- * {@code stream-state-metrics} ({@code total-sst-files-size}, {@code estimate-live-data-size},
+ * {@code stream-state-metrics} ({@code total-sst-files-size}, {@code live-sst-files-size},
  * {@code size-all-mem-tables}, ...), read from the JMX beans Kafka's {@code JmxReporter} registers (Kafka's default
  * {@code metric.reporters}), summed over every task of one application. Kafka Streams already sums the segments of a
  * window store into one value per task.
@@ -21,7 +21,7 @@ import javax.management.ObjectName;
  *
  * <pre>{@code
  * Map<String, Double> raw = StoreMetrics.read(StoreMetrics.platform(), "spectracache-bench-1", "timeseries-raw",
- *         List.of("total-sst-files-size", "estimate-live-data-size"));
+ *         List.of("total-sst-files-size", "live-sst-files-size"));
  * }</pre>
  */
 final class StoreMetrics {

@@ -54,7 +54,7 @@ class SeriesReportTest {
     void shouldDivideTheRawStoresSizeByThePointsInSealedChunksAndFlagAChunkCountThatDisagrees() {
         SeriesReport series = new SeriesReport();
         series.sizes.add(new SeriesReport.StoreSize("simulated fleet (test)", 10_000, 9_600, 80, 80,
-                Map.of("total-sst-files-size", 14_400.0, "estimate-live-data-size", 12_000.0, "size-all-mem-tables", 2_048.0),
+                Map.of("total-sst-files-size", 14_400.0, "live-sst-files-size", 12_000.0, "size-all-mem-tables", 2_048.0),
                 Map.of()));
         series.sizes.add(new SeriesReport.StoreSize("bench events", 1_000, 960, 8, 9, Map.of("total-sst-files-size", 9_600.0), Map.of()));
 

@@ -19,7 +19,7 @@ class StoreMetricsTest {
         Map<String, Object> attributes = new java.util.HashMap<>();
         attributes.put("total-sst-files-size", sstSize);
         if (liveSize != null) {
-            attributes.put("estimate-live-data-size", liveSize);
+            attributes.put("live-sst-files-size", liveSize);
         }
         server.registerMBean(new FixedAttributes(attributes), new ObjectName("kafka.streams:type=stream-state-metrics,thread-id="
                 + thread + ",task-id=" + task + "," + storeKey + "=" + store));
@@ -34,10 +34,10 @@ class StoreMetricsTest {
         register("app-1-0b14ee45-StreamThread-1", "0_2", "rocksdb-state-id", "timeseries-raw", 500L, null);
 
         Map<String, Double> sums = StoreMetrics.read(server, "app-1", "timeseries-raw",
-                List.of("total-sst-files-size", "estimate-live-data-size", "size-all-mem-tables"));
+                List.of("total-sst-files-size", "live-sst-files-size", "size-all-mem-tables"));
 
         assertThat(sums).containsEntry("total-sst-files-size", 3_500.0)
-                .containsEntry("estimate-live-data-size", 9_000.0)
+                .containsEntry("live-sst-files-size", 9_000.0)
                 .containsEntry("tasks", 3.0);
         assertThat(sums.get("size-all-mem-tables")).as("no bean has it").isNaN();
     }
