@@ -3,6 +3,25 @@ package io.spectracache.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spectracache.events.DeviceEvent;
+import io.spectracache.timeseries.TimeSeriesSettings;
+import io.spectracache.timeseries.TimeSeriesTopology;
+import io.spectracache.timeseries.codec.Chunk;
+import io.spectracache.topics.Topics;
+import io.spectracache.topology.TopologyContext;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.Test;
 
 class SealedPointsTest {
@@ -67,5 +86,46 @@ class SealedPointsTest {
         assertThatThrownBy(() -> sealed.add("s", 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in-order");
         assertThatThrownBy(() -> sealed.add("s", 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SealedPoints(1, 1_000)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldCountTheSamePointsInSealedChunksAsTheTimeSeriesProcessorStores() {
+        // The bench divides RocksDB's size of timeseries-raw by this model's sealed points: it must match the processor.
+        TimeSeriesSettings settings = TimeSeriesSettings.defaults().withChunkMaxPoints(20);
+        SealedPoints model = new SealedPoints(settings.chunkMaxPoints(), settings.chunkMaxSpan().toMillis());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        StreamsBuilder builder = new StreamsBuilder();
+        TopologyContext context = TopologyContext.builder(builder).meters(meters).build();
+        context.provideEvents(builder.stream(context.topicName(Topics.EVENTS),
+                Consumed.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())));
+        new TimeSeriesTopology(settings).addTo(context);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sealed-points-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // Every device about every 10 minutes, so some chunks are sealed by their 2 h span and others by their size.
+        SeriesData.Fleet fleet = new SeriesData.Fleet(30, 5, 600_000, 4_000, Instant.parse("2026-11-30T12:00:00Z"));
+        long sealedPoints = 0;
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props,
+                Instant.ofEpochMilli(fleet.startMillis()))) {
+            TestInputTopic<String, DeviceEvent> input = driver.createInputTopic(context.topicName(Topics.EVENTS),
+                    Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer());
+            fleet.forEach((device, t, key, value, metrics) -> {
+                String id = fleet.deviceIds().get(device);
+                metrics.keySet().forEach(metric -> model.add(id + '\u0000' + metric, t));
+                input.pipeInput(id, DeviceEvent.of(id, Instant.ofEpochMilli(t), metrics), Instant.ofEpochMilli(t));
+            });
+            WindowStore<Bytes, Chunk> raw = driver.getWindowStore(TimeSeriesTopology.RAW_STORE.name());
+            try (KeyValueIterator<Windowed<Bytes>, Chunk> all = raw.all()) {
+                while (all.hasNext()) {
+                    KeyValue<Windowed<Bytes>, Chunk> chunk = all.next();
+                    sealedPoints += chunk.value.size();
+                }
+            }
+        }
+
+        assertThat(model.sealedChunks()).as("some chunks sealed").isPositive();
+        assertThat(meters.get("spectra.timeseries.chunks.sealed").counter().count()).isEqualTo(model.sealedChunks());
+        assertThat(sealedPoints).isEqualTo(model.sealedPoints());
+        assertThat(model.openPoints()).isPositive();
     }
 }
