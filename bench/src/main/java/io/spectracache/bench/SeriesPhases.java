@@ -56,6 +56,7 @@ final class SeriesPhases {
     private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final int ANSWER_SAMPLE = 50;
+    private static final int MIN_SEQUENTIAL_REQUESTS = 20;
 
     /** What the phases need to know from the command line. */
     record Options(int events, int devices, long seed, int rounds, long points, long periodMs, int historyDevices,
@@ -309,10 +310,8 @@ final class SeriesPhases {
             String answer = sampleAnswers(port, paths, "buckets", null);
             String name = "SpectraCache GET /v1/devices/{id}/series/load, " + options.historySpan().toDays()
                     + " days of 1-minute rollups (agg=" + options.rollupAgg() + ")";
-            for (int c : options.clients()) {
-                report.queries.add(new SeriesReport.Query(readPhase.run(name, Clients.socketHttp(HOST, port, "", paths), c,
-                        paths.length), answer));
-            }
+            report.queries.add(new SeriesReport.Query(sequential(name, Clients.socketHttp(HOST, port, "", paths), paths.length),
+                    answer));
         }
         String[] groupBy = {"/v1/series/temp?from=" + hourFrom + "&to=" + hourTo + "&groupBy=" + options.groupBy() + "&agg=avg,p95"};
         String groupAnswer;
@@ -325,10 +324,21 @@ final class SeriesPhases {
                 groupAnswer = "HTTP " + status + ": " + abbreviate(http.bodyText());
             }
         }
-        for (int c : options.clients()) {
-            report.queries.add(new SeriesReport.Query(readPhase.run("SpectraCache GET /v1/series/temp?groupBy="
-                    + options.groupBy() + ", every fleet device, 1 h", Clients.socketHttp(HOST, port, "", groupBy), c, 1), groupAnswer));
-        }
+        report.queries.add(new SeriesReport.Query(sequential("SpectraCache GET /v1/series/temp?groupBy=" + options.groupBy()
+                + ", every fleet device, 1 h", Clients.socketHttp(HOST, port, "", groupBy), 1), groupAnswer));
+    }
+
+    /** A long query, one client, at least {@value #MIN_SEQUENTIAL_REQUESTS} answers ({@link SequentialReads}). */
+    private LatencyResult sequential(String name, ClosedLoop.ClientFactory factory, int keys) {
+        Duration cap = Duration.ofSeconds(Math.max(60, options.measure().toSeconds() * 10));
+        log.accept("reads: " + name + ", 1 client, one request after the other: " + Format.seconds(options.warmup().toMillis() / 1e3)
+                + " warm-up, then " + Format.seconds(options.measure().toMillis() / 1e3) + " and at least "
+                + MIN_SEQUENTIAL_REQUESTS + " answers (at most " + cap.toSeconds() + " s)");
+        LatencyResult result = SequentialReads.run(name, factory, keys, options.warmup(), options.measure(), MIN_SEQUENTIAL_REQUESTS,
+                cap, options.seed());
+        log.accept("reads: " + result.ok() + " answers, p50 " + Format.micros(result.p50()) + ", p99 " + Format.micros(result.p99())
+                + (result.failed() > 0 ? ", " + result.failed() + " failed" : "") + (result.error() != null ? ", error: " + result.error() : ""));
+        return result;
     }
 
     /**

@@ -189,19 +189,21 @@ final class SeriesReport {
         }
         if (!queries.isEmpty() || !redisReads.isEmpty()) {
             md.append("### Range queries (closed loop, loopback, socket client)\n\n")
-                    .append("| query | clients | requests/s | p50 | p99 | p99.9 | max | errors | an answer holds |\n")
-                    .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                    .append("| query | clients | requests | requests/s | p50 | p99 | p99.9 | max | errors | an answer holds |\n")
+                    .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
             List<Query> all = new ArrayList<>(queries);
             all.addAll(redisReads);
             for (Query q : all) {
                 LatencyResult r = q.result();
-                md.append("| ").append(r.name()).append(" | ").append(r.clients()).append(" | ").append(Format.rate(r.requestsPerSecond()))
+                md.append("| ").append(r.name()).append(" | ").append(r.clients()).append(" | ").append(Format.count(r.ok()))
+                        .append(" | ").append(Format.rate(r.requestsPerSecond()))
                         .append(" | ").append(Format.micros(r.p50())).append(" | ").append(Format.micros(r.p99())).append(" | ")
                         .append(Format.micros(r.p999())).append(" | ").append(Format.micros(r.max())).append(" | ").append(r.failed())
                         .append(r.error() == null ? "" : " (" + r.error().replace('|', '/') + ")").append(" | ")
                         .append(q.answer()).append(" |\n");
             }
-            md.append('\n');
+            md.append("\nThe month of 1-minute buckets and the group-by run one client, one request after the other, for "
+                    + "the measured time and at least 20 answers (few answers: p99 is about the maximum).\n\n");
         }
         if (!bulk.isEmpty()) {
             md.append("### The same raw points over Arrow Flight and JSON REST\n\n")
