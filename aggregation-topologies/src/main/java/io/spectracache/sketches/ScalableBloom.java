@@ -24,8 +24,10 @@ import org.apache.datasketches.hash.MurmurHash3;
  * for {@code capacity / B} values at the layer's rate; the layer's rate is the blocks' rate, as values spread evenly.
  *
  * <p>Why DataSketches: it is already a dependency (HLL, frequent items), it serialises a filter compactly, and a
- * scalable chain on top is a few dozen lines. Measured here: 100,000 values at 0.5% take 1,102,776 bits (137,880
- * bytes stored, 11.0 bits a value), 7 hash probes.
+ * scalable chain on top is a few dozen lines. Measured here: the default first layer (100,000 values at 0.5%) is
+ * 1,102,776 bits, 8 hash probes, 137,898 bytes stored (11.0 bits a value); grown from 10,000 to 100,000 values (four
+ * layers, the last a third full) a 1% filter answered "maybe" for 0.87% of 100,000 values never added, a 0.1% filter
+ * for 0.096%.
  *
  * <pre>{@code
  * ScalableBloom seen = ScalableBloom.empty(definition);

@@ -10,7 +10,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * {@link #field()} of every validated event; a match is copied to {@code <prefix>watch.matches} (see
  * {@link SketchesTopology}). A record with a value adds its key, a tombstone removes it: a watch list is an exact
  * set, replicated to every instance (a Kafka Streams global store), not a Bloom filter, because a Bloom filter
- * cannot forget an item and a watch list must (an item no longer watched must stop being copied).
+ * cannot forget an item and a watch list must (an item no longer watched must stop being copied). A change applies to
+ * events processed from one second after it reached the instance.
  *
  * <pre>{@code new WatchDefinition("stolen", SketchField.parse("attributes.mac"));}</pre>
  *

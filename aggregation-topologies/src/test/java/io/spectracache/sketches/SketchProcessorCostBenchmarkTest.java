@@ -43,6 +43,8 @@ class SketchProcessorCostBenchmarkTest {
     private static final int WARM_UP = 300_000;
     private static final int MEASURED = 1_000_000;
     private static final int EVENTS_PER_COMMIT = 4_000;
+    /** Devices on one watch list ({@code -Dsketches.bench.watched=}); 0 for none, the default settings. */
+    private static final int WATCHED = Integer.getInteger("sketches.bench.watched", 0);
 
     @TempDir
     Path stateDir;
@@ -56,6 +58,18 @@ class SketchProcessorCostBenchmarkTest {
         MockProcessorContext<String, DeviceEvent> context = new MockProcessorContext<>(props,
                 new org.apache.kafka.streams.processor.TaskId(0, 0), stateDir.toFile());
         SketchSettings settings = SketchSettings.defaults();
+        if (WATCHED > 0) {
+            WatchDefinition watch = new WatchDefinition("watched", SketchField.DEVICE_ID);
+            settings = settings.withWatches(List.of(watch));
+            KeyValueStore<String, byte[]> list = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                    SketchesTopology.watchStore(watch).name()), org.apache.kafka.common.serialization.Serdes.String(),
+                    org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled().build();
+            list.init(context.getStateStoreContext(), list);
+            context.addStateStore(list);
+            for (int i = 0; i < WATCHED; i++) {
+                list.put(String.format(Locale.ROOT, "truck-%06d", i * 7), new byte[] {1});
+            }
+        }
         List<WriteBehindKeyValueStore<Bytes, ?>> stores = new ArrayList<>();
         for (StoreSpec<Bytes, ?> spec : List.of(SketchesTopology.WINDOWS_STORE, SketchesTopology.SEEN_STORE,
                 SketchesTopology.FILTERS_STORE)) {
@@ -90,13 +104,14 @@ class SketchProcessorCostBenchmarkTest {
             processor.process(new Record<>(ids[device], event, t));
             if (i % EVENTS_PER_COMMIT == EVENTS_PER_COMMIT - 1) {
                 stores.forEach(WriteBehindKeyValueStore::flushCache);
+                context.resetForwards();
             }
         }
         double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / MEASURED;
         double wallMicros = (System.nanoTime() - wallStart) / 1e3 / MEASURED;
-        System.out.printf(Locale.ROOT, "sketches processor (defaults): %.2f µs CPU (%.2f µs wall) per event, %d devices "
-                + "in 10 tenants, write-out every %d events, %.1f min of event time%n", cpuMicros, wallMicros, DEVICES,
-                EVENTS_PER_COMMIT, (WARM_UP + MEASURED) / 20.0 / 60_000);
+        System.out.printf(Locale.ROOT, "sketches processor (defaults, %d devices on a watch list): %.2f µs CPU (%.2f µs "
+                + "wall) per event, %d devices in 10 tenants, write-out every %d events, %.1f min of event time%n",
+                WATCHED, cpuMicros, wallMicros, DEVICES, EVENTS_PER_COMMIT, (WARM_UP + MEASURED) / 20.0 / 60_000);
         stores.forEach(WriteBehindKeyValueStore::flushCache);
         report(stores);
         assertThat(cpuMicros).isPositive();
