@@ -55,7 +55,6 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
     /** Answers remembered per watch list at most (forgotten all at once past it). */
     static final int WATCH_MEMORY_ITEMS = 100_000;
 
-    private final SketchSettings settings;
     private final MeterRegistry meters;
     private final List<SketchField> fields = new ArrayList<>();
     private final Windowed[] windowed;
@@ -78,7 +77,6 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
     private long nextSweep;
 
     SketchProcessor(SketchSettings settings, MeterRegistry meters) {
-        this.settings = settings;
         this.meters = meters;
         List<Windowed> all = new ArrayList<>();
         for (DistinctDefinition d : settings.distinct()) {
@@ -575,7 +573,4 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
         }
     }
 
-    SketchSettings settings() {
-        return settings;
-    }
 }

@@ -37,7 +37,8 @@ import org.apache.kafka.common.config.ConfigException;
  * </pre>
  *
  * Per name: {@code distinct.<name>.field} (required), {@code .group} (optional, empty for none), {@code .windows}
- * (default {@value #WINDOWS_CONFIG}); {@code topk.<name>.field} (required), {@code .windows}, {@code .map.size}
+ * (default: the value of {@value #WINDOWS_CONFIG}); {@code topk.<name>.field} (required), {@code .windows},
+ * {@code .map.size}
  * (default {@value TopKDefinition#DEFAULT_MAX_MAP_SIZE}); {@code membership.<name>.field} (required), {@code .fpr}
  * (default 0.01), {@code .capacity} (default 100,000); {@code watch.<name>.field} (required). Fields are those of
  * {@link SketchField}. The three built-in names, {@value #DEVICES}, {@value #NOISIEST_DEVICES} and
