@@ -3,6 +3,7 @@ package io.spectracache.devicestate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.devices.DeviceState;
+import io.spectracache.devices.DeviceStateSerde;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.RecordLimits;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.devices.DeviceState;
+import io.spectracache.devices.DeviceStateStore;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.state.WriteBehindStores;
 import io.spectracache.topics.StoreSpec;
@@ -71,7 +72,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class DeviceStateTopology implements CapabilityTopology {
     /** Latest state per device id. Values are stored in a compact, versioned binary form, not JSON. */
     public static final StoreSpec<String, DeviceState> STORE =
-            new StoreSpec<>("device-state", Serdes.String(), new DeviceStateSerde());
+            DeviceStateStore.SPEC;
 
     static final String AGGREGATE_NAME = "device-state-aggregate";
 

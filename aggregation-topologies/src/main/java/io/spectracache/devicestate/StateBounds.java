@@ -1,6 +1,7 @@
 package io.spectracache.devicestate;
 
 import io.spectracache.devices.DeviceState;
+import io.spectracache.devices.DeviceStateSerde;
 import io.spectracache.devices.MetricReading;
 import io.spectracache.errors.RejectReason;
 import io.spectracache.errors.RejectedRecordException;

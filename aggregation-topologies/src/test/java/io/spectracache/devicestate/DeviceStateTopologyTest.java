@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.devices.DeviceState;
+import io.spectracache.devices.DeviceStateSerde;
 import io.spectracache.devices.MetricReading;
 import io.spectracache.errors.DeadLetter;
 import io.spectracache.errors.RejectReason;

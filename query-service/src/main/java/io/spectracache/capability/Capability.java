@@ -62,8 +62,11 @@ public interface Capability {
         return List.of();
     }
 
-    /** The datasets this capability serves over Arrow Flight (one ticket each); none by default. */
-    default List<FlightDataset> flightDatasets() {
+    /**
+     * The datasets this capability serves over Arrow Flight (one ticket each), built from the instance's settings;
+     * none by default.
+     */
+    default List<FlightDataset> flightDatasets(AbstractConfig settings) {
         return List.of();
     }
 

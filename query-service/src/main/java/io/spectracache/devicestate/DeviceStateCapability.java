@@ -47,7 +47,7 @@ public final class DeviceStateCapability implements Capability {
     }
 
     @Override
-    public List<FlightDataset> flightDatasets() {
+    public List<FlightDataset> flightDatasets(AbstractConfig settings) {
         return List.of(new DeviceStatesFlight());
     }
 

@@ -38,6 +38,7 @@ import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,16 @@ final class FlightApi extends NoOpFlightProducer {
     public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
         try {
             for (FlightDataset dataset : datasets.values()) {
-                listener.onNext(info(dataset, descriptor(dataset.name())));
+                List<Map<String, String>> listed;
+                try {
+                    listed = dataset.listed(gathering());
+                } catch (RuntimeException e) {
+                    LOG.debug("could not list the flights of {}; listing the dataset alone", dataset.name(), e);
+                    listed = List.of(Map.of());
+                }
+                for (Map<String, String> parameters : listed) {
+                    listener.onNext(info(dataset, parameters));
+                }
             }
             listener.onCompleted();
         } catch (RuntimeException e) {
@@ -115,7 +125,8 @@ final class FlightApi extends NoOpFlightProducer {
     public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
         try {
             Request request = parse(command(descriptor));
-            return new FlightInfo(request.dataset().schema(), descriptor, endpoints(request, descriptor.getCommand()), -1, -1);
+            return new FlightInfo(request.dataset().schema(request.parameters()), descriptor,
+                    endpoints(request, descriptor.getCommand()), -1, -1);
         } catch (RuntimeException e) {
             throw status(e);
         }
@@ -124,7 +135,8 @@ final class FlightApi extends NoOpFlightProducer {
     @Override
     public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
         try {
-            return new SchemaResult(parse(command(descriptor)).dataset().schema());
+            Request request = parse(command(descriptor));
+            return new SchemaResult(request.dataset().schema(request.parameters()));
         } catch (RuntimeException e) {
             throw status(e);
         }
@@ -133,9 +145,11 @@ final class FlightApi extends NoOpFlightProducer {
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
         Request request;
+        Schema schema;
         FlightDataset.Reader reader;
         try {
             request = parse(ticket.getBytes());
+            schema = request.dataset().schema(request.parameters());
             reader = request.dataset().open(request.parameters(), pages(request));
         } catch (RuntimeException e) {
             streams("unknown", "failed").increment();
@@ -144,7 +158,7 @@ final class FlightApi extends NoOpFlightProducer {
         }
         String name = request.dataset().name();
         Counter rows = rows(name);
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(request.dataset().schema(), allocator)) {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
             listener.start(root);
             while (!listener.isCancelled() && reader.next(root, ROWS_PER_BATCH)) {
                 listener.putNext();
@@ -162,14 +176,18 @@ final class FlightApi extends NoOpFlightProducer {
         }
     }
 
+    private FlightDataset.Pages gathering() {
+        return new FlightDataset.Pages() {
+            @Override
+            public <P, R> R page(ScatterQuery<P, R> query, P params) {
+                return FlightBatches.complete(queries.scatter(query, params, ReadOptions.LATEST)).value();
+            }
+        };
+    }
+
     private FlightDataset.Pages pages(Request request) {
         if (request.partitions() == null) {
-            return new FlightDataset.Pages() {
-                @Override
-                public <P, R> R page(ScatterQuery<P, R> query, P params) {
-                    return FlightBatches.complete(queries.scatter(query, params, ReadOptions.LATEST)).value();
-                }
-            };
+            return gathering();
         }
         return new FlightDataset.Pages() {
             @Override
@@ -188,7 +206,7 @@ final class FlightApi extends NoOpFlightProducer {
         Location here = location;
         List<FlightEndpoint> gather = List.of(here == null
                 ? new FlightEndpoint(new Ticket(command)) : new FlightEndpoint(new Ticket(command), here));
-        if (request.partitions() != null || here == null) {
+        if (request.partitions() != null || here == null || request.dataset().gatheredOnly()) {
             return gather;
         }
         ScatterQuery<?, ?> scan = request.dataset().scan();
@@ -241,16 +259,20 @@ final class FlightApi extends NoOpFlightProducer {
         }
     }
 
-    private FlightInfo info(FlightDataset dataset, FlightDescriptor descriptor) {
+    private FlightInfo info(FlightDataset dataset, Map<String, String> parameters) {
+        Map<String, String> command = new TreeMap<>(parameters);
+        command.put("dataset", dataset.name());
+        FlightDescriptor descriptor;
+        try {
+            descriptor = FlightDescriptor.command(Json.mapper().writeValueAsBytes(command));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Location here = location;
         List<FlightEndpoint> endpoints = List.of(here == null
                 ? new FlightEndpoint(new Ticket(descriptor.getCommand()))
                 : new FlightEndpoint(new Ticket(descriptor.getCommand()), here));
-        return new FlightInfo(dataset.schema(), descriptor, endpoints, -1, -1);
-    }
-
-    private static FlightDescriptor descriptor(String dataset) {
-        return FlightDescriptor.command(("{\"dataset\":\"" + dataset + "\"}").getBytes(UTF_8));
+        return new FlightInfo(dataset.schema(parameters), descriptor, endpoints, -1, -1);
     }
 
     private static byte[] command(FlightDescriptor descriptor) {

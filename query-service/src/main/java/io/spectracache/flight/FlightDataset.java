@@ -9,7 +9,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * One kind of data the Flight endpoint serves, read page by page through the query service (so from every
  * instance, with the scan contract: no key skipped between pages). A capability declares its datasets
- * ({@link io.spectracache.capability.Capability#flightDatasets()}); a ticket names one by {@link #name()}.
+ * ({@link io.spectracache.capability.Capability#flightDatasets}); a ticket names one by {@link #name()}.
  */
 public interface FlightDataset {
     /** The name a ticket names it by ({@code {"dataset": "<name>"}}). */
@@ -18,6 +18,34 @@ public interface FlightDataset {
     String description();
 
     Schema schema();
+
+    /**
+     * The schema of a read with these (checked) ticket parameters; {@link #schema()} unless the columns depend on
+     * them (such as one column per requested aggregate).
+     *
+     * @throws InvalidRequestException if a parameter the schema depends on is not acceptable
+     */
+    default Schema schema(Map<String, String> parameters) {
+        return schema();
+    }
+
+    /**
+     * True when the answer is only right as a whole (aggregates merged across instances), so GetFlightInfo answers
+     * one gathering endpoint instead of one per owner.
+     */
+    default boolean gatheredOnly() {
+        return false;
+    }
+
+    /**
+     * The ticket parameters of each flight ListFlights lists for this dataset (each a ready descriptor); by default
+     * one, without parameters.
+     *
+     * @param pages where to look up what exists (gathered from every instance)
+     */
+    default java.util.List<Map<String, String>> listed(Pages pages) {
+        return java.util.List.of(Map.of());
+    }
 
     /** The ticket parameters this dataset accepts besides {@code dataset}, for the error message of a bad one. */
     Map<String, String> parameters();

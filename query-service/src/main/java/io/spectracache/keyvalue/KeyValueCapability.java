@@ -63,7 +63,7 @@ public final class KeyValueCapability implements Capability {
     }
 
     @Override
-    public List<FlightDataset> flightDatasets() {
+    public List<FlightDataset> flightDatasets(AbstractConfig settings) {
         return List.of(new KvEntriesFlight());
     }
 

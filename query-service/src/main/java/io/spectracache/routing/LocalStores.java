@@ -25,6 +25,7 @@ import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
@@ -91,6 +92,23 @@ public final class LocalStores {
                 .withPartitions(Set.of(partition)), read);
         QueryResult<V> result = awaitPartition(request, partition, read.after());
         return Optional.ofNullable(result.getResult());
+    }
+
+    /**
+     * Runs any IQv2 {@code query} on one partition of a local store, with the same waiting, isolation and failure
+     * rules as {@link #get}. A result that holds an iterator is the caller's to close.
+     *
+     * @throws RetryLaterException if the partition is not active here, not ready, or has not reached {@code after}
+     */
+    public <R> R query(String storeName, Query<R> query, int partition, ReadOptions read) {
+        StateQueryRequest<R> request = bounded(StateQueryRequest.inStore(storeName).withQuery(query)
+                .withPartitions(Set.of(partition)), read);
+        return awaitPartition(request, partition, read.after()).getResult();
+    }
+
+    /** The active partitions of {@code storeName} on this instance (empty when none). */
+    public Set<Integer> activePartitions(String storeName) {
+        return partitions.activeOf(storeName);
     }
 
     /** One page of a local ordered scan over every active partition of a store on this instance. */

@@ -4,6 +4,7 @@ import io.spectracache.capability.Capability;
 import io.spectracache.devicestate.DeviceStateCapability;
 import io.spectracache.ingest.IngestCapability;
 import io.spectracache.keyvalue.KeyValueCapability;
+import io.spectracache.timeseries.TimeSeriesCapability;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.TopicSpec;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ public final class Capabilities {
     public static final List<Capability> ALL = List.of(
             new IngestCapability(),
             new DeviceStateCapability(),
-            new KeyValueCapability());
+            new KeyValueCapability(),
+            new TimeSeriesCapability());
 
     private Capabilities() {
     }

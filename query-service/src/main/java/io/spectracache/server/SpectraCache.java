@@ -192,7 +192,7 @@ public final class SpectraCache implements AutoCloseable {
             // Flight has no credentials yet: in protected mode it listens on loopback only, as REST answers loopback only.
             boolean protectedMode = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG);
             String flightHost = protectedMode ? "127.0.0.1" : config.getString(SpectraConfig.REST_HOST_CONFIG);
-            List<FlightDataset> datasets = capabilities.stream().flatMap(c -> c.flightDatasets().stream()).toList();
+            List<FlightDataset> datasets = capabilities.stream().flatMap(c -> c.flightDatasets(config).stream()).toList();
             flight = FlightEndpointServer.start(flightHost, protectedMode ? "127.0.0.1" : self.host(),
                     flightSettings.port(), queries, datasets, registry,
                     // In protected mode every Flight endpoint listens on loopback: only a peer on this machine is reachable.

@@ -129,7 +129,17 @@ public final class SpectraCacheCommand implements Callable<Integer> {
         return out.append(line).append("%n").toString();
     }
 
+    /** The incubating module DataSketches 7 needs on Java 17 (PLATFORM.md). */
+    static final String FOREIGN_MEMORY_MODULE = "jdk.incubator.foreign";
+
     public static void main(String[] args) {
+        if (ModuleLayer.boot().findModule(FOREIGN_MEMORY_MODULE).isEmpty()) {
+            // Without it the first sketch serialised on a stream thread fails (NoClassDefFoundError), long after start.
+            System.err.println("cannot start: the JVM needs --add-modules=" + FOREIGN_MEMORY_MODULE + " (Apache "
+                    + "DataSketches uses it on Java 17 for the quantile sketches of time series); the ./spectracache "
+                    + "launcher sets it, as must any other java command line");
+            System.exit(2);
+        }
         CommandLine command = new CommandLine(new SpectraCacheCommand());
         command.getCommandSpec().usageMessage().footer(settingsHelp());
         command.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -6,8 +6,10 @@ import io.spectracache.health.Readiness;
 import io.spectracache.ingest.DeadLetterExceptionHandler;
 import io.spectracache.routing.Instance;
 import io.spectracache.routing.LocalPartitions;
+import io.spectracache.storage.TieredRocksDbConfigSetter;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.query.KeyQuery;
@@ -37,12 +39,12 @@ final class StreamsRuntime implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final LocalPartitions partitions;
-    private final List<String> queryableStores;
+    private final List<StoreSpec<?, ?>> queryableStores;
     private final ThreadFailures failures;
     private final Instance self;
     private final Duration closeTimeout;
 
-    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<String> queryableStores,
+    private StreamsRuntime(KafkaStreams streams, LocalPartitions partitions, List<StoreSpec<?, ?>> queryableStores,
                            ThreadFailures failures, Instance self, Duration closeTimeout) {
         this.streams = streams;
         this.partitions = partitions;
@@ -67,7 +69,7 @@ final class StreamsRuntime implements AutoCloseable {
             failures.replaced(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        List<String> stores = Capabilities.queryableStores(capabilities).stream().map(StoreSpec::name).toList();
+        List<StoreSpec<?, ?>> stores = Capabilities.queryableStores(capabilities);
         return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures, self,
                 ReliabilitySettings.from(config.originals()).streamsCloseTimeout());
     }
@@ -96,6 +98,8 @@ final class StreamsRuntime implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // Per-store RocksDB options: LZ4 for the hot series stores, ZSTD for the rollup tiers, defaults for the rest.
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, TieredRocksDbConfigSetter.class);
         props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topicPrefix(), registry));
         // No global stores exist; enabling it only silences a start-up warning and keeps behaviour uniform.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
@@ -126,7 +130,8 @@ final class StreamsRuntime implements AutoCloseable {
         if (failure.isPresent()) {
             return new Readiness(false, state.name(), failure.get());
         }
-        for (String store : queryableStores) {
+        for (StoreSpec<?, ?> spec : queryableStores) {
+            String store = spec.name();
             try {
                 Set<Integer> active = partitions.activeOf(store);
                 if (active.isEmpty()) {
@@ -148,7 +153,7 @@ final class StreamsRuntime implements AutoCloseable {
                     continue;
                 }
                 StateQueryResult<Object> result = streams.query(StateQueryRequest.inStore(store)
-                        .withQuery(KeyQuery.withKey("readiness-probe"))
+                        .withQuery(KeyQuery.withKey(probeKey(spec)))
                         .withPartitions(active)
                         .requireActive());
                 for (Map.Entry<Integer, QueryResult<Object>> partition : result.getPartitionResults().entrySet()) {
@@ -162,6 +167,11 @@ final class StreamsRuntime implements AutoCloseable {
             }
         }
         return new Readiness(true, state.name(), "streams running, stores answering");
+    }
+
+    /** A key of the store's own type to probe it with (its key serde reading the bytes of "readiness-probe"). */
+    private static Object probeKey(StoreSpec<?, ?> store) {
+        return store.keySerde().deserializer().deserialize(store.name(), "readiness-probe".getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class InstanceProcess implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final List<String> JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
+    private static final List<String> JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "--add-modules=jdk.incubator.foreign");
 
     private final String name;
     private final Path dataDir;

@@ -54,7 +54,7 @@ class DataDirLockIT {
                         .hasMessageContaining("process " + pid);
 
                 // And as an operator would type it, in a process of its own, with the same ports and directory.
-                try (ManagedProcess second = ManagedProcess.start("second", ManagedProcess.java(List.of("-Xmx256m"),
+                try (ManagedProcess second = ManagedProcess.start("second", ManagedProcess.java(List.of("-Xmx256m", "--add-modules=jdk.incubator.foreign"),
                         "-jar", ManagedProcess.spectracacheJar().toString(),
                         "--data-dir", dir,
                         "--rest-port", settings.get(SpectraConfig.REST_PORT_CONFIG).toString(),

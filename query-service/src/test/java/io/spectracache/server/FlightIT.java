@@ -109,7 +109,11 @@ class FlightIT {
             assertThat(info.getSchema().getFields()).isNotEmpty();
             assertThat(client.getInfo(info.getDescriptor()).getEndpoints()).isNotEmpty();
         }
-        assertThat(listed).containsExactlyInAnyOrder("{\"dataset\":\"device-states\"}", "{\"dataset\":\"kv-entries\"}");
+        assertThat(listed).containsExactlyInAnyOrder("{\"dataset\":\"device-states\"}", "{\"dataset\":\"kv-entries\"}",
+                "{\"dataset\":\"series\",\"from\":\"-1h\",\"metric\":\"speed\",\"to\":\"now\"}",
+                "{\"dataset\":\"series\",\"from\":\"-1h\",\"metric\":\"temp\",\"to\":\"now\"}",
+                "{\"agg\":\"avg,min,max,p95\",\"dataset\":\"series-buckets\",\"from\":\"-1h\",\"metric\":\"speed\",\"step\":\"1m\",\"to\":\"now\"}",
+                "{\"agg\":\"avg,min,max,p95\",\"dataset\":\"series-buckets\",\"from\":\"-1h\",\"metric\":\"temp\",\"step\":\"1m\",\"to\":\"now\"}");
     }
 
     @Test
@@ -234,10 +238,15 @@ class FlightIT {
                     assertThat(e.status().code()).isEqualTo(CallStatus.INVALID_ARGUMENT.code());
                     assertThat(e.getMessage()).contains("not a JSON object").contains("device-states");
                 });
+        assertThatThrownBy(() -> drain(new Ticket("{\"dataset\":\"serie\"}".getBytes(UTF_8))))
+                .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+                    assertThat(e.status().code()).isEqualTo(CallStatus.INVALID_ARGUMENT.code());
+                    assertThat(e.getMessage()).contains("unknown dataset \"serie\"").contains("kv-entries");
+                });
         assertThatThrownBy(() -> drain(new Ticket("{\"dataset\":\"series\"}".getBytes(UTF_8))))
                 .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
                     assertThat(e.status().code()).isEqualTo(CallStatus.INVALID_ARGUMENT.code());
-                    assertThat(e.getMessage()).contains("unknown dataset \"series\"").contains("kv-entries");
+                    assertThat(e.getMessage()).contains("\"metric\" is required");
                 });
         assertThatThrownBy(() -> client.getInfo(FlightDescriptor.command("{\"dataset\":\"kv-entries\",\"limit\":\"5\"}".getBytes(UTF_8))))
                 .isInstanceOfSatisfying(FlightRuntimeException.class, e ->

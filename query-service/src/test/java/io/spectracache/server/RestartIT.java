@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spectracache.flight.FlightSettings;
 import io.spectracache.serialization.Json;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,6 +46,8 @@ class RestartIT {
         settings.put(SpectraConfig.REST_HOST_CONFIG, "127.0.0.1");
         settings.put(SpectraConfig.SIMULATE_DEVICES_CONFIG, 20);
         settings.put(SpectraConfig.SIMULATE_RATE_CONFIG, 200);
+        JsonNode pointsBefore;
+        JsonNode minutesBefore;
         try {
             try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
                 assertThat(cache.awaitReady(Duration.ofSeconds(90))).isTrue();
@@ -53,9 +58,12 @@ class RestartIT {
                 produceTenEvents(cache.bootstrapServers());
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     assertThat(eventCount(port, "restart-truck")).isEqualTo(10);
+                    assertThat(series(port, "").get("points")).hasSize(10);
                     assertThat(cache.registry().get("spectra.ingest.accepted").counter().count())
                             .as("the simulated fleet is sending").isGreaterThan(50);
                 });
+                pointsBefore = series(port, "");
+                minutesBefore = series(port, "&step=1m&agg=count,avg,p50");
             }
             settings.remove(SpectraConfig.SIMULATE_DEVICES_CONFIG);
             try (SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings))) {
@@ -63,6 +71,9 @@ class RestartIT {
                 int port = cache.restPort();
                 assertThat(TestCluster.get(port, "/v1/kv/durable").body()).isEqualTo("survives");
                 assertThat(eventCount(port, "restart-truck")).as("counted exactly once across the restart").isEqualTo(10);
+                assertThat(series(port, "")).as("raw points across the restart").isEqualTo(pointsBefore);
+                assertThat(series(port, "&step=1m&agg=count,avg,p50").get("buckets"))
+                        .as("minute buckets across the restart").isEqualTo(minutesBefore.get("buckets"));
             }
         } finally {
             TestCluster.deleteQuietly(dataDir);
@@ -75,10 +86,20 @@ class RestartIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             Instant now = Instant.now();
             for (int i = 0; i < 10; i++) {
-                String json = "{\"deviceId\":\"restart-truck\",\"ts\":\"" + now.plusMillis(i) + "\",\"eventId\":\"r" + i + "\"}";
+                String json = "{\"deviceId\":\"restart-truck\",\"ts\":\"" + now.plusMillis(i) + "\",\"eventId\":\"r" + i
+                        + "\",\"metrics\":{\"temp\":" + (20 + i * 0.25) + "}}";
                 producer.send(new ProducerRecord<>("spectra.events.raw", json.getBytes(UTF_8))).get();
             }
         }
+    }
+
+    /** The series temp of restart-truck over the last hour, with {@code query} appended; without the range fields. */
+    private static JsonNode series(int port, String query) throws IOException {
+        var response = TestCluster.get(port, "/v1/devices/restart-truck/series/temp?from=-1h" + query);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        ObjectNode answer = (ObjectNode) Json.mapper().readTree(response.body());
+        answer.remove(List.of("from", "to"));
+        return answer;
     }
 
     private static long eventCount(int port, String device) throws IOException {

@@ -72,7 +72,22 @@ class TopologyShapeTest {
     private static final Map<String, String> WRITE_BEHIND_STORES = Map.of(
             "device-state",
             "WriteBehindKeyValueStore: an event updates the state object; each device updated since the last commit is "
-                    + "serialised and changelogged once, when Kafka Streams flushes before the commit");
+                    + "serialised and changelogged once, when Kafka Streams flushes before the commit",
+            "timeseries-open",
+            "WriteBehindKeyValueStore: a reading changes the series' open chunk and buckets (objects); each series "
+                    + "changed since the last commit is serialised and changelogged once per commit");
+
+    /**
+     * Changelogged stores without a record cache that are written when a chunk or bucket is sealed (and when a late
+     * point lands in a sealed one), not per event: checked by measurement, since no layer shows it.
+     */
+    private static final Map<String, String> SEALED_STORES = Map.of(
+            "timeseries-raw",
+            "one record per sealed raw chunk (up to chunk.max.points points), and one per late point merged into one",
+            "timeseries-rollup-1m",
+            "one record per sealed 1-minute bucket of a series, and one per late point merged into one",
+            "timeseries-rollup-1h",
+            "one record per sealed 1-hour bucket of a series, and one per late point merged into one");
 
     /** Every sub-topology, by its source topics, with why it is not part of ingest's. */
     private static final Map<Set<String>, String> ALLOWED_SUBTOPOLOGIES = Map.of(
@@ -142,6 +157,7 @@ class TopologyShapeTest {
                 .forEach(changelogged::add);
         Set<String> perEvent = changelogged.stream()
                 .filter(store -> !WRITE_BEHIND_STORES.containsKey(store))
+                .filter(store -> !SEALED_STORES.containsKey(store))
                 .filter(store -> layers.getOrDefault(store, List.of()).stream()
                         .noneMatch(layer -> layer.startsWith("Caching") || layer.startsWith("TimeOrderedCaching")))
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -151,7 +167,8 @@ class TopologyShapeTest {
                         + "changelog record per update, i.e. a Kafka write per event: build the store with caching "
                         + "enabled (withCachingEnabled(), Materialized default) so updates collapse to one record per "
                         + "key per commit (%s). If the per-event record is what the product needs, add the store to "
-                        + "ALLOWED_PER_EVENT_CHANGELOGS with why; if it batches by itself, to WRITE_BEHIND_STORES",
+                        + "ALLOWED_PER_EVENT_CHANGELOGS with why; if it batches by itself, to WRITE_BEHIND_STORES; if "
+                        + "it is written once per sealed chunk or bucket, to SEALED_STORES",
                         layers, RULES)
                 .isEqualTo(ALLOWED_PER_EVENT_CHANGELOGS.keySet());
         assertThat(changelogged).as("the changelogged stores include the write-behind ones named here")
@@ -159,6 +176,19 @@ class TopologyShapeTest {
         WRITE_BEHIND_STORES.keySet().forEach(store -> assertThat(layers.get(store))
                 .as("store %s is named a write-behind store, so its outermost layer must be one", store)
                 .first().isEqualTo(WriteBehindKeyValueStore.class.getSimpleName()));
+    }
+
+    @Test
+    void shouldWriteTheSealedStoresNothingWhileEventsFillOpenChunksAndBuckets() {
+        pipeEventsOfOneDevice(3);
+
+        for (String store : SEALED_STORES.keySet()) {
+            assertThat(driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer()).getQueueSize())
+                    .as("changelog records of %s after three events in one open chunk and minute (%s)", store,
+                            SEALED_STORES.get(store))
+                    .isZero();
+        }
     }
 
     @Test
@@ -199,7 +229,7 @@ class TopologyShapeTest {
                 .containsExactlyInAnyOrderElementsOf(ALLOWED_SUBTOPOLOGIES.keySet());
         assertThat(subtopologies.get(Set.of("spectra.events.raw", "ingest-by-device-repartition")))
                 .as("ingest's sub-topology holds de-duplication and the device state")
-                .contains("ingest-dedup", "device-state");
+                .contains("ingest-dedup", "device-state", "timeseries-open", "timeseries-raw");
     }
 
     /** The layers of a store as Kafka Streams built it, outermost first, by simple class name. */

@@ -1,10 +1,8 @@
-package io.spectracache.devicestate;
+package io.spectracache.devices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.spectracache.devices.DeviceState;
-import io.spectracache.devices.MetricReading;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
 import io.spectracache.testing.GoldenFormatContract;

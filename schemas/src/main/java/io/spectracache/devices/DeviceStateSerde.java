@@ -1,7 +1,5 @@
-package io.spectracache.devicestate;
+package io.spectracache.devices;
 
-import io.spectracache.devices.DeviceState;
-import io.spectracache.devices.MetricReading;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
 import io.spectracache.serialization.Varints;
@@ -44,8 +42,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Unknown versions or flags are rejected with Kafka's {@link SerializationException}; a new format gets a new
  * version number and version 1 stays readable ({@code DeviceStateSerdeTest} decodes a committed golden file).
  */
-final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceState>, Deserializer<DeviceState> {
-    static final byte VERSION_1 = 1;
+public final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceState>, Deserializer<DeviceState> {
+    public static final byte VERSION_1 = 1;
     private static final int HAS_LOCATION = 1;
     private static final int EVENT_HAS_ID = 1;
     private static final int EVENT_HAS_TENANT = 2;
@@ -111,7 +109,7 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
      * Exactly {@code serialize(topic, state).length}, computed without encoding: the processor checks every state
      * against its byte limit before storing it, and encoding twice per event would cost a third of the fold.
      */
-    int encodedSize(DeviceState state) {
+    public int encodedSize(DeviceState state) {
         int size = 1 + sizeOfString(state.deviceId()) + sizeOfInstant(state.firstSeen())
                 + sizeOfInstant(state.lastSeen()) + Varints.sizeOfVarlong(state.eventCount()) + 1
                 + (state.location() == null ? 0 : 2 * Double.BYTES)
@@ -123,7 +121,7 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
     }
 
     /** The bytes one entry of the state's metrics takes (its count prefix aside). */
-    static int metricSize(String name, MetricReading reading) {
+    public static int metricSize(String name, MetricReading reading) {
         return sizeOfString(name) + Double.BYTES + sizeOfInstant(reading.at());
     }
 
@@ -158,7 +156,7 @@ final class DeviceStateSerde implements Serde<DeviceState>, Serializer<DeviceSta
      * The UTF-8 length of {@code value} as {@link String#getBytes} encodes it: a lone surrogate becomes one
      * replacement byte ('?'), like the JDK's encoder does.
      */
-    static int utf8Length(String value) {
+    public static int utf8Length(String value) {
         int length = value.length();
         int bytes = length;
         for (int i = 0; i < length; i++) {

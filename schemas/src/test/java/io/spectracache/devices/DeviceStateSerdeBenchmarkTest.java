@@ -1,8 +1,7 @@
-package io.spectracache.devicestate;
+package io.spectracache.devices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spectracache.devices.DeviceState;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
 import io.spectracache.serialization.JsonSerde;

@@ -1,0 +1,117 @@
+package io.spectracache.timeseries;
+
+import static java.util.Objects.requireNonNull;
+
+import io.spectracache.errors.InvalidRequestException;
+import io.spectracache.flight.FlightBatches;
+import io.spectracache.flight.FlightDataset;
+import io.spectracache.query.ScatterQuery;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The Flight dataset {@code series}: the raw points of one metric over many devices, device by device in
+ * series-key order (by id length, then id), each device's points in time order, read through
+ * {@link SeriesQueries#SCAN} a page at a time (memory stays bounded by the batch size, whatever the range).
+ * Ticket: {@code {"dataset":"series","metric":"temp","from":"-1h","to":"now","prefix":"truck-"}}.
+ */
+final class SeriesPointsFlight implements FlightDataset {
+    private final SeriesServing settings;
+    private final Clock clock;
+
+    SeriesPointsFlight(SeriesServing settings, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String name() {
+        return "series";
+    }
+
+    @Override
+    public String description() {
+        return "Raw points of one metric over many devices: deviceId, metric, timestamp, value";
+    }
+
+    @Override
+    public Schema schema() {
+        return SeriesArrow.POINTS;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return parameterDocs();
+    }
+
+    static Map<String, String> parameterDocs() {
+        Map<String, String> docs = new TreeMap<>();
+        docs.put("metric", "the metric (required)");
+        docs.put("from", "start, inclusive: " + SeriesTimes.INSTANT_FORMS + "; default an hour before to");
+        docs.put("to", "end, exclusive; default now");
+        docs.put("prefix", "only devices whose id starts with it");
+        docs.put("devices", "only these device ids, joined by commas");
+        docs.put("where", "attribute:value conditions on the device's latest state, joined by commas (tenant:acme)");
+        return docs;
+    }
+
+    @Override
+    public ScatterQuery<?, ?> scan() {
+        return SeriesQueries.SCAN;
+    }
+
+    @Override
+    public List<Map<String, String>> listed(Pages pages) {
+        SeriesQueries.MetricNames names = pages.page(SeriesQueries.METRICS, new SeriesQueries.MetricsRequest(1_000));
+        List<Map<String, String>> listed = new ArrayList<>();
+        names.names().forEach(metric -> listed.add(Map.of("metric", metric, "from", "-1h", "to", "now")));
+        return listed;
+    }
+
+    static String metric(Map<String, String> parameters) {
+        String metric = parameters.get("metric");
+        if (metric == null || metric.isBlank()) {
+            throw new InvalidRequestException("ticket: \"metric\" is required, such as {\"dataset\":\"series\","
+                    + "\"metric\":\"temp\",\"from\":\"-1h\"}");
+        }
+        return metric;
+    }
+
+    @Override
+    public Reader open(Map<String, String> parameters, Pages pages) {
+        String metric = metric(parameters);
+        SeriesRoutes.Range range = SeriesRoutes.range(parameters.get("from"), parameters.get("to"), clock.millis());
+        SeriesFilter filter = SeriesFilter.parse(parameters.get("devices"), FlightBatches.prefix(parameters),
+                parameters.get("where"));
+        long span = settings.series().chunkMaxSpan().toMillis();
+        return new Reader() {
+            private String cursor;
+            private boolean done;
+
+            @Override
+            public boolean next(VectorSchemaRoot root, int maxRows) {
+                if (done) {
+                    return false;
+                }
+                SeriesQueries.ScanPage page = pages.page(SeriesQueries.SCAN, new SeriesQueries.ScanRequest(metric,
+                        range.from(), range.to(), filter, cursor, maxRows, span));
+                root.allocateNew();
+                int row = 0;
+                for (SeriesQueries.Block block : page.blocks()) {
+                    SeriesArrow.writePoints(root, row, block.deviceId(), metric, block.timestamps(), block.values(), 0,
+                            block.timestamps().length);
+                    row += block.timestamps().length;
+                }
+                root.setRowCount(row);
+                cursor = page.nextCursor();
+                done = cursor == null;
+                return row > 0 || !done;
+            }
+        };
+    }
+}

@@ -1,0 +1,489 @@
+package io.spectracache.timeseries;
+
+import static java.util.Objects.requireNonNull;
+
+import io.spectracache.devices.DeviceState;
+import io.spectracache.devices.DeviceStateStore;
+import io.spectracache.query.Codec;
+import io.spectracache.query.PointQuery;
+import io.spectracache.query.ScatterQuery;
+import io.spectracache.routing.LocalStores;
+import io.spectracache.routing.ReadOptions;
+import io.spectracache.timeseries.codec.Chunk;
+import io.spectracache.topics.StoreSpec;
+import io.spectracache.topics.Topics;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * The queries of the time-series capability, for every transport. One device's series are answered by the device's
+ * owner (point queries, routed by device id like device state); fleet-wide ones are gathered from every instance.
+ * Parameters carry what the owner needs of the settings (tiers, chunk span), so every instance answers alike.
+ */
+public final class SeriesQueries {
+    /** Routes by device id: the series stores are partitioned as the events, by device. */
+    static final StoreSpec<String, byte[]> BY_DEVICE =
+            new StoreSpec<>(TimeSeriesTopology.OPEN_STORE_NAME, Serdes.String(), Serdes.ByteArray());
+
+    private static final RollupSerde ROLLUPS = new RollupSerde();
+    private static final HexFormat HEX = HexFormat.of();
+    /** Greater than every series key (a device id's length prefix is at most five bytes, never all 0xFF). */
+    private static final Bytes LAST_KEY = Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1});
+
+    /** A device's series with their oldest and newest point; empty when it has none. */
+    public static final PointQuery<ListRequest, String, Listing> LIST = PointQuery.of("series.list",
+            Codec.json(ListRequest.class), BY_DEVICE, ListRequest::deviceId, Codec.json(Listing.class),
+            (request, partition, stores, read) -> {
+                List<SeriesReads.Listed> listed = SeriesReads.metrics(new LocalSeriesStores(stores, partition, read),
+                        request.tiers(), request.deviceId());
+                return listed.isEmpty() ? Optional.empty() : Optional.of(new Listing(listed));
+            });
+
+    /** Raw points of one series in {@code [from, to)}, at most {@code limit}; empty when the series does not exist. */
+    public static final PointQuery<RawRequest, String, Points> RAW = PointQuery.of("series.raw",
+            Codec.json(RawRequest.class), BY_DEVICE, RawRequest::deviceId, Codec.json(Points.class),
+            SeriesQueries::readRaw);
+
+    /** Aggregated buckets of one series; empty when the series does not exist. */
+    public static final PointQuery<BucketsRequest, String, Buckets> BUCKETS = PointQuery.of("series.buckets",
+            Codec.json(BucketsRequest.class), BY_DEVICE, BucketsRequest::deviceId, Codec.json(Buckets.class),
+            SeriesQueries::readBuckets);
+
+    /** Buckets of a metric over many devices, grouped, as mergeable rollups; gathered from every instance. */
+    public static final ScatterQuery<GroupRequest, Groups> GROUP = ScatterQuery.of("series.group",
+            Codec.json(GroupRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW, Codec.json(Groups.class),
+            SeriesQueries::localGroups, (request, parts) -> Groups.merge(parts));
+
+    /** One page of the raw points of a metric over many devices, in series-key order; gathered from every instance. */
+    public static final ScatterQuery<ScanRequest, ScanPage> SCAN = ScatterQuery.of("series.scan",
+            Codec.json(ScanRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW, Codec.json(ScanPage.class),
+            SeriesQueries::localScan, (request, parts) -> ScanPage.merge(parts));
+
+    /** The names of every metric with a series on any instance. */
+    public static final ScatterQuery<MetricsRequest, MetricNames> METRICS = ScatterQuery.of("series.metrics",
+            Codec.json(MetricsRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW,
+            Codec.json(MetricNames.class), SeriesQueries::localMetrics, (request, parts) -> MetricNames.merge(parts));
+
+    private SeriesQueries() {
+    }
+
+    /** Asks for at most {@code limit} metric names. */
+    public record MetricsRequest(int limit) {
+    }
+
+    public record MetricNames(TreeSet<String> names) {
+        public MetricNames {
+            requireNonNull(names, "names");
+        }
+
+        static MetricNames merge(List<MetricNames> parts) {
+            TreeSet<String> all = new TreeSet<>();
+            parts.forEach(part -> all.addAll(part.names()));
+            return new MetricNames(all);
+        }
+    }
+
+    /** Lists a device's series; {@code tiers} are where the oldest points may be. */
+    public record ListRequest(String deviceId, List<RollupTier> tiers) {
+        public ListRequest {
+            requireNonNull(deviceId, "deviceId");
+            tiers = List.copyOf(tiers);
+        }
+    }
+
+    public record Listing(List<SeriesReads.Listed> series) {
+        public Listing {
+            series = List.copyOf(series);
+        }
+    }
+
+    public record RawRequest(String deviceId, String metric, long from, long to, long chunkMaxSpanMs, int limit) {
+        public RawRequest {
+            requireNonNull(deviceId, "deviceId");
+            requireNonNull(metric, "metric");
+        }
+    }
+
+    /** Points in time order (at most the request's limit: more means the range holds more). */
+    public record Points(long[] timestamps, double[] values) {
+        public Points {
+            requireNonNull(timestamps, "timestamps");
+            requireNonNull(values, "values");
+            if (timestamps.length != values.length) {
+                throw new IllegalArgumentException("as many timestamps as values");
+            }
+        }
+
+        public int size() {
+            return timestamps.length;
+        }
+    }
+
+    /** The plan as it travels: its range, step and source tier (null: raw). */
+    public record PlanSpec(long from, long to, long step, RollupTier tier) {
+        static PlanSpec of(BucketPlan plan) {
+            return new PlanSpec(plan.from(), plan.to(), plan.step(), plan.tier().orElse(null));
+        }
+
+        BucketPlan plan() {
+            return new BucketPlan(from, to, step, Optional.ofNullable(tier));
+        }
+    }
+
+    public record BucketsRequest(String deviceId, String metric, PlanSpec plan, List<SeriesAgg> aggs,
+                                 TimeSeriesSettings settings) {
+        public BucketsRequest {
+            requireNonNull(deviceId, "deviceId");
+            requireNonNull(metric, "metric");
+            requireNonNull(plan, "plan");
+            aggs = List.copyOf(aggs);
+            requireNonNull(settings, "settings");
+        }
+    }
+
+    /** Non-empty buckets by start; {@code values[a][b]} is aggregate {@code a} of bucket {@code b}. */
+    public record Buckets(long[] starts, double[][] values) {
+        public Buckets {
+            requireNonNull(starts, "starts");
+            requireNonNull(values, "values");
+        }
+    }
+
+    public record GroupRequest(String metric, PlanSpec plan, SeriesFilter filter, String groupBy,
+                               TimeSeriesSettings settings) {
+        public GroupRequest {
+            requireNonNull(metric, "metric");
+            requireNonNull(plan, "plan");
+            requireNonNull(filter, "filter");
+            requireNonNull(settings, "settings");
+        }
+    }
+
+    /** One group: how many devices contributed, and its buckets as serialised rollups by start. */
+    public record Group(int devices, TreeMap<Long, byte[]> buckets) {
+        public Group {
+            requireNonNull(buckets, "buckets");
+        }
+
+        /** The rollups, decoded. */
+        public NavigableMap<Long, Rollup> rollups() {
+            NavigableMap<Long, Rollup> decoded = new TreeMap<>();
+            buckets.forEach((start, bytes) -> decoded.put(start, ROLLUPS.deserialize(null, bytes)));
+            return decoded;
+        }
+    }
+
+    /** Groups by key ({@code ""} for devices without the grouping attribute). */
+    public record Groups(TreeMap<String, Group> groups) {
+        public Groups {
+            requireNonNull(groups, "groups");
+        }
+
+        static Groups merge(List<Groups> parts) {
+            Map<String, Integer> devices = new TreeMap<>();
+            Map<String, NavigableMap<Long, Rollup>> rollups = new TreeMap<>();
+            for (Groups part : parts) {
+                part.groups().forEach((key, group) -> {
+                    devices.merge(key, group.devices(), Integer::sum);
+                    NavigableMap<Long, Rollup> into = rollups.computeIfAbsent(key, k -> new TreeMap<>());
+                    group.rollups().forEach((start, rollup) -> into.merge(start, rollup, BucketPlan::merged));
+                });
+            }
+            TreeMap<String, Group> merged = new TreeMap<>();
+            rollups.forEach((key, buckets) -> merged.put(key, new Group(devices.get(key), encode(buckets))));
+            return new Groups(merged);
+        }
+    }
+
+    /**
+     * A page request of raw points: series of {@code metric} on devices passing {@code filter}, strictly after
+     * {@code cursor} (or from the first), at most {@code limit} points.
+     */
+    public record ScanRequest(String metric, long from, long to, SeriesFilter filter, String cursor, int limit,
+                              long chunkMaxSpanMs) {
+        public ScanRequest {
+            requireNonNull(metric, "metric");
+            requireNonNull(filter, "filter");
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be positive, was " + limit);
+            }
+        }
+    }
+
+    /** The points of one series within a page; {@code key} is its series key in hex. */
+    public record Block(String key, String deviceId, long[] timestamps, double[] values) {
+        public Block {
+            requireNonNull(key, "key");
+            requireNonNull(deviceId, "deviceId");
+        }
+    }
+
+    /**
+     * Blocks in series-key order; {@code nextCursor} set when there may be more after the last point, and then the
+     * page vouches only for points up to it.
+     */
+    public record ScanPage(List<Block> blocks, String nextCursor) {
+        public ScanPage {
+            blocks = List.copyOf(blocks);
+        }
+
+        /** How many points the page holds. */
+        public int points() {
+            return blocks.stream().mapToInt(block -> block.timestamps().length).sum();
+        }
+
+        /**
+         * Merges instance pages: blocks in key order, cut at the smallest cursor of an instance with more to give,
+         * so that no point is skipped between pages (the cut points come again on the next page, from that cursor).
+         */
+        static ScanPage merge(List<ScanPage> parts) {
+            String cut = null;
+            for (ScanPage part : parts) {
+                if (part.nextCursor() != null && (cut == null || part.nextCursor().compareTo(cut) < 0)) {
+                    cut = part.nextCursor();
+                }
+            }
+            TreeMap<String, Block> blocks = new TreeMap<>();
+            for (ScanPage part : parts) {
+                for (Block block : part.blocks()) {
+                    Block kept = cut == null ? block : before(block, cut);
+                    if (kept != null) {
+                        blocks.put(kept.key(), kept);
+                    }
+                }
+            }
+            return new ScanPage(new ArrayList<>(blocks.values()), cut);
+        }
+
+        private static Block before(Block block, String cut) {
+            Cursor at = Cursor.parse(cut);
+            int order = block.key().compareTo(at.key());
+            if (order < 0) {
+                return block;
+            }
+            if (order > 0) {
+                return null;
+            }
+            int n = 0;
+            while (n < block.timestamps().length && block.timestamps()[n] <= at.timestamp()) {
+                n++;
+            }
+            return n == 0 ? null : new Block(block.key(), block.deviceId(),
+                    java.util.Arrays.copyOf(block.timestamps(), n), java.util.Arrays.copyOf(block.values(), n));
+        }
+    }
+
+    /**
+     * A scan position: the series key in hex and the time of the last point given, which sort as text in the order
+     * of the store (hex keeps the byte order; the time is fixed-width with the sign flipped).
+     */
+    record Cursor(String key, long timestamp) {
+        String encode() {
+            return key + ":" + String.format("%016x", timestamp ^ Long.MIN_VALUE);
+        }
+
+        static Cursor parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon < 0 || text.length() - colon - 1 != 16) {
+                throw new IllegalArgumentException("not a series scan cursor: " + text);
+            }
+            return new Cursor(text.substring(0, colon), Long.parseUnsignedLong(text.substring(colon + 1), 16) ^ Long.MIN_VALUE);
+        }
+    }
+
+    private static Optional<Points> readRaw(RawRequest request, int partition, LocalStores stores, ReadOptions read) {
+        SeriesStores series = new LocalSeriesStores(stores, partition, read);
+        Bytes key = SeriesKeys.seriesPrefix(request.deviceId(), request.metric());
+        if (series.open(key) == null) {
+            return Optional.empty();
+        }
+        Chunk points = SeriesReads.raw(series, request.chunkMaxSpanMs(), key, request.from(), request.to());
+        int n = Math.min(points.size(), request.limit());
+        return Optional.of(new Points(java.util.Arrays.copyOf(points.timestamps(), n),
+                java.util.Arrays.copyOf(points.values(), n)));
+    }
+
+    private static Optional<Buckets> readBuckets(BucketsRequest request, int partition, LocalStores stores,
+                                                 ReadOptions read) {
+        SeriesStores series = new LocalSeriesStores(stores, partition, read);
+        if (series.open(SeriesKeys.seriesPrefix(request.deviceId(), request.metric())) == null) {
+            return Optional.empty();
+        }
+        NavigableMap<Long, Rollup> buckets = request.plan().plan().read(series, request.settings(), request.deviceId(),
+                request.metric());
+        return Optional.of(aggregate(buckets, request.aggs()));
+    }
+
+    /** The aggregates of every non-empty bucket. */
+    static Buckets aggregate(NavigableMap<Long, Rollup> buckets, List<SeriesAgg> aggs) {
+        List<Map.Entry<Long, Rollup>> kept = buckets.entrySet().stream().filter(e -> e.getValue().count() > 0).toList();
+        long[] starts = new long[kept.size()];
+        double[][] values = new double[aggs.size()][kept.size()];
+        for (int b = 0; b < kept.size(); b++) {
+            starts[b] = kept.get(b).getKey();
+            for (int a = 0; a < aggs.size(); a++) {
+                values[a][b] = aggs.get(a).of(kept.get(b).getValue());
+            }
+        }
+        return new Buckets(starts, values);
+    }
+
+    static TreeMap<Long, byte[]> encode(NavigableMap<Long, Rollup> rollups) {
+        TreeMap<Long, byte[]> encoded = new TreeMap<>();
+        rollups.forEach((start, rollup) -> encoded.put(start, ROLLUPS.serialize(null, rollup)));
+        return encoded;
+    }
+
+    private static ScatterQuery.Part<MetricNames> localMetrics(MetricsRequest request, LocalStores stores, ReadOptions read) {
+        Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
+        TreeSet<String> names = new TreeSet<>();
+        for (int partition : active) {
+            try (KeyValueIterator<Bytes, OpenSeries> all = new LocalSeriesStores(stores, partition, read).openRange(
+                    Bytes.wrap(new byte[0]), LAST_KEY)) {
+                while (all.hasNext() && names.size() < request.limit()) {
+                    names.add(SeriesKeys.decodeSeries(all.next().key).metric());
+                }
+            }
+        }
+        return new ScatterQuery.Part<>(new MetricNames(names), active);
+    }
+
+    /** A series this instance holds, with the partition it is on. */
+    private record Local(Bytes key, String deviceId, int partition) {
+    }
+
+    private static ScatterQuery.Part<Groups> localGroups(GroupRequest request, LocalStores stores, ReadOptions read) {
+        Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
+        BucketPlan plan = request.plan().plan();
+        Map<String, Integer> devices = new TreeMap<>();
+        Map<String, NavigableMap<Long, Rollup>> groups = new TreeMap<>();
+        for (Local series : localSeries(request.metric(), request.filter(), null, stores, active, read)) {
+            DeviceState state = request.filter().needsState() || needsState(request.groupBy())
+                    ? stores.get(DeviceStateStore.SPEC, series.deviceId(), series.partition(), read).orElse(null)
+                    : null;
+            if (!request.filter().admitsState(state)) {
+                continue;
+            }
+            String group = request.groupBy() == null ? ""
+                    : request.groupBy().equals("deviceId") ? series.deviceId()
+                    : String.valueOf(SeriesFilter.attribute(state, request.groupBy()) == null ? ""
+                    : SeriesFilter.attribute(state, request.groupBy()));
+            NavigableMap<Long, Rollup> buckets = plan.read(new LocalSeriesStores(stores, series.partition(), read),
+                    request.settings(), series.deviceId(), request.metric());
+            if (buckets.isEmpty()) {
+                continue;
+            }
+            devices.merge(group, 1, Integer::sum);
+            NavigableMap<Long, Rollup> into = groups.computeIfAbsent(group, g -> new TreeMap<>());
+            buckets.forEach((start, rollup) -> into.merge(start, rollup, BucketPlan::merged));
+        }
+        TreeMap<String, Group> answer = new TreeMap<>();
+        groups.forEach((key, buckets) -> answer.put(key, new Group(devices.get(key), encode(buckets))));
+        return new ScatterQuery.Part<>(new Groups(answer), active);
+    }
+
+    private static boolean needsState(String groupBy) {
+        return groupBy != null && !groupBy.equals("deviceId");
+    }
+
+    private static ScatterQuery.Part<ScanPage> localScan(ScanRequest request, LocalStores stores, ReadOptions read) {
+        Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
+        Cursor after = request.cursor() == null ? null : Cursor.parse(request.cursor());
+        List<Block> blocks = new ArrayList<>();
+        int points = 0;
+        String next = null;
+        for (Local series : localSeries(request.metric(), request.filter(), after, stores, active, read)) {
+            if (request.filter().needsState() && !request.filter().admitsState(
+                    stores.get(DeviceStateStore.SPEC, series.deviceId(), series.partition(), read).orElse(null))) {
+                continue;
+            }
+            String hex = HEX.formatHex(series.key().get());
+            long from = after != null && hex.equals(after.key()) ? Math.max(request.from(), after.timestamp() + 1) : request.from();
+            if (from >= request.to()) {
+                continue;
+            }
+            Chunk chunk = SeriesReads.raw(new LocalSeriesStores(stores, series.partition(), read),
+                    request.chunkMaxSpanMs(), series.key(), from, request.to());
+            if (chunk.size() == 0) {
+                continue;
+            }
+            int take = Math.min(chunk.size(), request.limit() - points);
+            blocks.add(new Block(hex, series.deviceId(), java.util.Arrays.copyOf(chunk.timestamps(), take),
+                    java.util.Arrays.copyOf(chunk.values(), take)));
+            points += take;
+            if (points >= request.limit()) {
+                next = new Cursor(hex, chunk.timestamp(take - 1)).encode();
+                break;
+            }
+        }
+        return new ScatterQuery.Part<>(new ScanPage(blocks, next), active);
+    }
+
+    /**
+     * This instance's series of {@code metric} whose device passes the filter's id conditions, in series-key order
+     * across its active partitions, from {@code after}'s series on (inclusive: the caller skips what it gave).
+     * Explicit device lists are looked up one by one; otherwise the open store is walked, one entry per series.
+     */
+    private static List<Local> localSeries(String metric, SeriesFilter filter, Cursor after, LocalStores stores,
+                                           Set<Integer> active, ReadOptions read) {
+        Bytes start = after == null ? null : Bytes.wrap(HEX.parseHex(after.key()));
+        List<Local> found = new ArrayList<>();
+        if (filter.devices() != null) {
+            TreeMap<Bytes, String> wanted = new TreeMap<>();
+            for (String device : filter.devices()) {
+                if (filter.prefix() == null || device.startsWith(filter.prefix())) {
+                    wanted.put(SeriesKeys.seriesPrefix(device, metric), device);
+                }
+            }
+            for (Map.Entry<Bytes, String> series : (start == null ? wanted : wanted.tailMap(start, true)).entrySet()) {
+                for (int partition : active) {
+                    if (new LocalSeriesStores(stores, partition, read).open(series.getKey()) != null) {
+                        found.add(new Local(series.getKey(), series.getValue(), partition));
+                        break;
+                    }
+                }
+            }
+            return found;
+        }
+        record Head(KeyValue<Bytes, OpenSeries> entry, KeyValueIterator<Bytes, OpenSeries> source, int partition) {
+        }
+        PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.entry().key.compareTo(b.entry().key));
+        List<KeyValueIterator<Bytes, OpenSeries>> open = new ArrayList<>();
+        try {
+            for (int partition : active) {
+                LocalSeriesStores series = new LocalSeriesStores(stores, partition, read);
+                KeyValueIterator<Bytes, OpenSeries> all = series.openRange(start == null ? Bytes.wrap(new byte[0]) : start,
+                        LAST_KEY);
+                open.add(all);
+                if (all.hasNext()) {
+                    heads.add(new Head(all.next(), all, partition));
+                }
+            }
+            while (!heads.isEmpty()) {
+                Head head = heads.poll();
+                SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(head.entry().key);
+                if (id.metric().equals(metric) && filter.admitsId(id.deviceId())) {
+                    found.add(new Local(head.entry().key, id.deviceId(), head.partition()));
+                }
+                if (head.source().hasNext()) {
+                    heads.add(new Head(head.source().next(), head.source(), head.partition()));
+                }
+            }
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+        return found;
+    }
+}
