@@ -231,6 +231,15 @@ public record SketchSettings(boolean enabled, List<DistinctDefinition> distinct,
         }
     }
 
+    /**
+     * Whether {@code key} is this capability's to judge: every key under {@code spectracache.sketches.}. The per-name
+     * keys are not in any {@link ConfigDef}; {@link #from} refuses those that belong to nothing declared, so a
+     * configuration's check for unknown keys should leave these to it.
+     */
+    public static boolean owns(String key) {
+        return key.startsWith(PREFIX);
+    }
+
     private static final Set<String> STATIC_KEYS = Set.of(ENABLED_CONFIG, DISTINCT_CONFIG, TOPK_CONFIG,
             MEMBERSHIP_CONFIG, WATCH_CONFIG, WINDOWS_CONFIG);
 

@@ -153,6 +153,13 @@ class SketchSettingsTest {
     }
 
     @Test
+    void shouldOwnEveryKeyUnderItsPrefixSoAConfigurationLeavesThemToIt() {
+        assertThat(SketchSettings.owns("spectracache.sketches.distinct.shoppers.field")).isTrue();
+        assertThat(SketchSettings.owns(SketchSettings.WINDOWS_CONFIG)).isTrue();
+        assertThat(SketchSettings.owns("spectracache.timeseries.enabled")).isFalse();
+    }
+
+    @Test
     void shouldRequireAFieldForEveryNameThatIsNotBuiltIn() {
         assertThatThrownBy(() -> read(with("spectracache.sketches.watch", "stolen")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("spectracache.sketches.watch.stolen.field")
