@@ -60,9 +60,20 @@ final class SeriesRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
+        if (!settings.series().enabled()) {
+            routes.get("/v1/devices/{id}/series", SeriesRoutes::off);
+            routes.get("/v1/devices/{id}/series/{metric}", SeriesRoutes::off);
+            routes.get("/v1/series/{metric}", SeriesRoutes::off);
+            return;
+        }
         routes.get("/v1/devices/{id}/series", this::listSeries);
         routes.get("/v1/devices/{id}/series/{metric}", this::series);
         routes.get("/v1/series/{metric}", this::fleetSeries);
+    }
+
+    private static void off(Context ctx) {
+        throw new NotFoundException("time series are switched off on this deployment ("
+                + TimeSeriesSettings.ENABLED_CONFIG + "=false): no series is kept");
     }
 
     /** A query's range, resolved against now. */
