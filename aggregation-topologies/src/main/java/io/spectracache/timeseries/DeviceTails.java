@@ -24,6 +24,7 @@ public final class DeviceTails {
     private Bytes[] keys = new Bytes[4];
     private OpenSeries[] series = new OpenSeries[4];
     private int count;
+    private long tailBytes;
 
     /** @param deviceId the device whose series these are */
     public DeviceTails(String deviceId) {
@@ -59,6 +60,15 @@ public final class DeviceTails {
     /** Number of series, for the caller holding this object's monitor. */
     int count() {
         return count;
+    }
+
+    /** The processor's estimate of this device's stored tails in bytes. */
+    long tailBytes() {
+        return tailBytes;
+    }
+
+    void addTailBytes(long bytes) {
+        tailBytes += bytes;
     }
 
     // ---- the processor's and the serde's side (holding this object's monitor) ----

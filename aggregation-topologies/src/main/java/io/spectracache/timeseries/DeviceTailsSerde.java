@@ -19,8 +19,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * byte     version = 1
  * uvarint  length + UTF-8 device id
  * uvarint  number of series, then per series: uvarint length + UTF-8 metric, then the series' tail in
- *          {@link OpenSeriesSerde}'s tail form without its version and form bytes (from its number of tiers on)
+ *          {@link OpenSeriesSerde}'s tail form
  * </pre>
+ * Only series with something since their base are written: a series that has none is its base.
  */
 public final class DeviceTailsSerde implements Serde<DeviceTails>, Serializer<DeviceTails>, Deserializer<DeviceTails> {
     static final byte VERSION_1 = 1;
@@ -41,12 +42,21 @@ public final class DeviceTailsSerde implements Serde<DeviceTails>, Serializer<De
             ByteWriter out = new ByteWriter();
             out.put(VERSION_1);
             out.bytes(device.deviceId().getBytes(StandardCharsets.UTF_8));
-            out.unsigned(device.count());
+            int withTails = 0;
             for (int i = 0; i < device.count(); i++) {
-                out.bytes(device.metric(i).getBytes(StandardCharsets.UTF_8));
                 OpenSeries series = device.seriesAt(i);
                 synchronized (series) {
-                    tails.writeTail(series, out);
+                    withTails += series.hasTail() ? 1 : 0;
+                }
+            }
+            out.unsigned(withTails);
+            for (int i = 0; i < device.count(); i++) {
+                OpenSeries series = device.seriesAt(i);
+                synchronized (series) {
+                    if (series.hasTail()) {
+                        out.bytes(device.metric(i).getBytes(StandardCharsets.UTF_8));
+                        tails.writeTail(series, out);
+                    }
                 }
             }
             return out.toByteArray();

@@ -43,6 +43,7 @@ public final class OpenSeries {
     private OpenLog log = new OpenLog();
     private volatile boolean complete = true;
     private boolean openParts;
+    private int readingsSinceBase;
     // Readings added to open buckets but not yet folded into them: time, value, and the tiers (bit i = tier i).
     private long[] addTimes = new long[16];
     private double[] addValues = new double[16];
@@ -178,8 +179,10 @@ public final class OpenSeries {
         return timestamps[size - 1];
     }
 
+    /** Records that a reading at {@code timestamp} was processed (once per reading, whatever it changed). */
     void seen(long timestamp) {
         latest = Math.max(latest, timestamp);
+        readingsSinceBase++;
     }
 
     long newestSealedPoint() {
@@ -343,9 +346,17 @@ public final class OpenSeries {
         return false;
     }
 
-    /** Readings logged since the base: how much the tail holds. */
-    int logReadings() {
-        return log.readings();
+    /** Readings processed since the base, logged or not. */
+    int readingsSinceBase() {
+        return readingsSinceBase;
+    }
+
+    /**
+     * Whether anything happened since the base, so the series has a tail to store; a series without one is its base
+     * and is left out of its device's tails.
+     */
+    boolean hasTail() {
+        return readingsSinceBase > 0 || !log.isEmpty();
     }
 
     /**
@@ -357,6 +368,7 @@ public final class OpenSeries {
         foldAdds();
         generation++;
         log.clear();
+        readingsSinceBase = 0;
     }
 
     // ---- the serde's side ----
@@ -379,6 +391,7 @@ public final class OpenSeries {
         this.values = Arrays.copyOf(chunkValues, Math.max(8, chunkValues.length));
         this.size = chunkTimestamps.length;
         this.log = new OpenLog();
+        this.readingsSinceBase = 0;
         this.complete = true;
     }
 
@@ -396,6 +409,8 @@ public final class OpenSeries {
         this.newestSealedPoint = newestSealed;
         this.openParts = hasOpenParts;
         this.log = tail;
+        // A stored tail is one that had something to store.
+        this.readingsSinceBase = Math.max(1, tail.readings());
         this.size = 0;
         Arrays.fill(buckets, null);
         this.complete = false;

@@ -8,8 +8,10 @@ import io.spectracache.timeseries.codec.Chunks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -60,6 +62,15 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
      * {@code TimeSeriesProcessorCostBenchmarkTest}: fewer rewrite the sketches more often, more make every tail longer.
      */
     static final int REBASE_AFTER_READINGS = 64;
+    /**
+     * The most a device's tails may take, estimated: past it, the series being changed is rebased at once, so a device
+     * with thousands of metrics keeps its one record far below Kafka's 1 MB record limit.
+     */
+    static final long DEVICE_TAILS_BUDGET_BYTES = 256 * 1024;
+    /** Estimate of a stored tail without its readings: clocks, tiers, counts (the metric name comes on top). */
+    private static final int TAIL_HEADER_BYTES = 64;
+    /** Estimate of one logged reading, at most: head, time delta and value, as varints. */
+    private static final int TAIL_BYTES_PER_READING = 21;
 
     private final TimeSeriesSettings settings;
     private final List<RollupTier> tiers;
@@ -184,17 +195,37 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
                 Bytes key = device.key(index);
                 OpenSeries series = loaded(device, index);
                 synchronized (series) {
+                    long before = tailBytes(reading.getKey(), series);
                     appendRaw(key, series, t, value);
                     for (int tier = 0; tier < tiers.size(); tier++) {
                         appendToTier(key, series, tier, t, value);
                     }
                     series.seen(t);
-                    if (series.generation() == 0 || series.logReadings() >= REBASE_AFTER_READINGS) {
+                    long grown = tailBytes(reading.getKey(), series) - before;
+                    if (series.generation() == 0 || series.readingsSinceBase() >= REBASE_AFTER_READINGS
+                            || device.tailBytes() + grown > DEVICE_TAILS_BUDGET_BYTES) {
                         rebase(key, series);
+                        grown = -before;
                     }
+                    device.addTailBytes(grown);
                 }
             }
         }
+    }
+
+    /** The estimated bytes of {@code series}' stored tail: nothing when it has none. */
+    private static long tailBytes(String metric, OpenSeries series) {
+        return series.hasTail()
+                ? TAIL_HEADER_BYTES + metric.length() + (long) TAIL_BYTES_PER_READING * series.readingsSinceBase() : 0;
+    }
+
+    /** Recounts {@link DeviceTails#tailBytes()}; the caller holds the device's monitor. */
+    private static void recountTailBytes(DeviceTails device) {
+        long bytes = 0;
+        for (int i = 0; i < device.count(); i++) {
+            bytes += tailBytes(device.metric(i), device.seriesAt(i));
+        }
+        device.addTailBytes(bytes - device.tailBytes());
     }
 
     private static boolean anyFinite(Map<String, Double> metrics) {
@@ -214,7 +245,10 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             if (device == null) {
                 device = new DeviceTails(deviceId);
             }
-            cachedSeries += device.size();
+            synchronized (device) {
+                recountTailBytes(device);
+                cachedSeries += device.count();
+            }
             recent.put(deviceId, device);
         }
         return device;
@@ -365,7 +399,8 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     /**
      * Seals the open chunk and buckets of every series idle for a chunk span (so they become visible to range
      * reads of the sealed stores and stop holding memory), and forgets series whose every point has expired.
-     * Scans {@code timeseries-open-tails}: one entry per device, never the points.
+     * Scans {@code timeseries-open}, one base per series (never the points), with each device's tails, which are
+     * newer where a series has one.
      */
     void sweep() {
         if (clock == Long.MIN_VALUE) {
@@ -373,56 +408,81 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long idleBefore = behind(clock, maxSpanMs);
         long deadBefore = behind(clock, forgetAfterMs);
-        List<DeviceTails> changing = new ArrayList<>();
-        try (KeyValueIterator<Bytes, DeviceTails> all = tails.all()) {
+        Map<String, List<Bytes>> idle = new LinkedHashMap<>();
+        Map<String, List<Bytes>> dead = new LinkedHashMap<>();
+        String deviceId = null;
+        DeviceTails device = null;
+        try (KeyValueIterator<Bytes, OpenSeries> all = open.all()) {
             while (all.hasNext()) {
-                DeviceTails stored = all.next().value;
-                DeviceTails device = recent.getOrDefault(stored.deviceId(), stored);
-                synchronized (device) {
-                    for (int i = 0; i < device.count(); i++) {
-                        OpenSeries series = device.seriesAt(i);
-                        if (series.latest() <= deadBefore || series.latest() <= idleBefore && series.hasOpenParts()) {
-                            changing.add(device);
-                            break;
-                        }
+                KeyValue<Bytes, OpenSeries> entry = all.next();
+                SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(entry.key);
+                if (!id.deviceId().equals(deviceId)) {
+                    // Keys are by device first: each device's tails are looked up once.
+                    deviceId = id.deviceId();
+                    device = recent.containsKey(deviceId) ? recent.get(deviceId)
+                            : tails.get(SeriesKeys.devicePrefix(deviceId));
+                }
+                OpenSeries series = entry.value;
+                if (device != null) {
+                    synchronized (device) {
+                        int index = device.indexOf(id.metric());
+                        series = index < 0 ? series : device.seriesAt(index);
                     }
+                }
+                if (series.latest() <= deadBefore) {
+                    dead.computeIfAbsent(deviceId, d -> new ArrayList<>()).add(entry.key);
+                } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
+                    idle.computeIfAbsent(deviceId, d -> new ArrayList<>()).add(entry.key);
                 }
             }
         }
-        for (DeviceTails device : changing) {
-            tails.put(device.devicePrefix(), device);
-            synchronized (device) {
-                sweep(device, idleBefore, deadBefore);
-            }
-            if (device.size() == 0) {
-                recent.remove(device.deviceId());
-                tails.delete(device.devicePrefix());
-            }
+        Set<String> devices = new LinkedHashSet<>(dead.keySet());
+        devices.addAll(idle.keySet());
+        for (String changing : devices) {
+            sweep(device(changing), idle.getOrDefault(changing, List.of()), dead.getOrDefault(changing, List.of()));
         }
     }
 
-    /** Seals the idle series of {@code device} and forgets its dead ones; the caller holds its monitor. */
-    private void sweep(DeviceTails device, long idleBefore, long deadBefore) {
-        boolean cached = recent.get(device.deviceId()) == device;
-        for (int i = device.count() - 1; i >= 0; i--) {
-            OpenSeries series = device.seriesAt(i);
-            Bytes key = device.key(i);
-            if (series.latest() <= deadBefore) {
-                device.remove(i);
-                open.delete(key);
-                if (cached) {
+    /** Seals the idle series of {@code device} and forgets its dead ones. */
+    private void sweep(DeviceTails device, List<Bytes> idle, List<Bytes> dead) {
+        tails.put(device.devicePrefix(), device);
+        boolean anyTail = false;
+        synchronized (device) {
+            for (Bytes key : dead) {
+                int index = device.indexOf(SeriesKeys.decodeSeries(key).metric());
+                if (index >= 0) {
+                    device.remove(index);
                     cachedSeries--;
                 }
-            } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
-                OpenSeries loaded = loaded(device, i);
-                synchronized (loaded) {
-                    seal(key, loaded);
-                    for (int tier = 0; tier < tiers.size(); tier++) {
-                        sealBucket(key, loaded, tier);
-                    }
-                    // Nothing is open any more: the base is small, and the tail empty from here.
-                    rebase(key, loaded);
+                open.delete(key);
+            }
+            for (Bytes key : idle) {
+                String metric = SeriesKeys.decodeSeries(key).metric();
+                int index = device.indexOf(metric);
+                if (index < 0) {
+                    index = device.add(metric, created(key));
+                    cachedSeries++;
                 }
+                OpenSeries series = loaded(device, index);
+                synchronized (series) {
+                    seal(key, series);
+                    for (int tier = 0; tier < tiers.size(); tier++) {
+                        sealBucket(key, series, tier);
+                    }
+                    // Nothing is open any more: the base is small, and there is no tail from here.
+                    rebase(key, series);
+                }
+            }
+            recountTailBytes(device);
+            for (int i = 0; i < device.count() && !anyTail; i++) {
+                anyTail = device.seriesAt(i).hasTail();
+            }
+        }
+        if (!anyTail) {
+            // Nothing to store: every series of the device is its base.
+            tails.delete(device.devicePrefix());
+            if (device.size() == 0) {
+                recent.remove(device.deviceId());
             }
         }
     }

@@ -41,14 +41,14 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
         temp.seen(T0 + 1000);
         temp.takeChunk();
         temp.takeBucket(0);
-        // speed: nothing since base 3.
+        // speed: base 3, then one reading that changed only its clocks (late, beyond every retention).
         OpenSeries speed = series.empty();
+        speed.rebase();
+        speed.rebase();
+        speed.rebase();
         speed.seen(T0 + 12_000);
         speed.sealedPoint(T0 + 12_000);
         speed.sealedBucket(0, T0);
-        speed.rebase();
-        speed.rebase();
-        speed.rebase();
         DeviceTails device = new DeviceTails("truck-1");
         device.add("temp", temp);
         device.add("speed", speed);
@@ -69,10 +69,30 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
     }
 
     @Test
+    void shouldLeaveOutASeriesWithNothingSinceItsBaseForItIsItsBase() {
+        OpenSeries quiet = series.empty();
+        quiet.seen(T0);
+        quiet.rebase();
+        OpenSeries busy = series.empty();
+        busy.seen(T0);
+        DeviceTails device = new DeviceTails("truck-1");
+        device.add("quiet", quiet);
+        device.add("busy", busy);
+
+        DeviceTails read = serde.deserialize("t", serde.serialize("t", device));
+
+        assertThat(read.metrics()).containsExactly("busy");
+    }
+
+    @Test
     void shouldRefuseAMetricListedTwiceInsteadOfKeepingEitherSilently() {
         DeviceTails device = new DeviceTails("truck-1");
-        device.add("temp", series.empty());
-        device.add("tamp", series.empty());
+        OpenSeries temp = series.empty();
+        temp.seen(T0);
+        OpenSeries tamp = series.empty();
+        tamp.seen(T0);
+        device.add("temp", temp);
+        device.add("tamp", tamp);
         String stored = new String(serde.serialize("t", device), StandardCharsets.ISO_8859_1);
         byte[] twice = stored.replace("tamp", "temp").getBytes(StandardCharsets.ISO_8859_1);
 

@@ -391,6 +391,29 @@ class TimeSeriesTopologyTest {
     }
 
     @Test
+    void shouldKeepADevicesTailsRecordFarUnderKafkasLimitWhenItSendsThousandsOfMetrics() {
+        // Issue 6's fat device: events of 3,500 metrics each, first always the same names, then new names each time.
+        start(TimeSeriesSettings.defaults());
+        for (int e = 0; e < 20; e++) {
+            Map<String, Double> metrics = new HashMap<>();
+            for (int j = 0; j < 3_500; j++) {
+                metrics.put(String.format(java.util.Locale.ROOT, "m%02d_%05d", e < 10 ? 0 : e, j), (double) e);
+            }
+            send("fat-device", T0 + e * SECOND, metrics);
+        }
+
+        List<Integer> recordSizes = harness.driver().createOutputTopic(
+                        "timeseries-test-" + TimeSeriesTopology.TAILS_STORE_NAME + "-changelog",
+                        new org.apache.kafka.common.serialization.BytesDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readValuesToList().stream().map(value -> value == null ? 0 : value.length).toList();
+        assertThat(recordSizes).hasSize(20)
+                .allMatch(size -> size <= TimeSeriesProcessor.DEVICE_TAILS_BUDGET_BYTES + 64 * 1024);
+        assertThat(points("fat-device", "m00_00042").values()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(points("fat-device", "m19_03499").values()).containsExactly(19);
+    }
+
+    @Test
     void shouldGoOnFromWhatTheBaseStoreHoldsWhenATailsBaseWasLostInsteadOfFailingEveryEvent() {
         // At-least-once after a crash can leave a device's tails in their changelog without the base they continue.
         start(TimeSeriesSettings.defaults());
