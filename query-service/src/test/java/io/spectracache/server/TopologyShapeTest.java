@@ -85,7 +85,8 @@ class TopologyShapeTest {
      */
     private static final Map<String, String> BASE_STORES = Map.of(
             "timeseries-open",
-            "one record when a series is created, then one per 64 of its readings (or when the sweep seals it)");
+            "one record when a series is created, then one per 64 of its readings (sooner for a device whose tails pass "
+                    + "256 KiB, or when the sweep seals it)");
 
     /**
      * Changelogged stores without a record cache that are written when a chunk or bucket is sealed (and when a late
