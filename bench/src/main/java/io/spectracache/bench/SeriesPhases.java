@@ -2,7 +2,6 @@ package io.spectracache.bench;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.spectracache.health.Readiness;
 import io.spectracache.server.SpectraCache;
 import io.spectracache.server.SpectraConfig;
 import io.spectracache.timeseries.TimeSeriesMeters;
@@ -529,8 +528,7 @@ final class SeriesPhases {
     private SpectraCache start(Map<String, Object> settings) throws InterruptedException {
         long started = System.nanoTime();
         SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings));
-        boolean seriesOff = Boolean.FALSE.equals(settings.get(TimeSeriesSettings.ENABLED_CONFIG));
-        if (!awaitReady(cache, seriesOff)) {
+        if (!cache.awaitReady(READY_TIMEOUT)) {
             Object readiness = cache.readiness();
             cache.close();
             throw new IllegalStateException("SpectraCache not ready after " + READY_TIMEOUT.toSeconds() + " s: " + readiness);
@@ -545,32 +543,6 @@ final class SeriesPhases {
         log.accept("bytes per point: starting " + settings.get(SpectraConfig.APPLICATION_ID_CONFIG)
                 + " again, so that RocksDB's figures include what was in memtables");
         return start(settings);
-    }
-
-    /**
-     * Waits until the instance is ready. With series off, readiness (at {@code 6f18425}) still waits for
-     * {@code timeseries-open}, a store the disabled capability does not build, so it never comes: then it is enough
-     * that Kafka Streams runs and readiness has reached that store, having found every store before it answering.
-     */
-    private boolean awaitReady(SpectraCache cache, boolean seriesOff) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Readiness readiness = cache.readiness();
-            if (readiness.ready()) {
-                return true;
-            }
-            if (seriesOff && readiness.state().equals("RUNNING") && readiness.detail().contains("store timeseries-")) {
-                String note = "With series off, readiness never came: it waits for `timeseries-open`, which a disabled "
-                        + "time-series capability does not build (\"" + readiness.detail() + "\"). The off rounds waited "
-                        + "until Kafka Streams ran and every other store answered.";
-                if (!report.notes.contains(note)) {
-                    report.notes.add(note);
-                }
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 
     /**
