@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Issue 8's time-series benchmark, run by {@link BenchCommand} against its broker after its own phases:
@@ -384,7 +385,8 @@ final class SeriesPhases {
         try (SeriesBulk.Flight flight = new SeriesBulk.Flight(HOST, flightPort)) {
             BulkReads.Result result = SeriesBulk.repeat("Arrow Flight: GetFlightInfo {\"dataset\":\"series\"} per metric, "
                             + "DoGet of every endpoint in parallel", options.warmup(), options.measure(),
-                    () -> flight.read(metrics.subList(0, 1), from, to), () -> checked(flight.read(metrics, from, to), expectedRows, "Flight"));
+                    () -> flight.read(metrics.subList(0, 1), from, to, "meter-"),
+                    () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"));
             report.bulk.add(result);
             report.notes.add("Flight: " + flight.endpoints() + " endpoint(s) per GetFlightInfo (one per owning instance).");
             log.accept("bulk: Flight " + Format.rate(result.rowsPerSecond()) + " rows/s");
@@ -538,11 +540,26 @@ final class SeriesPhases {
         return cache;
     }
 
-    /** Starts the stopped instance of {@code settings} again: its stores were flushed when it closed. */
+    /**
+     * Starts the stopped instance of {@code settings} again: its stores were flushed when it closed. A close that
+     * passed its timeout (on a loaded machine) leaves Kafka Streams' threads finishing in the background, holding the
+     * state directory's lock until they are done: then it tries again, for up to {@link #READY_TIMEOUT}.
+     */
     private SpectraCache restart(Map<String, Object> settings) throws InterruptedException {
         log.accept("bytes per point: starting " + settings.get(SpectraConfig.APPLICATION_ID_CONFIG)
                 + " again, so that RocksDB's figures include what was in memtables");
-        return start(settings);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return start(settings);
+            } catch (StreamsException e) {
+                if (System.nanoTime() - deadline > 0 || !String.valueOf(e.getMessage()).contains("state directory")) {
+                    throw e;
+                }
+                log.accept("the previous instance still holds its state directory (" + e.getMessage() + "); trying again in 2 s");
+                Thread.sleep(2_000);
+            }
+        }
     }
 
     /**
