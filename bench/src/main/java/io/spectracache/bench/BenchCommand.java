@@ -273,7 +273,14 @@ public final class BenchCommand implements Callable<Integer> {
 
             if (!noSeries) {
                 series = seriesPhases(report, bootstrap, dataDir, runId, eventCount, warmup, measure);
-                series.run();
+                try {
+                    series.run();
+                } catch (Exception e) {
+                    // The figures of the phases before stay in the report; the stack trace goes to the log.
+                    log("time series failed: " + e);
+                    e.printStackTrace(System.out);
+                    report.series.notes.add("**The time-series phases stopped**: " + e);
+                }
             }
         } finally {
             if (broker != null) {
@@ -294,7 +301,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         if (series != null) {
-            series.redis(dataDir.resolveSibling(dataDir.getFileName() + "-redis-series"));
+            try {
+                series.redis(dataDir.resolveSibling(dataDir.getFileName() + "-redis-series"));
+            } catch (Exception e) {
+                log("Redis series failed: " + e);
+                e.printStackTrace(System.out);
+                report.series.notes.add("**Redis series failed**: " + e);
+            } finally {
+                deleteRecursively(dataDir.resolveSibling(dataDir.getFileName() + "-redis-series"));
+            }
         }
 
         report.cpu.putAll(cpu);

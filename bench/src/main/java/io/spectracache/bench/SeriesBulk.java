@@ -51,9 +51,10 @@ final class SeriesBulk {
         long[] run() throws Exception;
     }
 
-    /** The Flight command of one metric's raw points in [from, to). */
-    static String seriesCommand(String metric, long from, long to) {
-        return "{\"dataset\":\"series\",\"metric\":\"" + metric + "\",\"from\":\"" + from + "\",\"to\":\"" + to + "\"}";
+    /** The Flight command of one metric's raw points in [from, to), of the devices whose id starts with {@code prefix} (null: all). */
+    static String seriesCommand(String metric, long from, long to, String prefix) {
+        return "{\"dataset\":\"series\",\"metric\":\"" + metric + "\",\"from\":\"" + from + "\",\"to\":\"" + to + "\""
+                + (prefix == null ? "" : ",\"prefix\":\"" + prefix + "\"") + "}";
     }
 
     /** The REST path of one series' raw points in [from, to). */
@@ -80,12 +81,15 @@ final class SeriesBulk {
             this.client = FlightClient.builder(allocator, location).build();
         }
 
-        /** Every metric's points in [from, to): GetFlightInfo, then every endpoint's DoGet in parallel. */
-        long[] read(List<String> metrics, long from, long to) throws Exception {
+        /**
+         * Every metric's points in [from, to) (of the devices whose id starts with {@code prefix}; null: all):
+         * GetFlightInfo, then every endpoint's DoGet in parallel.
+         */
+        long[] read(List<String> metrics, long from, long to, String prefix) throws Exception {
             long rows = 0;
             long bytes = 0;
             for (String metric : metrics) {
-                FlightInfo info = client.getInfo(FlightDescriptor.command(seriesCommand(metric, from, to).getBytes(UTF_8)));
+                FlightInfo info = client.getInfo(FlightDescriptor.command(seriesCommand(metric, from, to, prefix).getBytes(UTF_8)));
                 endpoints = info.getEndpoints().size();
                 List<Future<long[]>> parts = new ArrayList<>();
                 for (FlightEndpoint endpoint : info.getEndpoints()) {

@@ -83,7 +83,8 @@ final class SeriesReport {
     String flushNote;
 
     boolean isEmpty() {
-        return rounds.isEmpty() && sizes.isEmpty() && queries.isEmpty() && bulk.isEmpty() && redis == null && redisReads.isEmpty();
+        return rounds.isEmpty() && sizes.isEmpty() && queries.isEmpty() && bulk.isEmpty() && redis == null && redisReads.isEmpty()
+                && notes.isEmpty();
     }
 
     /** Mean events/s of the rounds with series on (true) or off. */
