@@ -5,7 +5,8 @@
 const WINDOW = 300; // samples kept in the live charts (one a second: five minutes)
 const $ = (id) => document.getElementById(id);
 const theme = { textStyle: { color: '#e6edf3' } };
-const axis = { axisLine: { lineStyle: { color: '#5b6b7a' } }, splitLine: { lineStyle: { color: '#24313d' } } };
+const axis = { axisLine: { lineStyle: { color: '#5b6b7a' } }, splitLine: { lineStyle: { color: '#24313d' } },
+  axisLabel: { color: '#8b98a5', fontSize: 10, hideOverlap: true } };
 
 function el(tag, text, cls) {
   const node = document.createElement(tag);
@@ -33,24 +34,24 @@ function fmt(value, digits = 1) {
 }
 
 // ---- live charts ---------------------------------------------------------------------------------------------
-function lineChart(id, unit) {
+function lineChart(id) {
   const chart = echarts.init($(id), null, { renderer: 'canvas' });
   chart.setOption({
     ...theme, animation: false, grid: { left: 48, right: 12, top: 28, bottom: 24 },
-    legend: { top: 0, textStyle: { color: '#8b98a5', fontSize: 10 } },
+    legend: { top: 0, left: 40, textStyle: { color: '#8b98a5', fontSize: 10 } },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'time', ...axis },
-    yAxis: { type: 'value', name: unit, nameTextStyle: { color: '#8b98a5' }, min: 0, ...axis },
+    xAxis: { type: 'time', splitNumber: 4, ...axis },
+    yAxis: { type: 'value', min: 0, ...axis },
     series: [],
   });
   return chart;
 }
 
 const charts = {
-  ingest: lineChart('chart-ingest', 'events/s'),
-  dlq: lineChart('chart-dlq', 'events/s'),
-  lag: lineChart('chart-lag', 'records'),
-  freshness: lineChart('chart-freshness', 'ms'),
+  ingest: lineChart('chart-ingest'),
+  dlq: lineChart('chart-dlq'),
+  lag: lineChart('chart-lag'),
+  freshness: lineChart('chart-freshness'),
 };
 const samples = [];
 
@@ -128,6 +129,7 @@ async function refreshHealth() {
 // ---- map ---------------------------------------------------------------------------------------------------------
 const map = echarts.init($('map'), null, { renderer: 'canvas' });
 let fences = [];
+let mapFitted = false;
 
 async function initMap() {
   const world = await getJson('/dashboard/world.json');
@@ -147,7 +149,17 @@ async function refreshMap() {
   try {
     const sample = await getJson('/v1/dashboard/map');
     const data = sample.devices.map((d) => ({ name: d.deviceId, value: [d.lon, d.lat] }));
-    map.setOption({ series: [{ name: 'devices', data }] });
+    const geo = {};
+    if (!mapFitted && data.length > 0) {
+      // Zoom to the fleet once (the reader may zoom and pan freely after): its bounding box, with a margin.
+      const lons = data.map((d) => d.value[0]);
+      const lats = data.map((d) => d.value[1]);
+      const pad = Math.max(0.05, (Math.max(...lons) - Math.min(...lons)) * 0.15, (Math.max(...lats) - Math.min(...lats)) * 0.15);
+      geo.center = [(Math.min(...lons) + Math.max(...lons)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2];
+      geo.zoom = Math.min(200, 360 / (Math.max(...lons) - Math.min(...lons) + 2 * pad));
+      mapFitted = true;
+    }
+    map.setOption({ geo, series: [{ name: 'devices', data }] });
     $('map-count').textContent = data.length.toLocaleString('en') + ' devices shown (a sample, refreshed as the fleet moves)';
     $('map-count').dataset.count = String(data.length);
   } catch (e) {

@@ -36,9 +36,17 @@ public final class OpenApiDocument {
     private OpenApiDocument() {
     }
 
-    /** The endpoints that were registered without an {@link ApiOperation}: {@code GET /path}, sorted. */
+    private static final Set<HandlerType> ROUTES = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE, HandlerType.QUERY, HandlerType.OPTIONS);
+
+    /** Whether an endpoint is a route a client calls (not a before/after filter, not Javalin's own HEAD). */
+    public static boolean isRoute(Endpoint endpoint) {
+        return ROUTES.contains(endpoint.method);
+    }
+
+    /** The routes that were registered without an {@link ApiOperation}: {@code GET /path}, sorted. */
     public static List<String> undocumented(Collection<Endpoint> endpoints) {
-        return endpoints.stream().filter(endpoint -> operationOf(endpoint).isEmpty())
+        return endpoints.stream().filter(OpenApiDocument::isRoute).filter(endpoint -> operationOf(endpoint).isEmpty())
                 .map(endpoint -> endpoint.method.name() + " " + endpoint.path).sorted().toList();
     }
 
@@ -88,7 +96,7 @@ public final class OpenApiDocument {
 
     private static Optional<ApiOperation> operationOf(Endpoint endpoint) {
         ApiOperation operation = endpoint.metadata(ApiOperation.class);
-        return operation == null || endpoint.method == HandlerType.HEAD ? Optional.empty() : Optional.of(operation);
+        return operation == null || !isRoute(endpoint) ? Optional.empty() : Optional.of(operation);
     }
 
     /** Javalin's path as an OpenAPI template. */
