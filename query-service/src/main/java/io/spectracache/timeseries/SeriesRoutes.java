@@ -61,6 +61,8 @@ final class SeriesRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
+        // Switched off, the same routes answer 404 saying so (documented alike: they are served either way).
+        boolean on = settings.series().enabled();
         String times = "ISO-8601, epoch ms, now, or relative (-1h, -15m, now-90s)";
         ApiOperation.get("/v1/devices/{id}/series").tag("series")
                 .summary("A device's metrics, each with its oldest and newest point")
@@ -68,7 +70,7 @@ final class SeriesRoutes implements RouteGroup {
                 .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
                 .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
                 .json(200, "the device's series", null)
-                .addTo(routes, this::listSeries);
+                .addTo(routes, on ? this::listSeries : SeriesRoutes::off);
         ApiOperation.get("/v1/devices/{id}/series/{metric}").tag("series")
                 .summary("Raw points of one metric of one device, or buckets by step and aggregate")
                 .pathParam("id", "the device id")
@@ -80,7 +82,7 @@ final class SeriesRoutes implements RouteGroup {
                 .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
                 .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
                 .json(200, "points as [epoch ms, value] pairs, or buckets; an Arrow IPC stream with Accept: " + ARROW_STREAM, null)
-                .addTo(routes, this::series);
+                .addTo(routes, on ? this::series : SeriesRoutes::off);
         ApiOperation.get("/v1/series/{metric}").tag("series")
                 .summary("One metric over many devices, grouped, gathered from every instance")
                 .pathParam("metric", "the metric name")
@@ -95,7 +97,12 @@ final class SeriesRoutes implements RouteGroup {
                 .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
                 .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
                 .json(200, "groups of buckets, with partial and failedInstances", null)
-                .addTo(routes, this::fleetSeries);
+                .addTo(routes, on ? this::fleetSeries : SeriesRoutes::off);
+    }
+
+    private static void off(Context ctx) {
+        throw new NotFoundException("time series are switched off on this deployment ("
+                + TimeSeriesSettings.ENABLED_CONFIG + "=false): no series is kept");
     }
 
     /** A query's range, resolved against now. */
