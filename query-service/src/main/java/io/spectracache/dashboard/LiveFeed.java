@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code history}), then one event {@code sample} a second.
  *
  * <p>Rates are per instance (counter now minus counter a second ago), summed over the instances that answered both
- * times: an instance that misses a sample lowers the rate for that second instead of making it jump. Must be closed.
+ * times: an instance that misses a sample lowers the rate for that second instead of making it jump. Sampling asks
+ * every instance once a second, so it pauses when no page was open for {@value #HISTORY} seconds (the first
+ * {@value #HISTORY} seconds after start are sampled, so a page opened then has its history). Must be closed.
  */
 final class LiveFeed implements AutoCloseable {
     static final int HISTORY = 300;
@@ -55,6 +57,7 @@ final class LiveFeed implements AutoCloseable {
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler;
     private Map<String, LocalStatus.Live> previous = Map.of();
+    private volatile long lastWatched = System.nanoTime();
 
     /**
      * @param live    every instance's counters now
@@ -95,6 +98,12 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private void sampleSafely() {
+        if (!clients.isEmpty()) {
+            lastWatched = System.nanoTime();
+        } else if (System.nanoTime() - lastWatched > TimeUnit.SECONDS.toNanos(HISTORY)) {
+            previous = Map.of(); // nobody watches: ask no one; rates start afresh when a page opens
+            return;
+        }
         try {
             Sample sample = sample(live.get());
             if (sample == null) {
