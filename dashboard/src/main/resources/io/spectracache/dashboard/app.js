@@ -1,5 +1,6 @@
 // SpectraCache dashboard: live figures over Server-Sent Events, the fleet map, device search and series, the
-// cluster, the dead-letter queue. Every value from the server is put into the page as text (never as HTML).
+// cluster, the dead-letter queue. Every value from the server is put into the page as text (never as HTML), and
+// chart tooltips are drawn as canvas text (renderMode richText) for the same reason.
 'use strict';
 
 const WINDOW = 300; // samples kept in the live charts (one a second: five minutes)
@@ -39,7 +40,7 @@ function lineChart(id) {
   chart.setOption({
     ...theme, animation: false, grid: { left: 48, right: 12, top: 28, bottom: 24 },
     legend: { top: 0, left: 40, textStyle: { color: '#8b98a5', fontSize: 10 } },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', renderMode: 'richText' },
     xAxis: { type: 'time', splitNumber: 4, ...axis },
     yAxis: { type: 'value', min: 0, ...axis },
     series: [],
@@ -136,7 +137,8 @@ async function initMap() {
   echarts.registerMap('world', world);
   map.setOption({
     ...theme, animation: false,
-    tooltip: { trigger: 'item', formatter: (p) => p.seriesName === 'devices' ? p.data.name : p.name },
+    // richText: drawn on the canvas, never parsed as HTML (device ids and fence names come from anyone who writes events).
+    tooltip: { trigger: 'item', renderMode: 'richText', formatter: (p) => p.seriesName === 'devices' ? p.data.name : p.name },
     geo: { map: 'world', roam: true, itemStyle: { areaColor: '#1f2d3a', borderColor: '#3a4b5c' },
       emphasis: { itemStyle: { areaColor: '#2a3c4d' }, label: { show: false } } },
     series: [{ name: 'devices', type: 'scatter', coordinateSystem: 'geo', symbolSize: 4, large: true,
@@ -242,7 +244,7 @@ async function chartSeries() {
         series('max', b.map((x) => [x.start, x.max]))];
     }
     deviceChart.setOption({ ...theme, animation: false, grid: { left: 48, right: 12, top: 28, bottom: 24 },
-      legend: { top: 0, textStyle: { color: '#8b98a5', fontSize: 10 } }, tooltip: { trigger: 'axis' },
+      legend: { top: 0, textStyle: { color: '#8b98a5', fontSize: 10 } }, tooltip: { trigger: 'axis', renderMode: 'richText' },
       xAxis: { type: 'time', ...axis }, yAxis: { type: 'value', scale: true, ...axis }, series: plotted }, true);
     $('device-chart').dataset.points = String(plotted[0].data.length);
   } catch (e) {

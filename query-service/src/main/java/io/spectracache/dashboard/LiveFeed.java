@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rates are per instance (counter now minus counter a second ago), summed over the instances that answered both
  * times: an instance that misses a sample lowers the rate for that second instead of making it jump. Sampling asks
- * every instance once a second, so it pauses when no page was open for {@value #HISTORY} seconds (the first
- * {@value #HISTORY} seconds after start are sampled, so a page opened then has its history). Must be closed.
+ * every instance once a second, so it runs only while someone watches: from the first page opened until no page was
+ * open for {@value #HISTORY} seconds (a page opened meanwhile gets the history). An instance nobody watches does no
+ * work for the dashboard. Must be closed.
  */
 final class LiveFeed implements AutoCloseable {
     static final int HISTORY = 300;
@@ -57,7 +58,8 @@ final class LiveFeed implements AutoCloseable {
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler;
     private Map<String, LocalStatus.Live> previous = Map.of();
-    private volatile long lastWatched = System.nanoTime();
+    /** When a page was last open; "long ago" until the first one opens. */
+    private volatile long lastWatched = System.nanoTime() - TimeUnit.SECONDS.toNanos(HISTORY + 1);
 
     /**
      * @param live    every instance's counters now
@@ -80,6 +82,7 @@ final class LiveFeed implements AutoCloseable {
 
     /** Adds a page: it gets the history now and every sample from now on, until it goes away. */
     void add(SseClient client) {
+        lastWatched = System.nanoTime();
         client.keepAlive();
         client.onClose(() -> clients.remove(client));
         List<Sample> past;
