@@ -32,7 +32,7 @@ public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Des
         if (rollup == null) {
             return null;
         }
-        byte[] sketch = rollup.sketch().toByteArray();
+        byte[] sketch = rollup.sketchForm();
         ByteBuffer out = ByteBuffer.allocate(1 + 3 * Varints.MAX_VARLONG_BYTES + 5 * Double.BYTES + sketch.length);
         out.put(VERSION_1);
         Varints.writeVarlong(rollup.count(), out);
@@ -73,15 +73,17 @@ public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Des
             if (sketchBytes < 8 || (data[in.position() + 3] & 4) != 0 && sketchBytes < 16) {
                 throw new SerializationException("rollup sketch is truncated");
             }
-            KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(data).region(in.position(), sketchBytes));
-            if (sketch.getSerializedSizeBytes() != sketchBytes) {
+            // Checked through a read-only view (its header only, no copy); decoded when a quantile needs it.
+            Memory form = Memory.wrap(data).region(in.position(), sketchBytes);
+            KllDoublesSketch view = KllDoublesSketch.wrap(form);
+            if (view.getSerializedSizeBytes() != sketchBytes) {
                 throw new SerializationException("rollup sketch has " + sketchBytes + " bytes, its form "
-                        + sketch.getSerializedSizeBytes());
+                        + view.getSerializedSizeBytes());
             }
-            if (sketch.getN() != count) {
-                throw new SerializationException("rollup counts " + count + " points but its sketch " + sketch.getN());
+            if (view.getN() != count) {
+                throw new SerializationException("rollup counts " + count + " points but its sketch " + view.getN());
             }
-            return Rollup.restore(count, sum, min, max, firstAt, first, lastAt, last, sketch);
+            return Rollup.restore(count, sum, min, max, firstAt, first, lastAt, last, form);
         } catch (java.nio.BufferUnderflowException | SketchesArgumentException | IllegalArgumentException e) {
             throw new SerializationException("not a valid rollup: " + e.getMessage(), e);
         }
