@@ -1,14 +1,12 @@
 package io.spectracache.timeseries;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.ByteBuffer;
 import org.apache.datasketches.common.SketchesArgumentException;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored form of a {@link Rollup}. Stateless and thread-safe.
@@ -24,7 +22,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *          stable across versions
  * </pre>
  */
-public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Deserializer<Rollup> {
+public final class RollupSerde extends StatelessSerde<Rollup> {
     static final byte VERSION_1 = 1;
 
     @Override
@@ -87,25 +85,5 @@ public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Des
         } catch (java.nio.BufferUnderflowException | SketchesArgumentException | IllegalArgumentException e) {
             throw new SerializationException("not a valid rollup: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public Serializer<Rollup> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<Rollup> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }
