@@ -1,0 +1,148 @@
+package io.spectracache.spatial;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+
+/**
+ * Radius, box, polygon and nearest searches over the position index of one or more partitions: the region is covered
+ * by S2 cells ({@link CellKeys}), their key ranges are read, and every candidate is decided exactly (haversine
+ * distance, the box test, JTS containment), so the answers are exactly those of a scan of every position.
+ *
+ * <pre>{@code
+ * List<Hit> near = SpatialSearch.radius(partitions, 52.52, 13.405, 1_000, hit -> true, 100, CellKeys.DEFAULT_MAX_CELLS);
+ * }</pre>
+ *
+ * <p>Orders are total, so answers merged from several instances are the same whatever the split: radius and nearest by
+ * distance, then device id; box and polygon by device id.
+ */
+public final class SpatialSearch {
+    /** Distance first, then device id. */
+    public static final Comparator<Hit> BY_DISTANCE = Comparator.comparingDouble(Hit::distanceM).thenComparing(Hit::deviceId);
+    /** Device id. */
+    public static final Comparator<Hit> BY_DEVICE = Comparator.comparing(Hit::deviceId);
+    /** The radius the nearest search starts with; it grows four times per round until it holds k devices. */
+    static final double FIRST_NEAREST_RADIUS_M = 500;
+
+    private SpatialSearch() {
+    }
+
+    /**
+     * One device found.
+     *
+     * @param distanceM metres from the query's centre (radius, nearest); 0 for box and polygon
+     */
+    public record Hit(String deviceId, double lat, double lon, long ts, double distanceM) {
+        public Hit {
+            requireNonNull(deviceId, "deviceId");
+        }
+    }
+
+    /** Decides one candidate: its distance (any value) if it is in the region, else NaN. */
+    @FunctionalInterface
+    private interface Test {
+        double test(double lat, double lon);
+    }
+
+    /**
+     * Every device within {@code radiusM} of a centre that {@code admit} accepts, nearest first, at most {@code limit}.
+     */
+    public static List<Hit> radius(List<SpatialStores> partitions, double lat, double lon, double radiusM,
+                                   Predicate<Hit> admit, int limit, int maxCells) {
+        List<Hit> hits = scan(partitions, CellKeys.radius(lat, lon, radiusM, maxCells), (pLat, pLon) -> {
+            double d = Spherical.distanceM(lat, lon, pLat, pLon);
+            return d <= radiusM ? d : Double.NaN;
+        }, admit);
+        return top(hits, BY_DISTANCE, limit);
+    }
+
+    /** Every device in a box ({@link Spherical#boxContains}) that {@code admit} accepts, by device id, at most {@code limit}. */
+    public static List<Hit> box(List<SpatialStores> partitions, double minLat, double minLon, double maxLat, double maxLon,
+                                Predicate<Hit> admit, int limit, int maxCells) {
+        List<Hit> hits = scan(partitions, CellKeys.box(minLat, minLon, maxLat, maxLon, maxCells),
+                (pLat, pLon) -> Spherical.boxContains(minLat, minLon, maxLat, maxLon, pLat, pLon) ? 0 : Double.NaN, admit);
+        return top(hits, BY_DEVICE, limit);
+    }
+
+    /**
+     * Every device in a polygonal area (borders included: JTS {@code covers}) that {@code admit} accepts, by device
+     * id, at most {@code limit}. Each part of a MultiPolygon is covered by its own cells.
+     */
+    public static List<Hit> within(List<SpatialStores> partitions, Geometry area, Predicate<Hit> admit, int limit,
+                                   int maxCells) {
+        PreparedGeometry prepared = PreparedGeometryFactory.prepare(area);
+        List<double[]> boxes = new ArrayList<>();
+        for (int i = 0; i < area.getNumGeometries(); i++) {
+            Envelope e = area.getGeometryN(i).getEnvelopeInternal();
+            boxes.add(new double[] {e.getMinY(), e.getMinX(), e.getMaxY(), e.getMaxX()});
+        }
+        List<Hit> hits = scan(partitions, CellKeys.boxes(boxes, maxCells), (pLat, pLon) ->
+                prepared.covers(GeoJson.FACTORY.createPoint(new Coordinate(pLon, pLat))) ? 0 : Double.NaN, admit);
+        return top(hits, BY_DEVICE, limit);
+    }
+
+    /**
+     * The {@code k} devices nearest a point that {@code admit} accepts, nearest first (fewer when fewer are admitted):
+     * exact, since a round ends only when the radius it read holds at least {@code k} of them, and no device outside
+     * that radius can be nearer than one inside it.
+     */
+    public static List<Hit> nearest(List<SpatialStores> partitions, double lat, double lon, int k, Predicate<Hit> admit,
+                                    int maxCells) {
+        double radius = FIRST_NEAREST_RADIUS_M;
+        while (true) {
+            double r = Math.min(radius, Spherical.MAX_DISTANCE_M);
+            List<Hit> hits = scan(partitions, CellKeys.radius(lat, lon, r, maxCells), (pLat, pLon) -> {
+                double d = Spherical.distanceM(lat, lon, pLat, pLon);
+                return d <= r ? d : Double.NaN;
+            }, admit);
+            if (hits.size() >= k || r >= Spherical.MAX_DISTANCE_M) {
+                return top(hits, BY_DISTANCE, k);
+            }
+            radius *= 4;
+        }
+    }
+
+    private static List<Hit> scan(List<SpatialStores> partitions, List<CellKeys.CellRange> ranges, Test test,
+                                  Predicate<Hit> admit) {
+        List<Hit> hits = new ArrayList<>();
+        for (SpatialStores partition : partitions) {
+            for (CellKeys.CellRange range : ranges) {
+                try (KeyValueIterator<Bytes, IndexedPosition> entries = partition.index(range.fromKey(), range.toKey())) {
+                    while (entries.hasNext()) {
+                        KeyValue<Bytes, IndexedPosition> entry = entries.next();
+                        IndexedPosition at = entry.value;
+                        if (at == null) {
+                            continue;
+                        }
+                        double distance = test.test(at.lat(), at.lon());
+                        if (Double.isNaN(distance)) {
+                            continue;
+                        }
+                        Hit hit = new Hit(CellKeys.deviceOfKey(entry.key), at.lat(), at.lon(), at.ts(), distance);
+                        if (admit.test(hit)) {
+                            hits.add(hit);
+                        }
+                    }
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** The first {@code limit} hits in {@code order}. */
+    static List<Hit> top(List<Hit> hits, Comparator<Hit> order, int limit) {
+        hits.sort(order);
+        return hits.size() <= limit ? hits : new ArrayList<>(hits.subList(0, limit));
+    }
+}

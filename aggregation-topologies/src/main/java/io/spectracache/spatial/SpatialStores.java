@@ -1,0 +1,48 @@
+package io.spectracache.spatial;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The reads {@link SpatialSearch} and the spatial queries need from the stores of {@link SpatialTopology}, on one
+ * partition. The query service answers them with Interactive Queries v2 (tokens, isolation and "retry later" as every
+ * read); tests with store objects ({@link #of}). Ranges are inclusive at both ends; iterators are the caller's to close.
+ */
+public interface SpatialStores {
+    /** Index entries with keys in {@code [from, to]}, in key order. */
+    KeyValueIterator<Bytes, IndexedPosition> index(Bytes from, Bytes to);
+
+    /** A device's entry, or null. */
+    DevicePosition device(String deviceId);
+
+    /** Fence members with keys in {@code [from, to]}, in key order. */
+    KeyValueIterator<Bytes, FenceMember> members(Bytes from, Bytes to);
+
+    /** Reads straight from store objects, such as a {@code TopologyTestDriver}'s. */
+    static SpatialStores of(ReadOnlyKeyValueStore<Bytes, IndexedPosition> index,
+                            ReadOnlyKeyValueStore<String, DevicePosition> devices,
+                            ReadOnlyKeyValueStore<Bytes, FenceMember> members) {
+        requireNonNull(index, "index");
+        requireNonNull(devices, "devices");
+        requireNonNull(members, "members");
+        return new SpatialStores() {
+            @Override
+            public KeyValueIterator<Bytes, IndexedPosition> index(Bytes from, Bytes to) {
+                return index.range(from, to);
+            }
+
+            @Override
+            public DevicePosition device(String deviceId) {
+                return devices.get(deviceId);
+            }
+
+            @Override
+            public KeyValueIterator<Bytes, FenceMember> members(Bytes from, Bytes to) {
+                return members.range(from, to);
+            }
+        };
+    }
+}
