@@ -42,8 +42,9 @@ public final class SpatialSearch {
      * One device found.
      *
      * @param distanceM metres from the query's centre (radius, nearest); 0 for box and polygon
+     * @param source    which of the searched partitions holds it (its index in the list searched)
      */
-    public record Hit(String deviceId, double lat, double lon, long ts, double distanceM) {
+    public record Hit(String deviceId, double lat, double lon, long ts, double distanceM, int source) {
         public Hit {
             requireNonNull(deviceId, "deviceId");
         }
@@ -116,7 +117,8 @@ public final class SpatialSearch {
     private static List<Hit> scan(List<SpatialStores> partitions, List<CellKeys.CellRange> ranges, Test test,
                                   Predicate<Hit> admit) {
         List<Hit> hits = new ArrayList<>();
-        for (SpatialStores partition : partitions) {
+        for (int source = 0; source < partitions.size(); source++) {
+            SpatialStores partition = partitions.get(source);
             for (CellKeys.CellRange range : ranges) {
                 try (KeyValueIterator<Bytes, IndexedPosition> entries = partition.index(range.fromKey(), range.toKey())) {
                     while (entries.hasNext()) {
@@ -129,7 +131,7 @@ public final class SpatialSearch {
                         if (Double.isNaN(distance)) {
                             continue;
                         }
-                        Hit hit = new Hit(CellKeys.deviceOfKey(entry.key), at.lat(), at.lon(), at.ts(), distance);
+                        Hit hit = new Hit(CellKeys.deviceOfKey(entry.key), at.lat(), at.lon(), at.ts(), distance, source);
                         if (admit.test(hit)) {
                             hits.add(hit);
                         }

@@ -75,7 +75,16 @@ class TopologyShapeTest {
                     + "serialised and changelogged once, when Kafka Streams flushes before the commit",
             "timeseries-open",
             "WriteBehindKeyValueStore: a reading changes the series' open chunk and buckets (objects); each series "
-                    + "changed since the last commit is serialised and changelogged once per commit");
+                    + "changed since the last commit is serialised and changelogged once per commit",
+            "spatial-index",
+            "WriteBehindKeyValueStore: a position moves its device's index entry (a pending delete and put, objects); "
+                    + "each key changed since the last commit is changelogged once per commit",
+            "spatial-devices",
+            "WriteBehindKeyValueStore: a position replaces its device's entry (object); changelogged once per device "
+                    + "per commit",
+            "spatial-fence-members",
+            "WriteBehindKeyValueStore: written at geofence transitions only (not per event), and then once per key per "
+                    + "commit");
 
     /**
      * Changelogged stores without a record cache that are written when a chunk or bucket is sealed (and when a late
@@ -229,7 +238,8 @@ class TopologyShapeTest {
                 .containsExactlyInAnyOrderElementsOf(ALLOWED_SUBTOPOLOGIES.keySet());
         assertThat(subtopologies.get(Set.of("spectra.events.raw", "ingest-by-device-repartition")))
                 .as("ingest's sub-topology holds de-duplication and the device state")
-                .contains("ingest-dedup", "device-state", "timeseries-open", "timeseries-raw");
+                .contains("ingest-dedup", "device-state", "timeseries-open", "timeseries-raw", "spatial-index",
+                        "spatial-devices", "spatial-fence-members");
     }
 
     /** The layers of a store as Kafka Streams built it, outermost first, by simple class name. */
