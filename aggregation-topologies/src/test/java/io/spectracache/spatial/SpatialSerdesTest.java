@@ -1,0 +1,75 @@
+package io.spectracache.spatial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spectracache.testing.GoldenFormatContract;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Nested;
+
+/** The stored formats of the spatial stores, held to golden files written from {@link SpatialSerdes}' documentation. */
+class SpatialSerdesTest {
+    @Nested
+    class IndexedPositions implements GoldenFormatContract<IndexedPosition> {
+        @Override
+        public Serde<IndexedPosition> serde() {
+            return new SpatialSerdes.IndexedPositionSerde();
+        }
+
+        @Override
+        public Map<String, IndexedPosition> goldenFiles() {
+            return Map.of("spatial-indexed-position-v1.bin", new IndexedPosition(53.5431, 9.9612, 1795946531003L));
+        }
+    }
+
+    @Nested
+    class FenceMembers implements GoldenFormatContract<FenceMember> {
+        @Override
+        public Serde<FenceMember> serde() {
+            return new SpatialSerdes.FenceMemberSerde();
+        }
+
+        @Override
+        public Map<String, FenceMember> goldenFiles() {
+            return Map.of("spatial-fence-member-v1.bin", new FenceMember(1795946531003L, -6066120914355427193L));
+        }
+    }
+
+    @Nested
+    class DevicePositions implements GoldenFormatContract<DevicePosition> {
+        @Override
+        public Serde<DevicePosition> serde() {
+            return new SpatialSerdes.DevicePositionSerde();
+        }
+
+        @Override
+        public Map<String, DevicePosition> goldenFiles() {
+            return Map.of(
+                    "spatial-device-position-v1-two-fences.bin", new DevicePosition(53.5431, 9.9612, 1795946531003L,
+                            5136500327290224389L, List.of(
+                            new FenceMembership("depot", 42, FenceMembership.Status.EXITING, 1795946530000L, 1795946500000L),
+                            new FenceMembership("port-hamburg", -7, FenceMembership.Status.INSIDE, 1795946531003L,
+                                    1795946531003L))),
+                    "spatial-device-position-v1-no-fences.bin", new DevicePosition(-33.87, 151.21, 0, -1, List.of()));
+        }
+    }
+
+    @Property(tries = 200)
+    void shouldReadEveryDeviceEntryBack(@ForAll @DoubleRange(min = -90, max = 90) double lat,
+                                        @ForAll @DoubleRange(min = -180, max = 180) double lon, @ForAll long ts,
+                                        @ForAll @Size(max = 5) List<@StringLength(min = 1, max = 40) String> fences) {
+        List<FenceMembership> memberships = fences.stream().distinct().sorted()
+                .map(id -> new FenceMembership(id, id.hashCode(), FenceMembership.Status.values()[Math.abs(id.hashCode() % 3)],
+                        ts, ts - 1)).toList();
+        DevicePosition entry = new DevicePosition(lat, lon, ts, CellKeys.cellOf(lat, lon), memberships);
+        SpatialSerdes.DevicePositionSerde serde = new SpatialSerdes.DevicePositionSerde();
+
+        assertThat(serde.deserialize("t", serde.serialize("t", entry))).isEqualTo(entry);
+    }
+}
