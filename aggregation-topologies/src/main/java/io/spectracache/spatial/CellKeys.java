@@ -21,7 +21,8 @@ import org.apache.kafka.common.utils.Bytes;
  * The key layout of the position index ({@code spatial-index}) and the cell ranges a query reads from it.
  *
  * <pre>
- * 8 bytes  the S2 leaf cell of the position (level 30, about 1 cm), its 64-bit id big-endian
+ * 8 bytes  the S2 cell of level {@value #INDEX_LEVEL} (about 150 m across) holding the position, its 64-bit id
+ *          big-endian
  * n bytes  the device id, UTF-8
  * </pre>
  *
@@ -30,7 +31,10 @@ import org.apache.kafka.common.utils.Bytes;
  * RocksDB's byte order (unsigned, as the ids) walks the curve. A query region (a cap, a latitude/longitude box) is
  * covered by a few cells of mixed levels ({@link S2RegionCoverer}), each one key range; the cover always contains the
  * region, so the ranges hold every candidate and the exact predicates ({@link Spherical}) decide. The device id after
- * the cell makes the key unique; a device has exactly one entry, found from its device entry's cell.
+ * the cell makes the key unique; a device has exactly one entry, found from its device entry's cell. Cells of level
+ * {@value #INDEX_LEVEL}, not leaves: a device moving a few metres stays in its cell and rewrites one key, instead of
+ * deleting one and writing another at every step; covers never use finer cells, so every key of a covering cell's
+ * area lies in its range.
  *
  * <pre>{@code
  * Bytes key = CellKeys.indexKey(CellKeys.cellOf(52.52, 13.405), "truck-0042");
@@ -42,6 +46,8 @@ import org.apache.kafka.common.utils.Bytes;
 public final class CellKeys {
     /** Cells a query region is covered with by default: measured as the best trade of ranges against wasted reads. */
     public static final int DEFAULT_MAX_CELLS = 12;
+    /** The S2 level of the cells positions are filed under: about 150 m across (0.02 km²). */
+    public static final int INDEX_LEVEL = 16;
     /** Bytes of the cell id at the head of every key. */
     public static final int CELL_BYTES = Long.BYTES;
     /** Slack added to every region before it is covered, in radians (~1 mm): rounding never drops a point on an edge. */
@@ -50,9 +56,9 @@ public final class CellKeys {
     private CellKeys() {
     }
 
-    /** The id of the S2 leaf cell holding a position. */
+    /** The id of the index cell (level {@value #INDEX_LEVEL}) holding a position. */
     public static long cellOf(double lat, double lon) {
-        return S2CellId.fromLatLng(S2LatLng.fromDegrees(lat, lon)).id();
+        return S2CellId.fromLatLng(S2LatLng.fromDegrees(lat, lon)).parent(INDEX_LEVEL).id();
     }
 
     /** The index key of a device at a cell. */
@@ -91,7 +97,8 @@ public final class CellKeys {
     }
 
     /**
-     * A contiguous range of leaf cells, both ends inclusive (as unsigned ids), and the index keys it spans.
+     * A contiguous range of cell ids, both ends inclusive (as unsigned ids; the ends are leaf ids, so every cell of a
+     * covering cell's area, at any level, lies within), and the index keys it spans.
      *
      * @param min the first leaf cell id
      * @param max the last leaf cell id, not before {@code min} as unsigned numbers
@@ -117,7 +124,7 @@ public final class CellKeys {
             return Bytes.wrap(ByteBuffer.allocate(CELL_BYTES + 1).putLong(max).put((byte) 0xFF).array());
         }
 
-        /** Whether a leaf cell is in the range. */
+        /** Whether a cell id is in the range. */
         public boolean contains(long cell) {
             return Long.compareUnsigned(cell, min) >= 0 && Long.compareUnsigned(cell, max) <= 0;
         }
@@ -173,7 +180,7 @@ public final class CellKeys {
     }
 
     private static List<CellRange> cover(S2Region region, int maxCells) {
-        S2RegionCoverer coverer = S2RegionCoverer.builder().setMaxCells(maxCells).setMaxLevel(S2CellId.MAX_LEVEL).build();
+        S2RegionCoverer coverer = S2RegionCoverer.builder().setMaxCells(maxCells).setMaxLevel(INDEX_LEVEL).build();
         ArrayList<S2CellId> cells = new ArrayList<>();
         coverer.getCovering(region, cells);
         List<CellRange> ranges = new ArrayList<>(cells.size());

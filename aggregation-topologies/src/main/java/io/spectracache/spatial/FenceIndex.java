@@ -189,9 +189,11 @@ public final class FenceIndex {
         private final long sequence;
         private final NavigableMap<String, Entry> byId;
         private final STRtree tree;
+        private final int size;
 
         Snapshot(long sequence, NavigableMap<String, Entry> byId, STRtree tree) {
             this.sequence = sequence;
+            this.size = byId.size();
             this.byId = Collections.unmodifiableNavigableMap(byId);
             this.tree = tree;
         }
@@ -203,7 +205,7 @@ public final class FenceIndex {
 
         /** How many fences there are. */
         public int size() {
-            return byId.size();
+            return size;
         }
 
         /** One fence, or null. */
@@ -218,7 +220,7 @@ public final class FenceIndex {
 
         /**
          * Every fence whose reach (its extent, widened by its hysteresis band) holds the position: the only ones the
-         * position can be inside or near. From the R-tree; a fence split into parts may come more than once.
+         * position can be inside or near. From the R-tree; each fence once.
          */
         public void candidates(double lat, double lon, Consumer<Entry> each) {
             if (tree != null) {
@@ -279,12 +281,22 @@ public final class FenceIndex {
 
         /** Whether the position is in the fence's area, its border and holes' borders included. */
         public boolean covers(double lat, double lon) {
-            return area.covers(point(lon, lat));
+            return covers(point(lon, lat));
+        }
+
+        /** As {@link #covers(double, double)}, for a point (x = longitude, y = latitude) the caller made once. */
+        public boolean covers(Point point) {
+            return area.covers(point);
         }
 
         /** Whether the position is in the area or within the hysteresis distance of it. */
         public boolean near(double lat, double lon) {
-            if (covers(lat, lon)) {
+            return near(point(lon, lat), lat, lon);
+        }
+
+        /** As {@link #near(double, double)}, for the position's point made once. */
+        boolean near(Point point, double lat, double lon) {
+            if (covers(point)) {
                 return true;
             }
             if (band == null) {

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -22,14 +21,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Point;
 
 /**
  * Files every position in the index and decides geofence transitions, once per located event; one per task.
  *
- * <p><b>Per event.</b> An event without a location costs one null check. With one: the device's entry (a cached
- * object, else the write-behind store), the event time compared with the device's (older: not applied, counted), the
- * S2 leaf cell, the index entry moved if the cell changed (a delete and a put, both pending objects until the commit),
- * the fences near the position from the R-tree, and the new entry. No Kafka write unless a transition happens.
+ * <p><b>Per event.</b> An event without a location costs one null check. With one: the device (a cached object,
+ * else its entry and index entry from the write-behind stores), the event time compared with the device's (older: not
+ * applied, counted), the S2 cell, the index entry written (moved when the cell changed), the fences near the position
+ * from the R-tree, and the device's entry only when its cell or fences changed. All writes are pending objects until
+ * the commit. No Kafka write unless a transition happens.
  *
  * <p><b>Transitions.</b> Per device and fence: outside → (inside for the fence's dwell time) → entered → (outside,
  * beyond its hysteresis distance, for its dwell time) → outside. Each enter and exit is forwarded to
@@ -49,7 +51,7 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
     private final Map<String, DevicePosition> recent;
 
     private ProcessorContext<String, GeofenceTransition> context;
-    private KeyValueStore<String, DevicePosition> devices;
+    private KeyValueStore<String, DeviceEntry> devices;
     private KeyValueStore<Bytes, IndexedPosition> index;
     private KeyValueStore<Bytes, FenceMember> members;
     /** The fence snapshot this task has reconciled its members with; -1: not yet (after start, every member is checked). */
@@ -114,20 +116,19 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
             return;
         }
         long cell = CellKeys.cellOf(at.lat(), at.lon());
-        if (previous != null && previous.cell() != cell) {
-            index.delete(CellKeys.indexKey(previous.cell(), deviceId));
-        }
-        index.put(CellKeys.indexKey(cell, deviceId), new IndexedPosition(at.lat(), at.lon(), t));
+        // Entered memberships are at the snapshot's fence versions: reconcile() applied every change before this event.
         List<FenceMembership> memberships = previous == null ? List.of() : previous.memberships();
         List<GeofenceTransition> out = null;
         if (snapshot.size() > 0 || !memberships.isEmpty()) {
             out = new ArrayList<>(0);
-            if (previous != null) {
-                memberships = applyFenceChanges(deviceId, previous, snapshot, out);
-            }
             memberships = applyPosition(deviceId, memberships, snapshot, at.lat(), at.lon(), t, out);
         }
-        store(deviceId, new DevicePosition(at.lat(), at.lon(), t, cell, memberships));
+        DevicePosition next = new DevicePosition(at.lat(), at.lon(), t, cell, memberships);
+        if (previous != null && previous.cell() != cell) {
+            index.put(CellKeys.indexKey(previous.cell(), deviceId), null); // a delete that does not read the old value
+        }
+        index.put(CellKeys.indexKey(cell, deviceId), next.indexed());
+        store(deviceId, previous, next);
         updated.increment();
         if (out != null) {
             out.forEach(this::emit);
@@ -139,17 +140,28 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         if (cached != null) {
             return cached;
         }
-        DevicePosition stored = devices.get(deviceId);
-        if (stored != null && settings.cacheMaxDevices() > 0) {
+        DeviceEntry entry = devices.get(deviceId);
+        if (entry == null) {
+            return null;
+        }
+        IndexedPosition position = index.get(CellKeys.indexKey(entry.cell(), deviceId));
+        if (position == null) {
+            return null; // erased from the index: the device starts over
+        }
+        DevicePosition stored = DevicePosition.of(entry, position);
+        if (settings.cacheMaxDevices() > 0) {
             recent.put(deviceId, stored);
         }
         return stored;
     }
 
-    private void store(String deviceId, DevicePosition position) {
-        devices.put(deviceId, position);
+    /** Writes the device's entry when its cell or memberships changed (its position is in the index). */
+    private void store(String deviceId, DevicePosition previous, DevicePosition next) {
+        if (previous == null || previous.cell() != next.cell() || !previous.memberships().equals(next.memberships())) {
+            devices.put(deviceId, next.entry());
+        }
         if (settings.cacheMaxDevices() > 0) {
-            recent.put(deviceId, position);
+            recent.put(deviceId, next);
         }
     }
 
@@ -197,80 +209,99 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
     }
 
     /**
-     * Decides the device's memberships at a new position (every membership already at its fence's current version);
-     * appends the transitions, exits before enters, each sorted by fence id.
+     * Decides the device's memberships at a new position; appends the transitions, exits before enters, each sorted by
+     * fence id. Every entered membership is at its fence's current version (reconciled); an enter still waiting out a
+     * dwell time under an older version of its fence starts over.
      */
     private List<FenceMembership> applyPosition(String deviceId, List<FenceMembership> current, FenceIndex.Snapshot snapshot,
                                                 double lat, double lon, long t, List<GeofenceTransition> out) {
-        List<FenceIndex.Entry> candidates = new ArrayList<>(2);
+        List<FenceIndex.Entry> candidates = new ArrayList<>(4);
         snapshot.candidates(lat, lon, candidates::add);
         if (candidates.isEmpty() && current.isEmpty()) {
             return List.of();
         }
-        TreeMap<String, FenceMembership> next = new TreeMap<>();
+        Point point = GeoJson.FACTORY.createPoint(new Coordinate(lon, lat));
+        List<FenceMembership> next = new ArrayList<>(current.size() + 1);
         List<GeofenceTransition> exits = new ArrayList<>(0);
         List<GeofenceTransition> enters = new ArrayList<>(0);
-        Map<String, FenceMembership> byFence = new HashMap<>();
-        current.forEach(membership -> byFence.put(membership.fenceId(), membership));
-        Set<String> seen = new TreeSet<>();
+        boolean[] decided = new boolean[current.size()];
         for (FenceIndex.Entry fence : candidates) {
             String id = fence.fence().id();
-            if (!seen.add(id)) {
-                continue; // a fence whose reach is split comes once per part
-            }
-            FenceMembership membership = byFence.remove(id);
-            boolean inside = fence.covers(lat, lon);
             long version = fence.fence().version();
+            FenceMembership membership = null;
+            for (int i = 0; i < current.size(); i++) {
+                if (!decided[i] && current.get(i).fenceId().equals(id)) {
+                    membership = current.get(i);
+                    decided[i] = true;
+                    break;
+                }
+            }
+            boolean inside = fence.covers(point);
             long dwell = fence.fence().dwellMs();
+            if (membership != null && membership.status() == FenceMembership.Status.ENTERING
+                    && membership.fenceVersion() != version) {
+                membership = null; // the fence changed while the device waited to enter: it waits again
+            }
             if (membership == null || membership.status() == FenceMembership.Status.ENTERING) {
                 if (!inside) {
                     continue;
                 }
                 long since = membership == null ? t : membership.since();
                 if (t - since >= dwell) {
-                    next.put(id, new FenceMembership(id, version, FenceMembership.Status.INSIDE, t, t));
+                    next.add(new FenceMembership(id, version, FenceMembership.Status.INSIDE, t, t));
                     members.put(MemberKeys.of(id, deviceId), new FenceMember(t, version));
                     enters.add(transition(deviceId, id, GeofenceTransition.ENTER, t, lat, lon,
                             GeofenceTransition.CAUSE_POSITION));
                 } else {
-                    next.put(id, new FenceMembership(id, version, FenceMembership.Status.ENTERING, since, 0));
+                    next.add(new FenceMembership(id, version, FenceMembership.Status.ENTERING, since, 0));
                 }
-            } else if (inside || fence.near(lat, lon)) {
-                next.put(id, membership.status() == FenceMembership.Status.INSIDE ? membership
-                        : new FenceMembership(id, version, FenceMembership.Status.INSIDE, membership.enteredAt(),
+            } else if (inside || fence.near(point, lat, lon)) {
+                next.add(membership.status() == FenceMembership.Status.INSIDE && membership.fenceVersion() == version
+                        ? membership : new FenceMembership(id, version, FenceMembership.Status.INSIDE, membership.enteredAt(),
                         membership.enteredAt()));
             } else {
                 outside(deviceId, membership, dwell, lat, lon, t, next, exits);
             }
         }
         // Members of fences whose reach does not hold the position: outside, beyond any hysteresis band.
-        for (FenceMembership membership : byFence.values()) {
-            if (membership.status().entered()) {
+        for (int i = 0; i < current.size(); i++) {
+            FenceMembership membership = current.get(i);
+            if (!decided[i] && membership.status().entered()) {
                 FenceIndex.Entry fence = snapshot.get(membership.fenceId());
                 outside(deviceId, membership, fence == null ? 0 : fence.fence().dwellMs(), lat, lon, t, next, exits);
             }
         }
-        exits.sort(Comparator.comparing(GeofenceTransition::fenceId));
-        enters.sort(Comparator.comparing(GeofenceTransition::fenceId));
+        if (exits.size() > 1) {
+            exits.sort(Comparator.comparing(GeofenceTransition::fenceId));
+        }
+        if (enters.size() > 1) {
+            enters.sort(Comparator.comparing(GeofenceTransition::fenceId));
+        }
         out.addAll(exits);
         out.addAll(enters);
-        return next.isEmpty() ? List.of() : List.copyOf(next.values());
+        if (next.isEmpty()) {
+            return List.of();
+        }
+        if (next.size() > 1) {
+            next.sort(Comparator.comparing(FenceMembership::fenceId));
+        }
+        return next.equals(current) ? current : List.copyOf(next);
     }
 
     private void outside(String deviceId, FenceMembership membership, long dwell, double lat, double lon, long t,
-                         TreeMap<String, FenceMembership> next, List<GeofenceTransition> exits) {
+                         List<FenceMembership> next, List<GeofenceTransition> exits) {
         long since = membership.status() == FenceMembership.Status.EXITING ? membership.since() : t;
         if (t - since >= dwell) {
             exit(deviceId, membership.fenceId(), t, lat, lon, GeofenceTransition.CAUSE_POSITION, exits);
         } else {
-            next.put(membership.fenceId(), new FenceMembership(membership.fenceId(), membership.fenceVersion(),
-                    FenceMembership.Status.EXITING, since, membership.enteredAt()));
+            next.add(new FenceMembership(membership.fenceId(), membership.fenceVersion(), FenceMembership.Status.EXITING,
+                    since, membership.enteredAt()));
         }
     }
 
     private void exit(String deviceId, String fenceId, long t, double lat, double lon, String cause,
                       List<GeofenceTransition> out) {
-        members.delete(MemberKeys.of(fenceId, deviceId));
+        members.put(MemberKeys.of(fenceId, deviceId), null);
         out.add(transition(deviceId, fenceId, GeofenceTransition.EXIT, t, lat, lon, cause));
     }
 
@@ -323,7 +354,7 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
             List<GeofenceTransition> out = new ArrayList<>(0);
             List<FenceMembership> memberships = applyFenceChanges(deviceId, device, snapshot, out);
             if (memberships != device.memberships()) {
-                store(deviceId, new DevicePosition(device.lat(), device.lon(), device.ts(), device.cell(), memberships));
+                store(deviceId, device, new DevicePosition(device.lat(), device.lon(), device.ts(), device.cell(), memberships));
             }
             out.forEach(this::emit);
         }

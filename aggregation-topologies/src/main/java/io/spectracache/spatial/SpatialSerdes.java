@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <pre>
  * IndexedPosition (spatial-index values, 25 bytes):  version · lat f64 · lon f64 · ts i64
- * DevicePosition  (spatial-devices values):          version · lat f64 · lon f64 · ts i64 · cell i64 ·
+ * DeviceEntry     (spatial-devices values):          version · cell i64 ·
  *                                                    uvarint n · n × (fenceId string · fenceVersion i64 ·
  *                                                    status u8 (0 entering, 1 inside, 2 exiting) · since i64 ·
  *                                                    enteredAt i64)
@@ -70,23 +70,22 @@ public final class SpatialSerdes {
         }
     }
 
-    /** {@link DevicePosition}. */
-    public static final class DevicePositionSerde implements Serde<DevicePosition>, Serializer<DevicePosition>,
-            Deserializer<DevicePosition> {
+    /** {@link DeviceEntry}. */
+    public static final class DeviceEntrySerde implements Serde<DeviceEntry>, Serializer<DeviceEntry>,
+            Deserializer<DeviceEntry> {
         @Override
-        public byte[] serialize(String topic, DevicePosition value) {
+        public byte[] serialize(String topic, DeviceEntry value) {
             if (value == null) {
                 return null;
             }
-            int size = 1 + 32 + Varints.sizeOfUnsignedVarint(value.memberships().size());
+            int size = 1 + 8 + Varints.sizeOfUnsignedVarint(value.memberships().size());
             List<byte[]> ids = new ArrayList<>(value.memberships().size());
             for (FenceMembership membership : value.memberships()) {
                 byte[] id = membership.fenceId().getBytes(StandardCharsets.UTF_8);
                 ids.add(id);
                 size += Varints.sizeOfUnsignedVarint(id.length) + id.length + 8 + 1 + 8 + 8;
             }
-            ByteBuffer out = ByteBuffer.allocate(size).put(VERSION).putDouble(value.lat()).putDouble(value.lon())
-                    .putLong(value.ts()).putLong(value.cell());
+            ByteBuffer out = ByteBuffer.allocate(size).put(VERSION).putLong(value.cell());
             Varints.writeUnsignedVarint(value.memberships().size(), out);
             for (int i = 0; i < ids.size(); i++) {
                 FenceMembership membership = value.memberships().get(i);
@@ -98,18 +97,15 @@ public final class SpatialSerdes {
         }
 
         @Override
-        public DevicePosition deserialize(String topic, byte[] data) {
+        public DeviceEntry deserialize(String topic, byte[] data) {
             if (data == null) {
                 return null;
             }
-            return read(data, "device position", in -> {
-                double lat = in.getDouble();
-                double lon = in.getDouble();
-                long ts = in.getLong();
+            return read(data, "device entry", in -> {
                 long cell = in.getLong();
                 int n = Varints.readUnsignedVarint(in);
                 if (n < 0 || n > in.remaining()) {
-                    throw new SerializationException("device position claims " + n + " memberships in " + in.remaining()
+                    throw new SerializationException("device entry claims " + n + " memberships in " + in.remaining()
                             + " bytes");
                 }
                 List<FenceMembership> memberships = new ArrayList<>(n);
@@ -123,7 +119,7 @@ public final class SpatialSerdes {
                     memberships.add(new FenceMembership(fenceId, version, FenceMembership.Status.values()[status],
                             in.getLong(), in.getLong()));
                 }
-                return new DevicePosition(lat, lon, ts, cell, memberships);
+                return new DeviceEntry(cell, memberships);
             });
         }
 
@@ -137,12 +133,12 @@ public final class SpatialSerdes {
         }
 
         @Override
-        public Serializer<DevicePosition> serializer() {
+        public Serializer<DeviceEntry> serializer() {
             return this;
         }
 
         @Override
-        public Deserializer<DevicePosition> deserializer() {
+        public Deserializer<DeviceEntry> deserializer() {
             return this;
         }
     }

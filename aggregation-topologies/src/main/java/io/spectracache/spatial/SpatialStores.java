@@ -15,7 +15,7 @@ public interface SpatialStores {
     /** Index entries with keys in {@code [from, to]}, in key order. */
     KeyValueIterator<Bytes, IndexedPosition> index(Bytes from, Bytes to);
 
-    /** A device's entry, or null. */
+    /** A device: its position (index) and entry (cell, memberships); null when it has none. */
     DevicePosition device(String deviceId);
 
     /** Fence members with keys in {@code [from, to]}, in key order. */
@@ -23,7 +23,7 @@ public interface SpatialStores {
 
     /** Reads straight from store objects, such as a {@code TopologyTestDriver}'s. */
     static SpatialStores of(ReadOnlyKeyValueStore<Bytes, IndexedPosition> index,
-                            ReadOnlyKeyValueStore<String, DevicePosition> devices,
+                            ReadOnlyKeyValueStore<String, DeviceEntry> devices,
                             ReadOnlyKeyValueStore<Bytes, FenceMember> members) {
         requireNonNull(index, "index");
         requireNonNull(devices, "devices");
@@ -36,7 +36,9 @@ public interface SpatialStores {
 
             @Override
             public DevicePosition device(String deviceId) {
-                return devices.get(deviceId);
+                DeviceEntry entry = devices.get(deviceId);
+                IndexedPosition position = entry == null ? null : index.get(CellKeys.indexKey(entry.cell(), deviceId));
+                return position == null ? null : DevicePosition.of(entry, position);
             }
 
             @Override

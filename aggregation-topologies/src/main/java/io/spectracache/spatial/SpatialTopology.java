@@ -38,12 +38,13 @@ import org.apache.kafka.streams.state.Stores;
  * <p><b>Stores</b> (processor {@value #PROCESSOR_NAME}; the first three write-behind: objects per event, one changelog
  * record per changed key per commit):
  * <ul>
- *   <li>{@code spatial-index} ({@link #INDEX_STORE}): key {@link CellKeys} (S2 leaf cell, device id), value the
- *       {@link IndexedPosition}. One entry per device, moved when its cell changes. Radius, box, polygon and nearest
- *       queries read the key ranges of a covering of their region and decide each candidate exactly.
- *   <li>{@code spatial-devices} ({@link #DEVICES_STORE}): key device id, value the {@link DevicePosition}: the newest
- *       position (by event time: an older one is not applied), the cell it is filed under, and the fences the device is
- *       in or entering. Also answers {@link FenceQuery} (the fence catalog) through {@link FenceCatalogStore}.
+ *   <li>{@code spatial-index} ({@link #INDEX_STORE}): key {@link CellKeys} (S2 cell of level
+ *       {@value CellKeys#INDEX_LEVEL}, device id), value the device's newest {@link IndexedPosition} (by event time: an
+ *       older one is not applied). One entry per device, moved when its cell changes. Radius, box, polygon and
+ *       nearest queries read the key ranges of a covering of their region and decide each candidate exactly.
+ *   <li>{@code spatial-devices} ({@link #DEVICES_STORE}): key device id, value a {@link DeviceEntry}: the cell the
+ *       device's position is filed under and the fences it is in or entering; written when either changes. Also
+ *       answers {@link FenceQuery} (the fence catalog) through {@link FenceCatalogStore}.
  *   <li>{@code spatial-fence-members} ({@link #MEMBERS_STORE}): key {@link MemberKeys} (fence id, device id), value a
  *       {@link FenceMember}: who is inside each fence now, one fence = one key range. Written at transitions only.
  *   <li>{@code spatial-geofences} ({@link #FENCES_STORE}): the global store of {@code spectra.geofences} (in memory,
@@ -65,10 +66,10 @@ public final class SpatialTopology implements CapabilityTopology {
     /** The processor that keeps the global fence store and the fence index. */
     public static final String FENCES_PROCESSOR_NAME = "spatial-geofences-update";
 
-    /** Device id → its position and fence memberships. */
-    public static final StoreSpec<String, DevicePosition> DEVICES_STORE =
-            new StoreSpec<>("spatial-devices", Serdes.String(), new SpatialSerdes.DevicePositionSerde());
-    /** (S2 leaf cell, device id) → position: the index. */
+    /** Device id → its index cell and fence memberships. */
+    public static final StoreSpec<String, DeviceEntry> DEVICES_STORE =
+            new StoreSpec<>("spatial-devices", Serdes.String(), new SpatialSerdes.DeviceEntrySerde());
+    /** (S2 cell, device id) → position: the index. */
     public static final StoreSpec<Bytes, IndexedPosition> INDEX_STORE =
             new StoreSpec<>("spatial-index", Serdes.Bytes(), new SpatialSerdes.IndexedPositionSerde());
     /** (fence id, device id) → when it entered: who is inside each fence. */
@@ -145,7 +146,7 @@ public final class SpatialTopology implements CapabilityTopology {
     }
 
     /** The keys of a device, from its entry in {@code spatial-devices}. */
-    public static DeviceKeys keysOf(String deviceId, DevicePosition entry) {
+    public static DeviceKeys keysOf(String deviceId, DeviceEntry entry) {
         List<Bytes> memberKeys = new ArrayList<>();
         for (FenceMembership membership : entry.memberships()) {
             if (membership.status().entered()) {

@@ -11,18 +11,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 /** One partition's spatial stores in sorted maps, in RocksDB's byte order: the index as {@link SpatialTopology} keys it. */
 final class MemoryStores implements SpatialStores {
     final NavigableMap<Bytes, IndexedPosition> index = new TreeMap<>();
-    final Map<String, DevicePosition> devices = new TreeMap<>();
+    final Map<String, DeviceEntry> devices = new TreeMap<>();
     final NavigableMap<Bytes, FenceMember> members = new TreeMap<>();
 
     /** Files a device at a position, as the processor does (one entry, moved with its cell). */
     void put(String deviceId, double lat, double lon, long ts) {
-        DevicePosition previous = devices.get(deviceId);
+        DeviceEntry previous = devices.get(deviceId);
         if (previous != null) {
             index.remove(CellKeys.indexKey(previous.cell(), deviceId));
         }
         long cell = CellKeys.cellOf(lat, lon);
         index.put(CellKeys.indexKey(cell, deviceId), new IndexedPosition(lat, lon, ts));
-        devices.put(deviceId, new DevicePosition(lat, lon, ts, cell, java.util.List.of()));
+        devices.put(deviceId, new DeviceEntry(cell, java.util.List.of()));
     }
 
     @Override
@@ -32,7 +32,8 @@ final class MemoryStores implements SpatialStores {
 
     @Override
     public DevicePosition device(String deviceId) {
-        return devices.get(deviceId);
+        DeviceEntry entry = devices.get(deviceId);
+        return entry == null ? null : DevicePosition.of(entry, index.get(CellKeys.indexKey(entry.cell(), deviceId)));
     }
 
     @Override

@@ -42,21 +42,20 @@ class SpatialSerdesTest {
     }
 
     @Nested
-    class DevicePositions implements GoldenFormatContract<DevicePosition> {
+    class DeviceEntries implements GoldenFormatContract<DeviceEntry> {
         @Override
-        public Serde<DevicePosition> serde() {
-            return new SpatialSerdes.DevicePositionSerde();
+        public Serde<DeviceEntry> serde() {
+            return new SpatialSerdes.DeviceEntrySerde();
         }
 
         @Override
-        public Map<String, DevicePosition> goldenFiles() {
+        public Map<String, DeviceEntry> goldenFiles() {
             return Map.of(
-                    "spatial-device-position-v1-two-fences.bin", new DevicePosition(53.5431, 9.9612, 1795946531003L,
-                            5136500327290224389L, List.of(
+                    "spatial-device-entry-v1-two-fences.bin", new DeviceEntry(5136500327290224389L, List.of(
                             new FenceMembership("depot", 42, FenceMembership.Status.EXITING, 1795946530000L, 1795946500000L),
                             new FenceMembership("port-hamburg", -7, FenceMembership.Status.INSIDE, 1795946531003L,
                                     1795946531003L))),
-                    "spatial-device-position-v1-no-fences.bin", new DevicePosition(-33.87, 151.21, 0, -1, List.of()));
+                    "spatial-device-entry-v1-no-fences.bin", new DeviceEntry(-1, List.of()));
         }
     }
 
@@ -67,8 +66,8 @@ class SpatialSerdesTest {
         List<FenceMembership> memberships = fences.stream().distinct().sorted()
                 .map(id -> new FenceMembership(id, id.hashCode(), FenceMembership.Status.values()[Math.abs(id.hashCode() % 3)],
                         ts, ts - 1)).toList();
-        DevicePosition entry = new DevicePosition(lat, lon, ts, CellKeys.cellOf(lat, lon), memberships);
-        SpatialSerdes.DevicePositionSerde serde = new SpatialSerdes.DevicePositionSerde();
+        DeviceEntry entry = new DeviceEntry(CellKeys.cellOf(lat, lon), memberships);
+        SpatialSerdes.DeviceEntrySerde serde = new SpatialSerdes.DeviceEntrySerde();
 
         assertThat(serde.deserialize("t", serde.serialize("t", entry))).isEqualTo(entry);
     }

@@ -78,7 +78,7 @@ class SpatialTopologyTest {
         return harness.driver().getKeyValueStore(SpatialTopology.INDEX_STORE.name());
     }
 
-    private KeyValueStore<String, DevicePosition> devices() {
+    private KeyValueStore<String, DeviceEntry> devices() {
         return harness.driver().getKeyValueStore(SpatialTopology.DEVICES_STORE.name());
     }
 
@@ -130,7 +130,8 @@ class SpatialTopologyTest {
         move("truck-1", T0 + 5 * SECOND, OUTSIDE); // late: older than the device's position
 
         assertThat(written()).containsExactly("truck-1 enter port @10");
-        assertThat(devices().get("truck-1").ts()).isEqualTo(T0 + 10 * SECOND);
+        assertThat(indexStore().get(CellKeys.indexKey(devices().get("truck-1").cell(), "truck-1")).ts())
+                .isEqualTo(T0 + 10 * SECOND);
         assertThat(all(indexStore())).singleElement().satisfies(entry -> assertThat(entry.value.lat()).isEqualTo(INSIDE.lat()));
         assertThat(meters.get(SpatialMeters.POSITIONS_LATE.meterName()).counter().count()).isEqualTo(1);
     }

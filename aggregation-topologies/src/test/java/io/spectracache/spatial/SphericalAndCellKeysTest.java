@@ -36,7 +36,9 @@ class SphericalAndCellKeysTest {
         assertThat(CellKeys.cellOfKey(key)).isEqualTo(cell);
         assertThat(CellKeys.deviceOfKey(key)).isEqualTo("truck-ä");
         assertThat(java.nio.ByteBuffer.wrap(key.get()).getLong()).isEqualTo(cell);
-        assertThat(cell & 1).as("a leaf cell id is odd").isEqualTo(1);
+        assertThat(com.google.common.geometry.S2CellId.fromLatLng(com.google.common.geometry.S2LatLng.fromDegrees(52.52, 13.405))
+                .parent(CellKeys.INDEX_LEVEL).id()).isEqualTo(cell);
+        assertThat(new com.google.common.geometry.S2CellId(cell).level()).isEqualTo(CellKeys.INDEX_LEVEL);
     }
 
     @Test

@@ -39,8 +39,14 @@ final class LocalSpatialStores implements SpatialStores {
 
     @Override
     public DevicePosition device(String deviceId) {
-        return stores.query(SpatialTopology.DEVICES_STORE.name(), KeyQuery.<String, DevicePosition>withKey(deviceId),
+        DeviceEntry entry = stores.query(SpatialTopology.DEVICES_STORE.name(), KeyQuery.<String, DeviceEntry>withKey(deviceId),
                 partition, read);
+        if (entry == null) {
+            return null;
+        }
+        IndexedPosition position = stores.query(SpatialTopology.INDEX_STORE.name(),
+                KeyQuery.<Bytes, IndexedPosition>withKey(CellKeys.indexKey(entry.cell(), deviceId)), partition, read);
+        return position == null ? null : DevicePosition.of(entry, position);
     }
 
     @Override

@@ -98,7 +98,7 @@ public final class SpatialQueries {
     /** One device's position and the fences it is in. */
     public static final PointQuery<String, String, DevicePosition> DEVICE = PointQuery.of("geo.device",
             Codec.json(String.class), SpatialTopology.DEVICES_STORE, id -> id,
-            Codec.serde(SpatialTopology.DEVICES_STORE.valueSerde()),
+            Codec.json(DevicePosition.class),
             (id, partition, stores, read) -> Optional.ofNullable(new LocalSpatialStores(stores, partition, read).device(id)));
 
     private SpatialQueries() {
