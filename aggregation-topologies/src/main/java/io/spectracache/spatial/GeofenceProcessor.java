@@ -45,8 +45,10 @@ final class GeofenceProcessor implements Processor<String, byte[], Void, Void> {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
                 try {
-                    stored.add(Geofence.parse(entry.key, entry.value, maxVertices));
-                } catch (IllegalArgumentException e) {
+                    Geofence fence = Geofence.parse(entry.key, entry.value, maxVertices);
+                    new FenceIndex.Entry(fence); // prepares it as the index will: a geometry JTS cannot prepare is ignored
+                    stored.add(fence);
+                } catch (RuntimeException e) {
                     LOG.warn("stored geofence {} is not valid ({}); ignored", entry.key, e.getMessage());
                 }
             }
@@ -64,9 +66,9 @@ final class GeofenceProcessor implements Processor<String, byte[], Void, Void> {
             } else {
                 try {
                     Geofence fence = Geofence.parse(id, record.value(), maxVertices);
-                    store.put(id, record.value());
                     fences.put(fence);
-                } catch (IllegalArgumentException e) {
+                    store.put(id, record.value());
+                } catch (RuntimeException e) { // not GeoJSON, not valid, or a geometry JTS cannot prepare
                     invalid.increment();
                     LOG.warn("geofence {} on the geofences topic is not valid ({}); ignored, the previous definition "
                             + "stays", id, e.getMessage());

@@ -127,7 +127,8 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         if (previous != null && previous.cell() != cell) {
             index.put(CellKeys.indexKey(previous.cell(), deviceId), null); // a delete that does not read the old value
         }
-        index.put(CellKeys.indexKey(cell, deviceId), next.indexed());
+        index.put(CellKeys.indexKey(cell, deviceId), new IndexedPosition(at.lat(), at.lon(), t, event.tenant(),
+                event.attributes()));
         store(deviceId, previous, next);
         updated.increment();
         if (out != null) {

@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
@@ -41,25 +39,28 @@ public final class SpatialSearch {
     /**
      * One device found.
      *
-     * @param distanceM metres from the query's centre (radius, nearest); 0 for box and polygon
-     * @param source    which of the searched partitions holds it (its index in the list searched)
+     * @param distanceM  metres from the query's centre (radius, nearest); 0 for box and polygon
+     * @param tenant     the tenant of the event that carried the position, or null
+     * @param attributes the attributes of that event
+     * @param source     which of the searched partitions holds it (its index in the list searched)
      */
-    public record Hit(String deviceId, double lat, double lon, long ts, double distanceM, int source) {
+    public record Hit(String deviceId, double lat, double lon, long ts, double distanceM, String tenant,
+                      Map<String, String> attributes, int source) {
         public Hit {
             requireNonNull(deviceId, "deviceId");
+            requireNonNull(attributes, "attributes");
         }
-    }
 
-    /** Decides one candidate: its distance (any value) if it is in the region, else NaN. */
-    @FunctionalInterface
-    private interface Test {
-        double test(double lat, double lon);
+        /** This hit, found in partition {@code index} of the searched list. */
+        Hit from(int index) {
+            return index == source ? this : new Hit(deviceId, lat, lon, ts, distanceM, tenant, attributes, index);
+        }
     }
 
     /**
      * Every device within {@code radiusM} of a centre that {@code admit} accepts, nearest first, at most {@code limit}.
      */
-    public static List<Hit> radius(List<SpatialStores> partitions, double lat, double lon, double radiusM,
+    public static List<Hit> radius(List<? extends SpatialStores> partitions, double lat, double lon, double radiusM,
                                    Predicate<Hit> admit, int limit, int maxCells) {
         List<Hit> hits = scan(partitions, CellKeys.radius(lat, lon, radiusM, maxCells), (pLat, pLon) -> {
             double d = Spherical.distanceM(lat, lon, pLat, pLon);
@@ -69,7 +70,7 @@ public final class SpatialSearch {
     }
 
     /** Every device in a box ({@link Spherical#boxContains}) that {@code admit} accepts, by device id, at most {@code limit}. */
-    public static List<Hit> box(List<SpatialStores> partitions, double minLat, double minLon, double maxLat, double maxLon,
+    public static List<Hit> box(List<? extends SpatialStores> partitions, double minLat, double minLon, double maxLat, double maxLon,
                                 Predicate<Hit> admit, int limit, int maxCells) {
         List<Hit> hits = scan(partitions, CellKeys.box(minLat, minLon, maxLat, maxLon, maxCells),
                 (pLat, pLon) -> Spherical.boxContains(minLat, minLon, maxLat, maxLon, pLat, pLon) ? 0 : Double.NaN, admit);
@@ -80,7 +81,7 @@ public final class SpatialSearch {
      * Every device in a polygonal area (borders included: JTS {@code covers}) that {@code admit} accepts, by device
      * id, at most {@code limit}. Each part of a MultiPolygon is covered by its own cells.
      */
-    public static List<Hit> within(List<SpatialStores> partitions, Geometry area, Predicate<Hit> admit, int limit,
+    public static List<Hit> within(List<? extends SpatialStores> partitions, Geometry area, Predicate<Hit> admit, int limit,
                                    int maxCells) {
         PreparedGeometry prepared = PreparedGeometryFactory.prepare(area);
         List<double[]> boxes = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class SpatialSearch {
      * exact, since a round ends only when the radius it read holds at least {@code k} of them, and no device outside
      * that radius can be nearer than one inside it.
      */
-    public static List<Hit> nearest(List<SpatialStores> partitions, double lat, double lon, int k, Predicate<Hit> admit,
+    public static List<Hit> nearest(List<? extends SpatialStores> partitions, double lat, double lon, int k, Predicate<Hit> admit,
                                     int maxCells) {
         double radius = FIRST_NEAREST_RADIUS_M;
         while (true) {
@@ -114,28 +115,14 @@ public final class SpatialSearch {
         }
     }
 
-    private static List<Hit> scan(List<SpatialStores> partitions, List<CellKeys.CellRange> ranges, Test test,
+    private static List<Hit> scan(List<? extends SpatialStores> partitions, List<CellKeys.CellRange> ranges, HitTest test,
                                   Predicate<Hit> admit) {
         List<Hit> hits = new ArrayList<>();
         for (int source = 0; source < partitions.size(); source++) {
-            SpatialStores partition = partitions.get(source);
-            for (CellKeys.CellRange range : ranges) {
-                try (KeyValueIterator<Bytes, IndexedPosition> entries = partition.index(range.fromKey(), range.toKey())) {
-                    while (entries.hasNext()) {
-                        KeyValue<Bytes, IndexedPosition> entry = entries.next();
-                        IndexedPosition at = entry.value;
-                        if (at == null) {
-                            continue;
-                        }
-                        double distance = test.test(at.lat(), at.lon());
-                        if (Double.isNaN(distance)) {
-                            continue;
-                        }
-                        Hit hit = new Hit(CellKeys.deviceOfKey(entry.key), at.lat(), at.lon(), at.ts(), distance, source);
-                        if (admit.test(hit)) {
-                            hits.add(hit);
-                        }
-                    }
+            for (Hit hit : partitions.get(source).search(ranges, test)) {
+                Hit found = hit.from(source);
+                if (admit.test(found)) {
+                    hits.add(found);
                 }
             }
         }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +17,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * misread. Numbers are big-endian; doubles IEEE 754 bits; strings a uvarint byte length and UTF-8.
  *
  * <pre>
- * IndexedPosition (spatial-index values, 25 bytes):  version · lat f64 · lon f64 · ts i64
+ * IndexedPosition (spatial-index values):           version · lat f64 · lon f64 · ts i64 · tenant (uvarint length + 1,
+ *                                                    0 for none, then UTF-8) · uvarint n · n × (name string · value string)
  * DeviceEntry     (spatial-devices values):          version · cell i64 ·
  *                                                    uvarint n · n × (fenceId string · fenceVersion i64 ·
  *                                                    status u8 (0 entering, 1 inside, 2 exiting) · since i64 ·
@@ -33,13 +35,43 @@ public final class SpatialSerdes {
     /** {@link IndexedPosition}. */
     public static final class IndexedPositionSerde implements Serde<IndexedPosition>, Serializer<IndexedPosition>,
             Deserializer<IndexedPosition> {
+        /** Where the position's fixed fields end (version, lat, lon, ts): the tenant starts here. */
+        static final int FIXED_BYTES = 25;
+
         @Override
         public byte[] serialize(String topic, IndexedPosition value) {
             if (value == null) {
                 return null;
             }
-            return ByteBuffer.allocate(25).put(VERSION).putDouble(value.lat()).putDouble(value.lon()).putLong(value.ts())
-                    .array();
+            byte[] tenant = value.tenant() == null ? null : value.tenant().getBytes(StandardCharsets.UTF_8);
+            int size = FIXED_BYTES + Varints.sizeOfUnsignedVarint(tenant == null ? 0 : tenant.length + 1)
+                    + (tenant == null ? 0 : tenant.length) + Varints.sizeOfUnsignedVarint(value.attributes().size());
+            List<byte[]> strings = new ArrayList<>(value.attributes().size() * 2);
+            // By name: the same position always gives the same bytes (immutable maps iterate in a per-JVM order).
+            Map<String, String> sorted = value.attributes().size() > 1 ? new java.util.TreeMap<>(value.attributes())
+                    : value.attributes();
+            for (Map.Entry<String, String> attribute : sorted.entrySet()) {
+                byte[] name = attribute.getKey().getBytes(StandardCharsets.UTF_8);
+                byte[] text = attribute.getValue().getBytes(StandardCharsets.UTF_8);
+                strings.add(name);
+                strings.add(text);
+                size += Varints.sizeOfUnsignedVarint(name.length) + name.length + Varints.sizeOfUnsignedVarint(text.length)
+                        + text.length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size).put(VERSION).putDouble(value.lat()).putDouble(value.lon())
+                    .putLong(value.ts());
+            if (tenant == null) {
+                Varints.writeUnsignedVarint(0, out);
+            } else {
+                Varints.writeUnsignedVarint(tenant.length + 1, out);
+                out.put(tenant);
+            }
+            Varints.writeUnsignedVarint(value.attributes().size(), out);
+            for (byte[] string : strings) {
+                Varints.writeUnsignedVarint(string.length, out);
+                out.put(string);
+            }
+            return out.array();
         }
 
         @Override
@@ -47,7 +79,38 @@ public final class SpatialSerdes {
             if (data == null) {
                 return null;
             }
-            return read(data, "indexed position", in -> new IndexedPosition(in.getDouble(), in.getDouble(), in.getLong()));
+            return read(data, "indexed position", in -> {
+                double lat = in.getDouble();
+                double lon = in.getDouble();
+                long ts = in.getLong();
+                String[] tenantAndAttributes = new String[1];
+                Map<String, String> attributes = readTenantAndAttributes(in, tenantAndAttributes);
+                return new IndexedPosition(lat, lon, ts, tenantAndAttributes[0], attributes);
+            });
+        }
+
+        /** Reads what follows the fixed fields: the tenant (into {@code tenant[0]}) and the attributes. */
+        static Map<String, String> readTenantAndAttributes(ByteBuffer in, String[] tenant) {
+            int tenantLength = Varints.readUnsignedVarint(in);
+            if (tenantLength < 0 || tenantLength - 1 > in.remaining()) {
+                throw new SerializationException("a tenant of " + (tenantLength - 1) + " bytes exceeds the record");
+            }
+            if (tenantLength > 0) {
+                tenant[0] = new String(in.array(), in.arrayOffset() + in.position(), tenantLength - 1, StandardCharsets.UTF_8);
+                in.position(in.position() + tenantLength - 1);
+            }
+            int n = Varints.readUnsignedVarint(in);
+            if (n < 0 || n > in.remaining()) {
+                throw new SerializationException("position claims " + n + " attributes in " + in.remaining() + " bytes");
+            }
+            if (n == 0) {
+                return Map.of();
+            }
+            Map<String, String> attributes = new java.util.HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                attributes.put(readString(in), readString(in));
+            }
+            return Map.copyOf(attributes);
         }
 
         @Override

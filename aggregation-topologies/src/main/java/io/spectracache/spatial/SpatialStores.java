@@ -2,7 +2,10 @@ package io.spectracache.spatial;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -20,6 +23,28 @@ public interface SpatialStores {
 
     /** Fence members with keys in {@code [from, to]}, in key order. */
     KeyValueIterator<Bytes, FenceMember> members(Bytes from, Bytes to);
+
+    /**
+     * The positions in these cell ranges that the test accepts, with the test's distance. By default, reads each range
+     * through {@link #index}; the query service answers it in one {@link IndexSearch} per partition.
+     */
+    default List<SpatialSearch.Hit> search(List<CellKeys.CellRange> ranges, HitTest test) {
+        List<SpatialSearch.Hit> hits = new ArrayList<>();
+        for (CellKeys.CellRange range : ranges) {
+            try (KeyValueIterator<Bytes, IndexedPosition> entries = index(range.fromKey(), range.toKey())) {
+                while (entries.hasNext()) {
+                    KeyValue<Bytes, IndexedPosition> entry = entries.next();
+                    IndexedPosition at = entry.value;
+                    double distance = at == null ? Double.NaN : test.test(at.lat(), at.lon());
+                    if (!Double.isNaN(distance)) {
+                        hits.add(new SpatialSearch.Hit(CellKeys.deviceOfKey(entry.key), at.lat(), at.lon(), at.ts(), distance,
+                                at.tenant(), at.attributes(), 0));
+                    }
+                }
+            }
+        }
+        return hits;
+    }
 
     /** Reads straight from store objects, such as a {@code TopologyTestDriver}'s. */
     static SpatialStores of(ReadOnlyKeyValueStore<Bytes, IndexedPosition> index,

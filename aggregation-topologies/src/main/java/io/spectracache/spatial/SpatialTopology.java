@@ -40,8 +40,10 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@code spatial-index} ({@link #INDEX_STORE}): key {@link CellKeys} (S2 cell of level
  *       {@value CellKeys#INDEX_LEVEL}, device id), value the device's newest {@link IndexedPosition} (by event time: an
- *       older one is not applied). One entry per device, moved when its cell changes. Radius, box, polygon and
- *       nearest queries read the key ranges of a covering of their region and decide each candidate exactly.
+ *       older one is not applied) with the tenant and attributes of its event. One entry per device, moved when its
+ *       cell changes. Radius, box, polygon and nearest queries read the key ranges of a covering of their region and
+ *       decide each candidate exactly, through {@link IndexSearchStore} ({@link IndexSearch}: one IQv2 call per
+ *       partition, candidates tested on their raw bytes).
  *   <li>{@code spatial-devices} ({@link #DEVICES_STORE}): key device id, value a {@link DeviceEntry}: the cell the
  *       device's position is filed under and the fences it is in or entering; written when either changes. Also
  *       answers {@link FenceQuery} (the fence catalog) through {@link FenceCatalogStore}.
@@ -183,7 +185,8 @@ public final class SpatialTopology implements CapabilityTopology {
             stores.add(WriteBehindStores.keyValueStoreBuilder(
                     FenceCatalogStore.supplier(Stores.persistentKeyValueStore(DEVICES_STORE.name()), fences),
                     DEVICES_STORE.keySerde(), DEVICES_STORE.valueSerde()));
-            stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE.name()),
+            stores.add(WriteBehindStores.keyValueStoreBuilder(
+                    IndexSearchStore.supplier(Stores.persistentKeyValueStore(INDEX_STORE.name())),
                     INDEX_STORE.keySerde(), INDEX_STORE.valueSerde()));
             stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE.name()),
                     MEMBERS_STORE.keySerde(), MEMBERS_STORE.valueSerde()));

@@ -24,7 +24,9 @@ class SpatialSerdesTest {
 
         @Override
         public Map<String, IndexedPosition> goldenFiles() {
-            return Map.of("spatial-indexed-position-v1.bin", new IndexedPosition(53.5431, 9.9612, 1795946531003L));
+            return Map.of("spatial-indexed-position-v1-bare.bin", new IndexedPosition(53.5431, 9.9612, 1795946531003L),
+                    "spatial-indexed-position-v1-tenant-attributes.bin", new IndexedPosition(-33.87, 151.21, -5L, "acme",
+                            Map.of("region", "apac", "fw", "1.2.3")));
         }
     }
 
@@ -57,6 +59,17 @@ class SpatialSerdesTest {
                                     1795946531003L))),
                     "spatial-device-entry-v1-no-fences.bin", new DeviceEntry(-1, List.of()));
         }
+    }
+
+    @Property(tries = 200)
+    void shouldReadEveryPositionBack(@ForAll @DoubleRange(min = -90, max = 90) double lat,
+                                     @ForAll @DoubleRange(min = -180, max = 180) double lon, @ForAll long ts,
+                                     @ForAll @StringLength(max = 20) String tenant,
+                                     @ForAll @Size(max = 4) Map<@StringLength(max = 10) String, @StringLength(max = 10) String> attributes) {
+        IndexedPosition position = new IndexedPosition(lat, lon, ts, tenant.isEmpty() ? null : tenant, Map.copyOf(attributes));
+        SpatialSerdes.IndexedPositionSerde serde = new SpatialSerdes.IndexedPositionSerde();
+
+        assertThat(serde.deserialize("t", serde.serialize("t", position))).isEqualTo(position);
     }
 
     @Property(tries = 200)

@@ -1,14 +1,13 @@
 package io.spectracache.spatial;
 
-import io.spectracache.devices.DeviceState;
 import io.spectracache.errors.InvalidRequestException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Which devices a geo query admits besides where they are: a tenant, {@code where=attr:value,...} conditions on the
- * device's latest state (its tenant, or any attribute of its newest event), all of which must hold, and positions no
- * older than a time.
+ * tenant and attributes of the event that carried the device's position (the index keeps them), all of which must
+ * hold, and positions no older than a time.
  *
  * @param where  attribute name to required value; {@code tenant} is the device's tenant
  * @param minTs  positions older than this (event time, epoch ms) are left out; {@link Long#MIN_VALUE}: none are
@@ -50,31 +49,20 @@ public record GeoFilter(Map<String, String> where, long minTs) {
         return new GeoFilter(conditions, maxAgeMs == 0 ? Long.MIN_VALUE : now - maxAgeMs);
     }
 
-    /** Whether the conditions need the device's state. */
-    public boolean needsState() {
-        return !where.isEmpty();
-    }
 
     /** Whether a position of this time is recent enough. */
     public boolean admitsTime(long ts) {
         return ts >= minTs;
     }
 
-    /** Whether {@code state} (null: a device without state) meets every condition. */
-    public boolean admitsState(DeviceState state) {
+    /** Whether a position's tenant (may be null) and attributes meet every condition. */
+    public boolean admits(String tenant, Map<String, String> attributes) {
         for (Map.Entry<String, String> condition : where.entrySet()) {
-            if (!condition.getValue().equals(attribute(state, condition.getKey()))) {
+            String value = condition.getKey().equals("tenant") ? tenant : attributes.get(condition.getKey());
+            if (!condition.getValue().equals(value)) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** {@code tenant}, or an attribute of the device's newest event; null when it has none. */
-    static String attribute(DeviceState state, String name) {
-        if (state == null || state.lastEvent() == null) {
-            return null;
-        }
-        return name.equals("tenant") ? state.lastEvent().tenant() : state.lastEvent().attributes().get(name);
     }
 }

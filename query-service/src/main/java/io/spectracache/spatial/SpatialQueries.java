@@ -2,8 +2,6 @@ package io.spectracache.spatial;
 
 import static java.util.Objects.requireNonNull;
 
-import io.spectracache.devices.DeviceState;
-import io.spectracache.devices.DeviceStateStore;
 import io.spectracache.query.Codec;
 import io.spectracache.query.PointQuery;
 import io.spectracache.query.ScatterQuery;
@@ -13,7 +11,6 @@ import io.spectracache.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +30,8 @@ import org.locationtech.jts.geom.Geometry;
  * The queries of the spatial capability, for every transport. Area queries (radius, box, polygon, nearest) are gathered
  * from every instance, each answering exactly for its own partitions (cells prune, exact predicates decide) and
  * returning at most the answer's size, so the merge of the parts is the exact answer: the global first {@code n} in
- * the answer's order are among the union of every part's first {@code n}. A device's tenant and attributes come from
- * its latest state ({@link DeviceStateStore}) on the same partition.
+ * the answer's order are among the union of every part's first {@code n}. A device's tenant and attributes are those
+ * of the event that carried its position, kept in the index with it: an answer needs no second read per device.
  */
 public final class SpatialQueries {
     private static final HexFormat HEX = HexFormat.of();
@@ -175,22 +172,15 @@ public final class SpatialQueries {
                                                      BiFunction<List<SpatialStores>, Predicate<SpatialSearch.Hit>,
                                                              List<SpatialSearch.Hit>> search) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(SpatialTopology.INDEX_STORE.name()));
-        List<Integer> numbers = new ArrayList<>(active);
-        List<SpatialStores> partitions = new ArrayList<>(numbers.size());
-        numbers.forEach(partition -> partitions.add(new LocalSpatialStores(stores, partition, read)));
-        Map<String, Optional<DeviceState>> states = new HashMap<>();
-        java.util.function.Function<SpatialSearch.Hit, DeviceState> stateOf = hit -> states.computeIfAbsent(hit.deviceId(),
-                id -> stores.get(DeviceStateStore.SPEC, id, numbers.get(hit.source()), read)).orElse(null);
-        Predicate<SpatialSearch.Hit> admit = hit -> filter.admitsTime(hit.ts())
-                && (!filter.needsState() || filter.admitsState(stateOf.apply(hit)));
+        List<SpatialStores> partitions = new ArrayList<>(active.size());
+        active.forEach(partition -> partitions.add(new LocalSpatialStores(stores, partition, read)));
+        Predicate<SpatialSearch.Hit> admit = hit -> filter.admitsTime(hit.ts()) && filter.admits(hit.tenant(), hit.attributes());
         List<SpatialSearch.Hit> hits = search.apply(partitions, admit);
         boolean truncated = hits.size() > limit;
         List<Found> found = new ArrayList<>(Math.min(hits.size(), limit));
         for (SpatialSearch.Hit hit : truncated ? hits.subList(0, limit) : hits) {
-            DeviceState state = stateOf.apply(hit);
             found.add(new Found(hit.deviceId(), hit.lat(), hit.lon(), hit.ts(), distance ? hit.distanceM() : null,
-                    GeoFilter.attribute(state, "tenant"),
-                    state == null || state.lastEvent() == null ? Map.of() : state.lastEvent().attributes()));
+                    hit.tenant(), hit.attributes()));
         }
         return new ScatterQuery.Part<>(new Features(found, truncated), active);
     }

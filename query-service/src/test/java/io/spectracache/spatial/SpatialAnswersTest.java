@@ -3,10 +3,7 @@ package io.spectracache.spatial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.spectracache.devices.DeviceState;
 import io.spectracache.errors.InvalidRequestException;
-import io.spectracache.events.DeviceEvent;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,14 +67,15 @@ class SpatialAnswersTest {
 
     @Test
     void shouldFilterByTenantAttributesAndAge() {
-        DeviceState state = DeviceState.first(new DeviceEvent("d", Instant.ofEpochMilli(1_000), null, "acme", Map.of(), null,
-                Map.of("region", "eu")));
+        Map<String, String> attributes = Map.of("region", "eu");
         GeoFilter filter = GeoFilter.parse("acme", "region:eu", 500, 2_000);
 
-        assertThat(filter.admitsState(state)).isTrue();
-        assertThat(GeoFilter.parse("other", null, 0, 0).admitsState(state)).isFalse();
-        assertThat(GeoFilter.parse(null, "region:us", 0, 0).admitsState(state)).isFalse();
-        assertThat(GeoFilter.parse(null, "region:eu", 0, 0).admitsState(null)).isFalse();
+        assertThat(filter.admits("acme", attributes)).isTrue();
+        assertThat(GeoFilter.parse("other", null, 0, 0).admits("acme", attributes)).isFalse();
+        assertThat(GeoFilter.parse(null, "region:us", 0, 0).admits("acme", attributes)).isFalse();
+        assertThat(GeoFilter.parse(null, "tenant:acme", 0, 0).admits(null, attributes)).isFalse();
+        assertThat(GeoFilter.parse(null, "region:eu", 0, 0).admits(null, Map.of())).isFalse();
+        assertThat(GeoFilter.parse(null, null, 0, 0).admits(null, Map.of())).isTrue();
         assertThat(filter.admitsTime(1_500)).isTrue();
         assertThat(filter.admitsTime(1_499)).isFalse();
         assertThat(GeoFilter.parse(null, null, 0, 2_000).admitsTime(Long.MIN_VALUE + 1)).isTrue();
