@@ -14,8 +14,9 @@ import org.rocksdb.Options;
  * <pre>{@code props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, TieredRocksDbConfigSetter.class);}</pre>
  *
  * <ul>
- *   <li>{@code timeseries-raw} and {@code timeseries-open} (hot, written and read often): LZ4, 16 KiB blocks. The
- *       chunks are Gorilla bit streams already; LZ4 costs little and still takes the repeated key prefixes.
+ *   <li>{@code timeseries-raw}, {@code timeseries-open} and {@code timeseries-open-tails} (hot, written and read
+ *       often): LZ4, 16 KiB blocks. The chunks are Gorilla bit streams already; LZ4 costs little and still takes the
+ *       repeated key prefixes.
  *   <li>{@code timeseries-rollup-*} (cold, written once per bucket, kept for months): ZSTD, also for the bottommost
  *       level, 32 KiB blocks: KLL sketches and IEEE doubles compress better under ZSTD, and are read in ranges.
  *   <li>every other store: Kafka Streams' defaults, untouched.
@@ -33,7 +34,8 @@ public final class TieredRocksDbConfigSetter implements RocksDBConfigSetter {
     static Tuning tuningFor(String rocksDbName) {
         int dot = rocksDbName.indexOf('.');
         String store = dot < 0 ? rocksDbName : rocksDbName.substring(0, dot);
-        if (store.equals(TimeSeriesTopology.RAW_STORE.name()) || store.equals(TimeSeriesTopology.OPEN_STORE_NAME)) {
+        if (store.equals(TimeSeriesTopology.RAW_STORE.name()) || store.equals(TimeSeriesTopology.OPEN_STORE_NAME)
+                || store.equals(TimeSeriesTopology.TAILS_STORE_NAME)) {
             return new Tuning(CompressionType.LZ4_COMPRESSION, CompressionType.LZ4_COMPRESSION, HOT_BLOCK_BYTES);
         }
         if (store.startsWith(TimeSeriesTopology.TIER_STORE_PREFIX)) {

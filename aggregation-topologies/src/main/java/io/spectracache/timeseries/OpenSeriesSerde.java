@@ -3,9 +3,6 @@ package io.spectracache.timeseries;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.serialization.Varints;
-import io.spectracache.timeseries.codec.Chunk;
-import io.spectracache.timeseries.codec.GorillaCodec;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,26 +13,45 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The stored form of an {@link OpenSeries}, for the tiers it is built with: a tier in the bytes that is no longer
- * configured is dropped, a configured tier missing from the bytes starts empty. Thread-safe.
+ * The stored forms of an {@link OpenSeries}, for the tiers it is built with. As a serde, the <em>base</em>: the whole
+ * open state, what {@code timeseries-open} holds (written when a series is created and when the processor starts a
+ * new base). Inside {@link DeviceTailsSerde}, the <em>tail</em>: the clocks and the operations since the base. A
+ * tier in the bytes that is no longer configured is dropped, a configured tier missing from the bytes starts empty.
+ * Thread-safe.
  *
- * <p>Format version 1:
+ * <p>Format version 2 (the base; version 1, one record holding everything and rewritten every commit, is gone):
  * <pre>
- * byte     version = 1
- * varlong  latest point time (zig-zag), then varlong the newest sealed point time
- * uvarint  length, then the open chunk in {@link GorillaCodec}'s format
+ * byte     version = 2
+ * varlong  generation (at least 1)
+ * varlong  latest point time, then varlong the newest sealed point time
+ * uvarint  number of points of the open chunk, then per point: varlong its time minus the previous point's (the
+ *          first: minus 0), uvarlong its value's IEEE 754 bits XOR the previous point's (the first: XOR 0)
  * uvarint  number of tiers, then per tier:
  *   uvarint length + UTF-8 name, varlong newest sealed bucket start, byte 1 if a bucket is open else 0,
  *   and if open: varlong its start, uvarint length + the bucket in {@link RollupSerde}'s format
  * </pre>
+ * The tail (no version of its own: {@link DeviceTailsSerde}'s):
+ * <pre>
+ * uvarint  number of tiers, then per tier: uvarint length + UTF-8 name, varlong newest sealed bucket start
+ * varlong  latest point time, then varlong the newest sealed point time
+ * byte     1 if a chunk point or a bucket is open, else 0
+ * varlong  the generation of the base the operations continue (0: none, they start from an empty series)
+ * uvarint  number of operations, uvarint their length in bytes, then the operations in {@link OpenLog}'s format
+ *          (tier numbers in them index the tiers as listed above)
+ * </pre>
+ * (varlong: zig-zag LEB128; uvarint, uvarlong: LEB128, as {@link Varints}.)
  */
 public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<OpenSeries>, Deserializer<OpenSeries> {
-    static final byte VERSION_1 = 1;
+    static final byte VERSION_2 = 2;
 
     private final String[] tierNames;
     private final RollupSerde rollups = new RollupSerde();
 
-    /** @param tierNames the configured tiers, finest first */
+    /**
+     * The base form, what {@code timeseries-open} holds.
+     *
+     * @param tierNames the configured tiers, finest first
+     */
     public OpenSeriesSerde(String... tierNames) {
         this.tierNames = requireNonNull(tierNames, "tierNames").clone();
     }
@@ -51,42 +67,59 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
             return null;
         }
         synchronized (series) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            ByteBuffer scratch = ByteBuffer.allocate(2 * Varints.MAX_VARLONG_BYTES + 5);
-            scratch.put(VERSION_1);
-            Varints.writeVarlong(series.latest(), scratch);
-            Varints.writeVarlong(series.newestSealedPoint(), scratch);
-            flush(scratch, out);
-            writeBytes(GorillaCodec.encode(series.chunk()), out);
-            Varints.writeUnsignedVarint(series.tierCount(), scratch);
-            flush(scratch, out);
-            for (int tier = 0; tier < series.tierCount(); tier++) {
-                writeBytes(series.tierName(tier).getBytes(StandardCharsets.UTF_8), out);
-                Varints.writeVarlong(series.newestSealedBucket(tier), scratch);
-                Rollup open = series.bucket(tier);
-                scratch.put((byte) (open == null ? 0 : 1));
-                if (open != null) {
-                    Varints.writeVarlong(series.bucketStart(tier), scratch);
-                }
-                flush(scratch, out);
-                if (open != null) {
-                    writeBytes(rollups.serialize(topic, open), out);
-                }
-            }
+            ByteWriter out = new ByteWriter();
+            out.put(VERSION_2);
+            writeBase(topic, series, out);
             return out.toByteArray();
         }
     }
 
-    private static void flush(ByteBuffer scratch, ByteArrayOutputStream out) {
-        out.write(scratch.array(), 0, scratch.position());
-        scratch.clear();
+    /** Writes the tail of {@code series}, which the caller holds the monitor of. */
+    void writeTail(OpenSeries series, ByteWriter out) {
+        long[] newestSealed = series.newestSealedBuckets();
+        out.unsigned(series.tierCount());
+        for (int tier = 0; tier < series.tierCount(); tier++) {
+            out.bytes(series.tierName(tier).getBytes(StandardCharsets.UTF_8));
+            out.signed(newestSealed[tier]);
+        }
+        out.signed(series.latest());
+        out.signed(series.newestSealedPoint());
+        out.put((byte) (series.hasOpenParts() ? 1 : 0));
+        out.signed(series.generation());
+        OpenLog log = series.log();
+        out.unsigned(log.operations());
+        out.bytes(log.encoded());
     }
 
-    private static void writeBytes(byte[] bytes, ByteArrayOutputStream out) {
-        ByteBuffer length = ByteBuffer.allocate(5);
-        Varints.writeUnsignedVarint(bytes.length, length);
-        out.write(length.array(), 0, length.position());
-        out.write(bytes, 0, bytes.length);
+    private void writeBase(String topic, OpenSeries series, ByteWriter out) {
+        if (!series.isComplete()) {
+            throw new IllegalStateException("an incomplete open series has no base form");
+        }
+        out.signed(series.generation());
+        out.signed(series.latest());
+        out.signed(series.newestSealedPoint());
+        var chunk = series.chunk();
+        out.unsigned(chunk.size());
+        long previousTime = 0;
+        long previousBits = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            long bits = Double.doubleToRawLongBits(chunk.value(i));
+            out.signed(chunk.timestamp(i) - previousTime);
+            out.unsigned(bits ^ previousBits);
+            previousTime = chunk.timestamp(i);
+            previousBits = bits;
+        }
+        out.unsigned(series.tierCount());
+        for (int tier = 0; tier < series.tierCount(); tier++) {
+            out.bytes(series.tierName(tier).getBytes(StandardCharsets.UTF_8));
+            out.signed(series.newestSealedBucket(tier));
+            Rollup open = series.bucket(tier);
+            out.put((byte) (open == null ? 0 : 1));
+            if (open != null) {
+                out.signed(series.bucketStart(tier));
+                out.bytes(rollups.serialize(topic, open));
+            }
+        }
     }
 
     @Override
@@ -97,34 +130,12 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         try {
             ByteBuffer in = ByteBuffer.wrap(data);
             byte version = in.get();
-            if (version != VERSION_1) {
+            if (version != VERSION_2) {
                 throw new SerializationException("unknown open-series version " + version);
             }
-            OpenSeries series = empty();
-            long latest = Varints.readVarlong(in);
-            long newestSealed = Varints.readVarlong(in);
-            Chunk chunk = GorillaCodec.decode(readBytes(in));
-            series.restore(latest, newestSealed, chunk);
-            int tiers = Varints.readUnsignedVarint(in);
-            if (tiers < 0 || tiers > in.remaining()) {
-                throw new SerializationException("open series claims " + tiers + " tiers");
-            }
-            for (int i = 0; i < tiers; i++) {
-                String name = new String(readBytes(in), StandardCharsets.UTF_8);
-                long newestSealedBucket = Varints.readVarlong(in);
-                byte hasOpen = in.get();
-                if (hasOpen != 0 && hasOpen != 1) {
-                    throw new SerializationException("open series has a bad open-bucket flag " + hasOpen);
-                }
-                long start = hasOpen == 1 ? Varints.readVarlong(in) : 0;
-                Rollup open = hasOpen == 1 ? rollups.deserialize(topic, readBytes(in)) : null;
-                int tier = Arrays.asList(tierNames).indexOf(name);
-                if (tier >= 0) {
-                    series.restoreTier(tier, newestSealedBucket, start, open);
-                }
-            }
+            OpenSeries series = readBase(topic, in);
             if (in.hasRemaining()) {
-                throw new SerializationException("open series has bytes after its last tier");
+                throw new SerializationException("open series has " + in.remaining() + " bytes after its end");
             }
             return series;
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
@@ -132,7 +143,108 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         }
     }
 
-    private static byte[] readBytes(ByteBuffer in) {
+    /** Reads a tail (an incomplete series) as {@link #writeTail} wrote it. */
+    OpenSeries readTail(ByteBuffer in) {
+        OpenSeries series = empty();
+        int tiers = count(in, "tiers");
+        int[] toConfigured = new int[tiers];
+        boolean same = tiers == tierNames.length;
+        long[] newestSealed = new long[tierNames.length];
+        Arrays.fill(newestSealed, Long.MIN_VALUE);
+        for (int i = 0; i < tiers; i++) {
+            String name = new String(readBytes(in), StandardCharsets.UTF_8);
+            long sealed = Varints.readVarlong(in);
+            toConfigured[i] = Arrays.asList(tierNames).indexOf(name);
+            same &= toConfigured[i] == i;
+            if (toConfigured[i] >= 0) {
+                newestSealed[toConfigured[i]] = sealed;
+            }
+        }
+        long latest = Varints.readVarlong(in);
+        long newestSealedPoint = Varints.readVarlong(in);
+        byte open = in.get();
+        if (open != 0 && open != 1) {
+            throw new SerializationException("open series has a bad open-parts flag " + open);
+        }
+        long generation = Varints.readVarlong(in);
+        if (generation < 0) {
+            throw new SerializationException("open series continues base generation " + generation);
+        }
+        int operations = count(in, "operations");
+        OpenLog log = OpenLog.of(readBytes(in), operations, tiers);
+        if (!same) {
+            log = log.remapped(toConfigured);
+        }
+        series.restoreTail(generation, latest, newestSealedPoint, open == 1, log);
+        for (int tier = 0; tier < tierNames.length; tier++) {
+            series.sealedBucket(tier, newestSealed[tier]);
+        }
+        return series;
+    }
+
+    private OpenSeries readBase(String topic, ByteBuffer in) {
+        OpenSeries series = empty();
+        long generation = Varints.readVarlong(in);
+        if (generation < 1) {
+            throw new SerializationException("open-series base has generation " + generation);
+        }
+        long latest = Varints.readVarlong(in);
+        long newestSealedPoint = Varints.readVarlong(in);
+        int points = count(in, "points");
+        long[] timestamps = new long[points];
+        double[] values = new double[points];
+        long previousTime = 0;
+        long previousBits = 0;
+        for (int i = 0; i < points; i++) {
+            previousTime += Varints.readVarlong(in);
+            previousBits ^= readUnsignedVarlong(in);
+            if (i > 0 && previousTime <= timestamps[i - 1]) {
+                throw new SerializationException("open chunk times are not increasing at point " + i);
+            }
+            timestamps[i] = previousTime;
+            values[i] = Double.longBitsToDouble(previousBits);
+        }
+        series.restoreBase(generation, latest, newestSealedPoint, timestamps, values);
+        int tiers = count(in, "tiers");
+        for (int i = 0; i < tiers; i++) {
+            String name = new String(readBytes(in), StandardCharsets.UTF_8);
+            long newestSealedBucket = Varints.readVarlong(in);
+            byte hasOpen = in.get();
+            if (hasOpen != 0 && hasOpen != 1) {
+                throw new SerializationException("open series has a bad open-bucket flag " + hasOpen);
+            }
+            long start = hasOpen == 1 ? Varints.readVarlong(in) : 0;
+            Rollup open = hasOpen == 1 ? rollups.deserialize(topic, readBytes(in)) : null;
+            int tier = Arrays.asList(tierNames).indexOf(name);
+            if (tier >= 0) {
+                series.restoreTier(tier, newestSealedBucket, start, open);
+            }
+        }
+        return series;
+    }
+
+    /** A count that cannot exceed the bytes left (each counted item takes at least one). */
+    static int count(ByteBuffer in, String what) {
+        int count = Varints.readUnsignedVarint(in);
+        if (count < 0 || count > in.remaining()) {
+            throw new SerializationException("open series claims " + count + " " + what);
+        }
+        return count;
+    }
+
+    private static long readUnsignedVarlong(ByteBuffer in) {
+        long value = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            byte b = in.get();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new SerializationException("uvarlong longer than 10 bytes");
+    }
+
+    static byte[] readBytes(ByteBuffer in) {
         int length = Varints.readUnsignedVarint(in);
         if (length < 0 || length > in.remaining()) {
             throw new SerializationException("open series field of " + length + " bytes exceeds the record");

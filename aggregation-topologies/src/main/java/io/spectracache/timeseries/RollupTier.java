@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 public record RollupTier(String name, Duration step, Duration retention) {
     private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,8})(ms|s|m|h|d)");
+    /** The most tiers a series keeps: an open series logs which tiers a reading went to as bits of one long. */
+    public static final int MAX_TIERS = 16;
 
     public RollupTier {
         requireNonNull(name, "name");
@@ -59,7 +61,7 @@ public record RollupTier(String name, Duration step, Duration retention) {
 
     /**
      * Parses {@code "1m:30d,1h:365d"}: step:retention pairs, comma-separated, steps strictly increasing and each a
-     * multiple of the one before (so a coarse bucket is exactly a run of fine ones).
+     * multiple of the one before (so a coarse bucket is exactly a run of fine ones), at most {@value #MAX_TIERS}.
      *
      * @throws IllegalArgumentException with what is wrong, for anything else
      */
@@ -87,6 +89,9 @@ public record RollupTier(String name, Duration step, Duration retention) {
                 }
             }
             tiers.add(tier);
+        }
+        if (tiers.size() > MAX_TIERS) {
+            throw new IllegalArgumentException("at most " + MAX_TIERS + " tiers, was " + tiers.size());
         }
         return List.copyOf(tiers);
     }

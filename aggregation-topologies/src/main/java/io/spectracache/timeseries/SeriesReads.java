@@ -2,6 +2,7 @@ package io.spectracache.timeseries;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.errors.RetryLaterException;
 import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.timeseries.codec.Chunks;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Reads series from the stores of {@link TimeSeriesTopology} on the instance that owns their device: the sealed part
- * from the window stores, the open part from {@code timeseries-open}, through {@link SeriesStores} (Interactive
- * Queries v2 in the query service, the stores themselves in tests).
+ * from the window stores, the open part from {@code timeseries-open} (bases) and {@code timeseries-open-tails} (what
+ * changed since, per device), through {@link SeriesStores} (Interactive Queries v2 in the query service, the stores
+ * themselves in tests).
  *
  * <pre>{@code
  * Chunk points = SeriesReads.raw(stores, settings.chunkMaxSpan().toMillis(), "truck-0042", "temp", from, to);
@@ -26,6 +28,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * }</pre>
  */
 public final class SeriesReads {
+    /** Times a tail and its base are read again while the base is older than the tail. */
+    static final int OPEN_READ_ATTEMPTS = 4;
+
     private SeriesReads() {
     }
 
@@ -50,22 +55,63 @@ public final class SeriesReads {
         return raw(stores, chunkMaxSpanMs, SeriesKeys.seriesPrefix(deviceId, metric), from, to);
     }
 
-    /** As {@link #raw(SeriesStores, long, String, String, long, long)}, for a series key. */
+    /**
+     * As {@link #raw(SeriesStores, long, String, String, long, long)}, for a series key.
+     *
+     * <p>The open chunk is read first, then the sealed ones that start before it: a chunk sealed in between is then
+     * either the open chunk as read (starting at or after its first point) or newer, and neither appears twice.
+     */
     public static Chunk raw(SeriesStores stores, long chunkMaxSpanMs, Bytes key, long from, long to) {
         List<Chunk> parts = new ArrayList<>();
         if (to > from) {
+            OpenSeries series = open(stores, key);
+            Chunk openChunk = series == null ? Chunk.of(new long[0], new double[0]) : series.chunk();
+            long openFirst = openChunk.size() == 0 ? Long.MAX_VALUE : openChunk.timestamp(0);
             long earliestStart = from - chunkMaxSpanMs + 1 > from ? Long.MIN_VALUE : from - chunkMaxSpanMs + 1;
             try (WindowStoreIterator<Chunk> chunks = stores.raw(key, Math.max(0, earliestStart), to - 1)) {
                 while (chunks.hasNext()) {
-                    parts.add(Chunks.between(chunks.next().value, from, to));
+                    KeyValue<Long, Chunk> chunk = chunks.next();
+                    if (chunk.key < openFirst) {
+                        parts.add(Chunks.between(chunk.value, from, to));
+                    }
                 }
             }
-            OpenSeries series = stores.open(key);
-            if (series != null) {
-                parts.add(Chunks.between(series.chunk(), from, to));
-            }
+            parts.add(Chunks.between(openChunk, from, to));
         }
         return concat(parts);
+    }
+
+    /**
+     * The open part of one series, {@linkplain OpenSeries#isComplete() complete} and current: the live object while
+     * its device's tails wait for the commit, else its base ({@link SeriesStores#open}) with its tail
+     * ({@link SeriesStores#tails}) replayed on it. Null when the series has none.
+     *
+     * @throws RetryLaterException if the base stayed older than the tail over several reads (it cannot, short of a
+     *                             store that lost its latest writes)
+     */
+    public static OpenSeries open(SeriesStores stores, Bytes key) {
+        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
+        Bytes device = SeriesKeys.devicePrefix(id.deviceId());
+        for (int attempt = 1; ; attempt++) {
+            // The tail first: the base is written before a tail refers to it, so one read after is as new or newer.
+            DeviceTails tails = stores.tails(device);
+            OpenSeries tail = tails == null ? null : tails.series(id.metric());
+            if (tail != null && tail.isComplete()) {
+                return tail;
+            }
+            OpenSeries base = stores.open(key);
+            if (base == null || tail == null || base.generation() > tail.generation()) {
+                // None; or nothing logged since the base; or a base written after the tail was read, which holds it.
+                return base;
+            }
+            if (base.generation() == tail.generation() && tail.completeOn(base)) {
+                return tail;
+            }
+            if (attempt == OPEN_READ_ATTEMPTS) {
+                throw RetryLaterException.notReady("the open part of series " + id + " continues base "
+                        + tail.generation() + " but its store holds " + base.generation() + "; retry");
+            }
+        }
     }
 
     /**
@@ -79,17 +125,18 @@ public final class SeriesReads {
         if (to <= from) {
             return buckets;
         }
+        // The open bucket first: if it is sealed before the store is read, the store's copy is skipped for it.
+        OpenSeries series = open(stores, key);
+        Optional<OpenSeries.Bucket> open = series == null ? Optional.empty() : series.openBucket(tier.name());
         try (WindowStoreIterator<Rollup> sealed = stores.tier(tier, key, Math.max(0, from), to - 1)) {
             while (sealed.hasNext()) {
                 KeyValue<Long, Rollup> bucket = sealed.next();
-                buckets.put(bucket.key, bucket.value);
+                if (open.isEmpty() || bucket.key != open.get().start()) {
+                    buckets.put(bucket.key, bucket.value);
+                }
             }
         }
-        OpenSeries series = stores.open(key);
-        if (series != null) {
-            Optional<OpenSeries.Bucket> bucket = series.openBucket(tier.name());
-            bucket.filter(b -> b.start() >= from && b.start() < to).ifPresent(b -> buckets.put(b.start(), b.rollup()));
-        }
+        open.filter(b -> b.start() >= from && b.start() < to).ifPresent(b -> buckets.put(b.start(), b.rollup()));
         return buckets;
     }
 
@@ -105,12 +152,12 @@ public final class SeriesReads {
             while (series.hasNext()) {
                 KeyValue<Bytes, OpenSeries> entry = series.next();
                 String metric = SeriesKeys.decodeSeries(entry.key).metric();
-                long last = entry.value.latest();
-                if (last == Long.MIN_VALUE) {
+                OpenSeries open = open(stores, entry.key);
+                if (open == null || open.latest() == Long.MIN_VALUE) {
                     continue;
                 }
-                long first = oldest(stores, tiers, entry.key, entry.value, last);
-                listed.add(new Listed(metric, first, last));
+                long last = open.latest();
+                listed.add(new Listed(metric, oldest(stores, tiers, entry.key, open, last), last));
             }
         }
         return listed;

@@ -18,11 +18,23 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * {@link SeriesKeys#seriesPrefix}es; window times are chunk or bucket starts, both ends inclusive.
  */
 public interface SeriesStores {
-    /** The open part of one series, or null when the series has no entry. */
+    /**
+     * The base of one series' open part from {@code timeseries-open}, or null when the series has no entry. A series
+     * has one from its first reading until it is forgotten; the base may be some readings behind:
+     * {@link SeriesReads#open} brings it up to date with {@link #tails}.
+     */
     OpenSeries open(Bytes series);
 
-    /** The open parts of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
+    /** The bases of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
     KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
+
+    /**
+     * The tails of one device's series from {@code timeseries-open-tails} (a key query; the write-behind store answers
+     * it from the live object until the commit), or null when it has none.
+     *
+     * @param devicePrefix {@link SeriesKeys#devicePrefix} of the device
+     */
+    DeviceTails tails(Bytes devicePrefix);
 
     /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);
@@ -35,9 +47,11 @@ public interface SeriesStores {
      *
      * @param tiers the store of each tier by tier name
      */
-    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyWindowStore<Bytes, Chunk> raw,
+    static SeriesStores of(ReadOnlyKeyValueStore<Bytes, OpenSeries> open, ReadOnlyKeyValueStore<Bytes, DeviceTails> tails,
+                           ReadOnlyWindowStore<Bytes, Chunk> raw,
                            Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> tiers) {
         requireNonNull(open, "open");
+        requireNonNull(tails, "tails");
         requireNonNull(raw, "raw");
         Map<String, ? extends ReadOnlyWindowStore<Bytes, Rollup>> byName = Map.copyOf(tiers);
         return new SeriesStores() {
@@ -49,6 +63,11 @@ public interface SeriesStores {
             @Override
             public KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to) {
                 return open.range(from, to);
+            }
+
+            @Override
+            public DeviceTails tails(Bytes devicePrefix) {
+                return tails.get(devicePrefix);
             }
 
             @Override

@@ -8,8 +8,10 @@ import io.spectracache.timeseries.codec.Chunks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -20,11 +22,20 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Appends every finite reading of every event to its series: the open chunk and open buckets (objects in the
- * write-behind store {@code timeseries-open}), sealing chunks into {@code timeseries-raw} and buckets into their
- * tier's store as the series moves on, and merging late readings into what is already sealed. One per task.
+ * Appends every finite reading of every event to its series: the open chunk and open buckets (objects, the device's
+ * {@link DeviceTails} in the write-behind store {@code timeseries-open-tails}), sealing chunks into
+ * {@code timeseries-raw} and buckets into their tier's store as the series moves on, and merging late readings into
+ * what is already sealed. One per task.
+ *
+ * <p>What a commit writes: one record per device that sent readings, holding each series' tail (its clocks and the
+ * operations logged since its base, a few bytes per reading). A series' base, its whole open state, goes to
+ * {@code timeseries-open} when the series is created and then every {@value #REBASE_AFTER_READINGS} logged readings,
+ * after which its log starts over. So the open chunk and the sketches are serialised once per that many readings,
+ * and a commit's record count follows the devices, not their metrics.
  *
  * <p>The chunks of one series never overlap in time: each holds the points from its start (its first point) up to
  * the next chunk's start, all within {@code chunkMaxSpan} of its start. So the chunk that holds (or must take) a
@@ -38,10 +49,28 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * (the stores themselves still drop whatever their own clocks have expired).
  */
 final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(TimeSeriesProcessor.class);
     /** How often (wall clock) idle series are sealed and dead ones forgotten. */
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(5);
-    /** Series kept as objects between commits, per task, so a busy series is not decoded again after a commit. */
+    /**
+     * Series kept as objects between commits, per task (grouped by device, with their keys), so a busy series is not
+     * decoded again after a commit and its key is not encoded again per reading.
+     */
     static final int CACHED_SERIES = 10_000;
+    /**
+     * Logged readings after which a series is written whole to its base and its log starts over. Measured with
+     * {@code TimeSeriesProcessorCostBenchmarkTest}: fewer rewrite the sketches more often, more make every tail longer.
+     */
+    static final int REBASE_AFTER_READINGS = 64;
+    /**
+     * The most a device's tails may take, estimated: past it, the series being changed is rebased at once, so a device
+     * with thousands of metrics keeps its one record far below Kafka's 1 MB record limit.
+     */
+    static final long DEVICE_TAILS_BUDGET_BYTES = 256 * 1024;
+    /** Estimate of a stored tail without its readings: clocks, tiers, counts (the metric name comes on top). */
+    private static final int TAIL_HEADER_BYTES = 64;
+    /** Estimate of one logged reading, at most: head, time delta and value, as varints. */
+    private static final int TAIL_BYTES_PER_READING = 21;
 
     private final TimeSeriesSettings settings;
     private final List<RollupTier> tiers;
@@ -58,14 +87,20 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     private final Counter chunksSealed;
     private final Counter[] tierBeyondRetention;
     private final Counter[] tierLate;
-    private final Map<Bytes, OpenSeries> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+    private int cachedSeries;
+    private final Map<String, DeviceTails> recent = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Bytes, OpenSeries> eldest) {
-            return size() > CACHED_SERIES;
+        protected boolean removeEldestEntry(Map.Entry<String, DeviceTails> eldest) {
+            if (cachedSeries > CACHED_SERIES) {
+                cachedSeries -= eldest.getValue().size();
+                return true;
+            }
+            return false;
         }
     };
 
     private KeyValueStore<Bytes, OpenSeries> open;
+    private KeyValueStore<Bytes, DeviceTails> tails;
     private WindowStore<Bytes, Chunk> raw;
     private List<WindowStore<Bytes, Rollup>> tierStores;
     private long clock;
@@ -116,6 +151,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.open = context.getStateStore(TimeSeriesTopology.OPEN_STORE_NAME);
+        this.tails = context.getStateStore(TimeSeriesTopology.TAILS_STORE_NAME);
         this.raw = context.getStateStore(TimeSeriesTopology.RAW_STORE.name());
         this.tierStores = new ArrayList<>();
         for (RollupTier tier : tiers) {
@@ -123,6 +159,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         this.clock = Long.MIN_VALUE;
         recent.clear();
+        cachedSeries = 0;
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
 
@@ -134,33 +171,127 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long t = event.ts().toEpochMilli();
         clock = Math.max(clock, t);
-        for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
-            double value = reading.getValue();
-            if (!Double.isFinite(value)) {
-                notFinite.increment();
-                continue;
+        if (!anyFinite(event.metrics())) {
+            notFinite.increment(event.metrics().size());
+            return;
+        }
+        DeviceTails device = device(event.deviceId());
+        // Pending before anything changes: from here on a key query is answered from this object, never from the last
+        // commit's tails against a base written since.
+        tails.put(device.devicePrefix(), device);
+        synchronized (device) {
+            for (Map.Entry<String, Double> reading : event.metrics().entrySet()) {
+                double value = reading.getValue();
+                if (!Double.isFinite(value)) {
+                    notFinite.increment();
+                    continue;
+                }
+                int index = device.indexOf(reading.getKey());
+                if (index < 0) {
+                    index = device.add(reading.getKey(),
+                            created(SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey())));
+                    cachedSeries++;
+                }
+                Bytes key = device.key(index);
+                OpenSeries series = loaded(device, index);
+                synchronized (series) {
+                    long before = tailBytes(reading.getKey(), series);
+                    appendRaw(key, series, t, value);
+                    for (int tier = 0; tier < tiers.size(); tier++) {
+                        appendToTier(key, series, tier, t, value);
+                    }
+                    series.seen(t);
+                    long grown = tailBytes(reading.getKey(), series) - before;
+                    if (series.generation() == 0 || series.readingsSinceBase() >= REBASE_AFTER_READINGS
+                            || device.tailBytes() + grown > DEVICE_TAILS_BUDGET_BYTES) {
+                        rebase(key, series);
+                        grown = -before;
+                    }
+                    device.addTailBytes(grown);
+                }
             }
-            Bytes key = SeriesKeys.seriesPrefix(event.deviceId(), reading.getKey());
-            OpenSeries series = series(key);
-            appendRaw(key, series, t, value);
-            for (int tier = 0; tier < tiers.size(); tier++) {
-                appendToTier(key, series, tier, t, value);
-            }
-            series.seen(t);
-            open.put(key, series);
         }
     }
 
-    private OpenSeries series(Bytes key) {
-        OpenSeries series = recent.get(key);
-        if (series == null) {
-            series = open.get(key);
-            if (series == null) {
-                series = openSerde.empty();
-            }
-            recent.put(key, series);
+    /** The estimated bytes of {@code series}' stored tail: nothing when it has none. */
+    private static long tailBytes(String metric, OpenSeries series) {
+        return series.hasTail()
+                ? TAIL_HEADER_BYTES + metric.length() + (long) TAIL_BYTES_PER_READING * series.readingsSinceBase() : 0;
+    }
+
+    /** Recounts {@link DeviceTails#tailBytes()}; the caller holds the device's monitor. */
+    private static void recountTailBytes(DeviceTails device) {
+        long bytes = 0;
+        for (int i = 0; i < device.count(); i++) {
+            bytes += tailBytes(device.metric(i), device.seriesAt(i));
         }
-        return series;
+        device.addTailBytes(bytes - device.tailBytes());
+    }
+
+    private static boolean anyFinite(Map<String, Double> metrics) {
+        for (Double value : metrics.values()) {
+            if (Double.isFinite(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The tails of {@code deviceId}: cached, or read back, or new. */
+    private DeviceTails device(String deviceId) {
+        DeviceTails device = recent.get(deviceId);
+        if (device == null) {
+            device = tails.get(SeriesKeys.devicePrefix(deviceId));
+            if (device == null) {
+                device = new DeviceTails(deviceId);
+            }
+            synchronized (device) {
+                recountTailBytes(device);
+                cachedSeries += device.count();
+            }
+            recent.put(deviceId, device);
+        }
+        return device;
+    }
+
+    /** A series the device's tails do not hold: its base if it has one (a tail lost under at-least-once), or new. */
+    private OpenSeries created(Bytes key) {
+        OpenSeries base = open.get(key);
+        return base != null ? base : openSerde.empty();
+    }
+
+    /**
+     * The series at {@code index} of {@code device} (whose monitor the caller holds), complete: a series read back
+     * from its tail is put on its base.
+     */
+    private OpenSeries loaded(DeviceTails device, int index) {
+        OpenSeries series = device.seriesAt(index);
+        if (series.isComplete()) {
+            return series;
+        }
+        Bytes key = device.key(index);
+        OpenSeries base = open.get(key);
+        if (series.completeOn(base)) {
+            return series;
+        }
+        // Never under exactly-once (a base and the tails that refer to it commit together). Under at-least-once, after
+        // a crash: a base newer than the tail holds everything the tail does, and the events after it are processed
+        // again; a tail whose base never reached the changelog cannot be replayed, so the series goes on from what
+        // its store holds, and says so, rather than failing the task on every event.
+        if (base == null || base.generation() < series.generation()) {
+            LOG.warn("The open series {} continues base {} but {} holds {}: its readings since that base are lost "
+                    + "(a crash under at-least-once); going on from what the store holds", SeriesKeys.decodeSeries(key),
+                    series.generation(), TimeSeriesTopology.OPEN_STORE_NAME, base == null ? "none" : base.generation());
+        }
+        OpenSeries replacement = base != null ? base : openSerde.empty();
+        device.replace(index, replacement);
+        return replacement;
+    }
+
+    /** Writes {@code series} whole to {@code timeseries-open} and starts its log over (see {@link OpenSeries}). */
+    private void rebase(Bytes key, OpenSeries series) {
+        series.rebase();
+        open.put(key, series);
     }
 
     private static long behind(long time, long amount) {
@@ -172,7 +303,7 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             rawBeyondRetention.increment();
             return;
         }
-        if (t < behind(series.latest(), graceMs)) {
+        if (t < behind(series.newestPoint(), graceMs)) {
             rawBeyondGrace.increment();
             return;
         }
@@ -237,14 +368,13 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
             tierBeyondRetention[tier].increment();
             return;
         }
-        Rollup bucket = series.bucket(tier);
-        if (bucket != null && start == series.bucketStart(tier)) {
+        boolean hasOpen = series.hasBucket(tier);
+        if (hasOpen && start == series.bucketStart(tier)) {
             series.addToBucket(tier, t, value);
-        } else if (bucket != null ? start > series.bucketStart(tier) : start > series.newestSealedBucket(tier)) {
+        } else if (hasOpen ? start > series.bucketStart(tier) : start > series.newestSealedBucket(tier)) {
             sealBucket(key, series, tier);
-            Rollup next = Rollup.empty();
-            next.add(t, value);
-            series.openBucket(tier, start, next);
+            series.openBucket(tier, start);
+            series.addToBucket(tier, t, value);
         } else {
             WindowStore<Bytes, Rollup> store = tierStores.get(tier);
             Rollup sealed = store.fetch(key, start);
@@ -269,7 +399,8 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     /**
      * Seals the open chunk and buckets of every series idle for a chunk span (so they become visible to range
      * reads of the sealed stores and stop holding memory), and forgets series whose every point has expired.
-     * Scans the open store: one entry per live series, never the points.
+     * Scans {@code timeseries-open}, one base per series (never the points), with each device's tails, which are
+     * newer where a series has one.
      */
     void sweep() {
         if (clock == Long.MIN_VALUE) {
@@ -277,29 +408,82 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         }
         long idleBefore = behind(clock, maxSpanMs);
         long deadBefore = behind(clock, forgetAfterMs);
-        List<KeyValue<Bytes, OpenSeries>> idle = new ArrayList<>();
-        List<Bytes> dead = new ArrayList<>();
+        Map<String, List<Bytes>> idle = new LinkedHashMap<>();
+        Map<String, List<Bytes>> dead = new LinkedHashMap<>();
+        String deviceId = null;
+        DeviceTails device = null;
         try (KeyValueIterator<Bytes, OpenSeries> all = open.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, OpenSeries> entry = all.next();
-                OpenSeries series = recent.getOrDefault(entry.key, entry.value);
+                SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(entry.key);
+                if (!id.deviceId().equals(deviceId)) {
+                    // Keys are by device first: each device's tails are looked up once.
+                    deviceId = id.deviceId();
+                    device = recent.containsKey(deviceId) ? recent.get(deviceId)
+                            : tails.get(SeriesKeys.devicePrefix(deviceId));
+                }
+                OpenSeries series = entry.value;
+                if (device != null) {
+                    synchronized (device) {
+                        int index = device.indexOf(id.metric());
+                        series = index < 0 ? series : device.seriesAt(index);
+                    }
+                }
                 if (series.latest() <= deadBefore) {
-                    dead.add(entry.key);
+                    dead.computeIfAbsent(deviceId, d -> new ArrayList<>()).add(entry.key);
                 } else if (series.latest() <= idleBefore && series.hasOpenParts()) {
-                    idle.add(KeyValue.pair(entry.key, series));
+                    idle.computeIfAbsent(deviceId, d -> new ArrayList<>()).add(entry.key);
                 }
             }
         }
-        for (KeyValue<Bytes, OpenSeries> entry : idle) {
-            seal(entry.key, entry.value);
-            for (int tier = 0; tier < tiers.size(); tier++) {
-                sealBucket(entry.key, entry.value, tier);
-            }
-            open.put(entry.key, entry.value);
+        Set<String> devices = new LinkedHashSet<>(dead.keySet());
+        devices.addAll(idle.keySet());
+        for (String changing : devices) {
+            sweep(device(changing), idle.getOrDefault(changing, List.of()), dead.getOrDefault(changing, List.of()));
         }
-        for (Bytes key : dead) {
-            recent.remove(key);
-            open.delete(key);
+    }
+
+    /** Seals the idle series of {@code device} and forgets its dead ones. */
+    private void sweep(DeviceTails device, List<Bytes> idle, List<Bytes> dead) {
+        tails.put(device.devicePrefix(), device);
+        boolean anyTail = false;
+        synchronized (device) {
+            for (Bytes key : dead) {
+                int index = device.indexOf(SeriesKeys.decodeSeries(key).metric());
+                if (index >= 0) {
+                    device.remove(index);
+                    cachedSeries--;
+                }
+                open.delete(key);
+            }
+            for (Bytes key : idle) {
+                String metric = SeriesKeys.decodeSeries(key).metric();
+                int index = device.indexOf(metric);
+                if (index < 0) {
+                    index = device.add(metric, created(key));
+                    cachedSeries++;
+                }
+                OpenSeries series = loaded(device, index);
+                synchronized (series) {
+                    seal(key, series);
+                    for (int tier = 0; tier < tiers.size(); tier++) {
+                        sealBucket(key, series, tier);
+                    }
+                    // Nothing is open any more: the base is small, and there is no tail from here.
+                    rebase(key, series);
+                }
+            }
+            recountTailBytes(device);
+            for (int i = 0; i < device.count() && !anyTail; i++) {
+                anyTail = device.seriesAt(i).hasTail();
+            }
+        }
+        if (!anyTail) {
+            // Nothing to store: every series of the device is its base.
+            tails.delete(device.devicePrefix());
+            if (device.size() == 0) {
+                recent.remove(device.deviceId());
+            }
         }
     }
 

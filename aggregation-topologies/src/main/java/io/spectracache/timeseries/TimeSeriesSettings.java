@@ -30,8 +30,8 @@ import org.apache.kafka.common.config.ConfigException;
  * @param rawRetention   how long raw points are kept; positive
  * @param grace          how far behind its series' newest point a point may be and still be merged exactly into the
  *                       raw chunks; not negative. Later points still reach every tier that keeps their bucket
- * @param tiers          the rollup tiers, finest first, steps increasing (each a multiple of the one before); may be
- *                       empty
+ * @param tiers          the rollup tiers, finest first, steps increasing (each a multiple of the one before), at
+ *                       most {@link RollupTier#MAX_TIERS}; may be empty
  * @param chunkMaxPoints points after which a raw chunk is sealed; 2 to 10,000
  * @param chunkMaxSpan   the longest time one raw chunk covers; positive, at most {@code rawRetention}
  */

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * Every numeric metric of every device as a time series: raw points in Gorilla-compressed chunks for the raw
  * retention, and rollup buckets (count, sum, min, max, first, last, KLL quantiles) per tier for each tier's
  * retention. Attached to {@link TopologyContext#events()} like device state: no repartition, no second read of
- * {@code spectra.events}, one object update per reading and one changelog record per series per commit.
+ * {@code spectra.events}, one object update per reading and one small changelog record per series per commit.
  *
  * <pre>{@code
  * new IngestTopology(settings).addTo(context);                       // provides context.events()
@@ -35,9 +35,14 @@ import org.apache.kafka.streams.state.Stores;
  * <p><b>Stores</b> (processor {@value #PROCESSOR_NAME}; every key starts with {@link SeriesKeys#devicePrefix}, so one
  * device is one contiguous key range in each of them, inside each time segment of the window stores):
  * <ul>
- *   <li>{@value #OPEN_STORE_NAME}: key-value, write-behind. Key {@link SeriesKeys#seriesPrefix(String, String)},
- *       value an {@link OpenSeries}: the open raw chunk (the newest points of the series) and each tier's open
- *       bucket. Changelogged once per series per commit.
+ *   <li>{@value #OPEN_STORE_NAME}: key-value, no record cache. Key {@link SeriesKeys#seriesPrefix(String, String)},
+ *       one entry per series from its first reading until it is forgotten; value the {@link OpenSeries} base: the
+ *       open raw chunk (the newest points of the series) and each tier's open bucket, whole, as of its generation.
+ *       Written when the series is created and then once per {@value TimeSeriesProcessor#REBASE_AFTER_READINGS}
+ *       readings (and when the sweep seals it), not per event or per commit.
+ *   <li>{@value #TAILS_STORE_NAME}: key-value, write-behind. Key {@link SeriesKeys#devicePrefix(String)}, value the
+ *       {@link DeviceTails} of the device: each series' clocks and the operations since its base (a few bytes per
+ *       reading). Changelogged once per device per commit, whatever its number of metrics.
  *   <li>{@code timeseries-raw} ({@link #RAW_STORE}): window store of sealed chunks. Key
  *       {@code seriesPrefix(device, metric)}, window start = the chunk's first point, value the chunk in
  *       {@link GorillaCodec}'s format. A chunk holds at most {@code chunk.max.points} points (twice that after late
@@ -51,12 +56,16 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p><b>Reading a series</b> (for the query side; {@code key = SeriesKeys.seriesPrefix(device, metric)}):
  * raw points in {@code [from, to)} are the points of the chunks from {@code timeseries-raw}
- * {@code fetch(key, from - chunkMaxSpan + 1, to - 1)} plus those of {@code timeseries-open}{@code .get(key).chunk()},
- * each filtered to {@code [from, to)} ({@code Chunks.between}); chunks never overlap, so no point appears twice.
- * A tier's buckets in {@code [from, to)} are {@code fetch(key, from, to - 1)} of its store plus
- * {@link OpenSeries#openBucket(String)} if its start is in range (the open bucket is never also in the store). A
- * device's entries of every store are {@code fetch(devicePrefix, deviceRangeEnd, ...)} (see
- * {@link SeriesKeys#deviceRangeEnd(String)}) and {@code timeseries-open}'s {@code prefixScan} on the device prefix.
+ * {@code fetch(key, from - chunkMaxSpan + 1, to - 1)} plus those of the open chunk, each filtered to
+ * {@code [from, to)} ({@code Chunks.between}); chunks never overlap, so no point appears twice. The open chunk is
+ * the series' tail in {@code timeseries-open-tails}{@code .get(devicePrefix)} {@linkplain OpenSeries#completeOn put
+ * on} its base {@code timeseries-open}{@code .get(key)} (or the live object, while the tail waits for the commit).
+ * A tier's buckets in
+ * {@code [from, to)} are {@code fetch(key, from, to - 1)} of its store plus {@link OpenSeries#openBucket(String)} if
+ * its start is in range (the open bucket is never also in the store). {@link SeriesReads} does all this. A device's
+ * entries of every store are {@code fetch(devicePrefix, deviceRangeEnd, ...)} (see
+ * {@link SeriesKeys#deviceRangeEnd(String)}) and the {@code range(devicePrefix, deviceRangeEnd)} of both open
+ * stores (in {@code timeseries-open-tails} that is the one entry keyed by the device prefix itself).
  *
  * <p><b>Time.</b> Event time. Retention is measured behind the newest event the task has seen; grace behind the
  * newest point of the same series (see {@link TimeSeriesSettings}). A late reading within grace is merged exactly
@@ -70,8 +79,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class TimeSeriesTopology implements CapabilityTopology {
     /** The processor that appends readings. */
     public static final String PROCESSOR_NAME = "timeseries-append";
-    /** The open chunk and buckets of every series ({@link OpenSeries} by {@code seriesPrefix}). */
+    /** The open chunk and buckets of every series ({@link OpenSeries} bases by {@code seriesPrefix}). */
     public static final String OPEN_STORE_NAME = "timeseries-open";
+    /** What every series changed since its base ({@link DeviceTails} by {@code devicePrefix}). */
+    public static final String TAILS_STORE_NAME = "timeseries-open-tails";
     /** Sealed raw chunks by {@code seriesPrefix}, window start = first point. */
     public static final StoreSpec<Bytes, Chunk> RAW_STORE =
             new StoreSpec<>("timeseries-raw", Serdes.Bytes(), new GorillaCodec());
@@ -95,9 +106,14 @@ public final class TimeSeriesTopology implements CapabilityTopology {
         return new StoreSpec<>(TIER_STORE_PREFIX + tier.name(), Serdes.Bytes(), new RollupSerde());
     }
 
-    /** The open store with the serde for these settings' tiers. */
+    /** The open store (the series' bases) with the serde for these settings' tiers. */
     public StoreSpec<Bytes, OpenSeries> openStore() {
         return new StoreSpec<>(OPEN_STORE_NAME, Serdes.Bytes(), openSerde(settings));
+    }
+
+    /** The store of the series' tails, one entry per device, with the serde for these settings' tiers. */
+    public StoreSpec<Bytes, DeviceTails> tailsStore() {
+        return new StoreSpec<>(TAILS_STORE_NAME, Serdes.Bytes(), new DeviceTailsSerde(tierNames(settings)));
     }
 
     /** How long {@code timeseries-raw} keeps a chunk: the raw retention plus one chunk span. */
@@ -106,7 +122,11 @@ public final class TimeSeriesTopology implements CapabilityTopology {
     }
 
     private static OpenSeriesSerde openSerde(TimeSeriesSettings settings) {
-        return new OpenSeriesSerde(settings.tiers().stream().map(RollupTier::name).toArray(String[]::new));
+        return new OpenSeriesSerde(tierNames(settings));
+    }
+
+    private static String[] tierNames(TimeSeriesSettings settings) {
+        return settings.tiers().stream().map(RollupTier::name).toArray(String[]::new);
     }
 
     /**
@@ -147,10 +167,17 @@ public final class TimeSeriesTopology implements CapabilityTopology {
         @Override
         public Set<StoreBuilder<?>> stores() {
             Set<StoreBuilder<?>> stores = new HashSet<>();
+            // Write-behind: a reading changes the device's series objects; their tails are serialised and changelogged
+            // once per device per commit.
+            StoreSpec<Bytes, DeviceTails> tails = tailsStore();
+            stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(tails.name()),
+                    tails.keySerde(), tails.valueSerde()));
+            // Written when a series is created or starts a new base (every so many readings), serialised right then:
+            // the base is the state at that moment, which the tail's operations continue. A record cache would only
+            // copy it once more.
             StoreSpec<Bytes, OpenSeries> open = openStore();
-            // Write-behind: a reading changes the series object; it is serialised and changelogged once per commit.
-            stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(open.name()),
-                    open.keySerde(), open.valueSerde()));
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(open.name()), open.keySerde(),
+                    open.valueSerde()).withCachingDisabled());
             // Sealed chunks and buckets are written once per chunk or bucket (and once per late merge). No record
             // cache: it would copy each once more, and it keeps flushed entries, so expired windows would stay
             // visible through it after RocksDB dropped their segments.

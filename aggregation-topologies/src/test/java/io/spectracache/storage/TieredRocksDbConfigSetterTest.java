@@ -31,6 +31,17 @@ class TieredRocksDbConfigSetterTest {
     }
 
     @Test
+    void shouldGiveBothOpenStoresLz4AndSmallBlocksLikeTheRawStore() {
+        for (String store : new String[] {"timeseries-open", "timeseries-open-tails"}) {
+            try (Options options = configured(store)) {
+                assertThat(options.compressionType()).as(store).isEqualTo(CompressionType.LZ4_COMPRESSION);
+                assertThat(((BlockBasedTableConfig) options.tableFormatConfig()).blockSize()).as(store)
+                        .isEqualTo(TieredRocksDbConfigSetter.HOT_BLOCK_BYTES);
+            }
+        }
+    }
+
+    @Test
     void shouldGiveRollupTiersZstdDownToTheBottommostLevel() {
         try (Options options = configured("timeseries-rollup-1h.1795546800000")) {
             assertThat(options.compressionType()).isEqualTo(CompressionType.ZSTD_COMPRESSION);

@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.events.DeviceEvent;
+import io.spectracache.serialization.Varints;
 import io.spectracache.storage.TieredRocksDbConfigSetter;
 import io.spectracache.testing.TopologyHarness;
 import io.spectracache.timeseries.codec.Chunk;
+import io.spectracache.timeseries.codec.FleetShapes;
 import io.spectracache.timeseries.codec.GorillaCodec;
+import io.spectracache.timeseries.codec.SeriesStatistics;
 import io.spectracache.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.utils.Bytes;
@@ -26,109 +30,86 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bytes per raw point on disk for a simulated fleet, measured with RocksDB's own size property
- * ({@code total-sst-files-size} of {@code timeseries-raw}, as Kafka Streams reports it) against the 16 bytes of a
- * (long, double) pair. The fleet has the shape of ingest's {@code SimulatedFleet}: trucks and vans reporting
- * temperature (2 decimals), speed, battery and fuel (1 decimal), meters reporting temperature, voltage (1 decimal)
- * and power (3 decimals), each a bounded random walk; a random device per event, so each device's timestamps are
- * irregular to the millisecond. Run with
+ * Bytes per raw point on disk, measured with RocksDB's own size property ({@code total-sst-files-size} of
+ * {@code timeseries-raw}, as Kafka Streams reports it) against the 16 bytes of a (long, double) pair, for the fleets
+ * of {@link FleetShapes}: the SimulatedFleet shape (irregular millisecond timestamps, random-walk readings with 1 to 3
+ * decimals), the same devices on a jittered 10 s timer, and the bench's Events shape (uniform random readings with 2
+ * decimals, regular timestamps). Each run also prints what the points look like to a codec ({@link SeriesStatistics}:
+ * distributions and order-0 entropies, the floor for coding one delta at a time), the encoded chunk bytes split
+ * into timestamps and values, and what the chunks would take if a device's metrics shared one timestamp column.
+ *
+ * <p>Measured 2026-11-30 (on disk, B/point; 120-point chunks, then 240 with {@code -Dtimeseries.bench.chunk.points=240}):
+ * <pre>
+ * fleet                         format 1 (Gorilla)   format 2 (120)   format 2 (240)   order-0 floor of the chunk contents
+ * simulated fleet, 200 devices        7.35               1.23             1.14          2.35 (timestamps 14.75 bits, values 4.04)
+ * simulated fleet, 20 for 13 h        7.39               1.55             1.45          as above
+ * jittered 10 s timer                 4.42               0.95             0.88          1.30 (timestamps 6.37 bits, values 4.03)
+ * bench Events                        6.53               2.15             1.99          1.74 (values 13.95 bits, timestamps 0)
+ * </pre>
+ * On disk goes below the floor of the chunks where a device's metrics share their timestamps: their chunks begin with
+ * the same bytes, which LZ4 stores once when they share a 16 KiB block (less often over 13 hours, when a series has
+ * ~40 chunks in the segment between them). The bench Events' readings are uniform random: 1.74 B/point is their
+ * information content, and RocksDB adds ~30 B per chunk (key and entry), so 120-point chunks cannot reach 2 B/point.
+ * Run with
  * {@code mvn -o -q verify -pl aggregation-topologies -am -Dtest.excludedGroups=integration -Dgroups=benchmark
  * -Dtest=RawBytesPerPointBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("benchmark")
 class RawBytesPerPointBenchmarkTest {
-    private static final long T0 = Instant.parse("2026-11-24T19:00:00Z").toEpochMilli();
-    private static final int DEVICES = 200;
     private static final int EVENTS = 100_000;
     private static final String APPLICATION_ID = "timeseries-bytes";
-    /** The fleet sends 20 events a second: each device about every 10 s. */
-    private static final double EVENTS_PER_SECOND = 20;
 
-    /** One device's random walk, as in SimulatedFleet.Device. */
-    private static final class Device {
-        final String id;
-        final boolean meter;
-        double temp;
-        double speed;
-        double battery;
-        double fuel;
-        double powerKw;
-        double voltage = 230;
+    @Test
+    void shouldReportBytesPerRawPointOnDiskForTheSimulatedFleet() {
+        measure(FleetShapes.simulatedFleet(42), 2.0);
+    }
 
-        Device(int number, Random random) {
-            this.meter = random.nextDouble() >= 0.85;
-            this.id = String.format(Locale.ROOT, "%s-%04d", meter ? "meter" : "truck", number);
-            this.temp = 5 + random.nextDouble() * 20;
-            this.speed = random.nextDouble() * 25;
-            this.battery = 40 + random.nextDouble() * 60;
-            this.fuel = 20 + random.nextDouble() * 80;
-            this.powerKw = random.nextDouble() * 5;
-        }
-
-        Map<String, Double> next(Random random, double seconds) {
-            Map<String, Double> metrics = new HashMap<>();
-            temp = clamp(temp + random.nextGaussian() * 0.2, -25, 45);
-            metrics.put("temp", round(temp, 2));
-            if (meter) {
-                powerKw = clamp(powerKw + random.nextGaussian() * 0.3, 0, 40);
-                voltage = clamp(voltage + (230 - voltage) * 0.1 + random.nextGaussian() * 0.8, 207, 253);
-                metrics.put("voltage", round(voltage, 1));
-                metrics.put("powerKw", round(powerKw, 3));
-                return metrics;
-            }
-            speed = clamp(speed + random.nextGaussian() * 1.5, 0, 25);
-            fuel -= speed * seconds / 1000 * 0.075;
-            if (fuel < 5) {
-                fuel = 95 + random.nextDouble() * 5;
-            }
-            battery -= seconds * 0.0005;
-            if (battery < 10) {
-                battery = 100;
-            }
-            metrics.put("speed", round(speed * 3.6, 1));
-            metrics.put("battery", round(battery, 1));
-            metrics.put("fuel", round(fuel, 1));
-            return metrics;
-        }
-
-        private static double clamp(double value, double min, double max) {
-            return Math.max(min, Math.min(max, value));
-        }
-
-        private static double round(double value, int decimals) {
-            double scale = Math.pow(10, decimals);
-            return Math.round(value * scale) / scale;
-        }
+    /**
+     * As above, but 20 devices for 13 hours: a series then has about 40 sealed chunks in the one RocksDB segment
+     * (13 h, half the raw store's retention) instead of 4, so the chunks of a device's other metrics for the same
+     * time lie as far apart in the store as they do in production.
+     */
+    @Test
+    void shouldReportBytesPerRawPointOnDiskForTheSimulatedFleetOverThirteenHours() {
+        measure(FleetShapes.simulatedFleet(42, 20), 2.0);
     }
 
     @Test
-    void shouldReportBytesPerRawPointOnDisk() {
-        Random random = new Random(42);
-        Device[] fleet = new Device[DEVICES];
-        long[] last = new long[DEVICES];
-        for (int i = 0; i < DEVICES; i++) {
-            fleet[i] = new Device(i, random);
-        }
+    void shouldReportBytesPerRawPointOnDiskForAFleetOnAJitteredTimer() {
+        measure(FleetShapes.jitteredFleet(42), 2.0);
+    }
+
+    @Test
+    void shouldReportBytesPerRawPointOnDiskForTheBenchEventsShape() {
+        // The information content alone is 1.74 B/point (see above).
+        measure(FleetShapes.benchEvents(42, 200), 2.3);
+    }
+
+    /**
+     * Measures {@code fleet}; fails if a raw point takes more than {@code ceiling} bytes on disk with the store's
+     * compression (a regression).
+     */
+    private static void measure(FleetShapes fleet, double ceiling) {
         // -Dtimeseries.bench.compression=false measures the same run at Kafka Streams' defaults (no compression).
         boolean tiered = Boolean.parseBoolean(System.getProperty("timeseries.bench.compression", "true"));
+        // -Dtimeseries.bench.chunk.points=240 measures another chunk size (spectracache.timeseries.chunk.max.points).
+        TimeSeriesSettings settings = TimeSeriesSettings.defaults().withChunkMaxPoints(Integer.getInteger(
+                "timeseries.bench.chunk.points", TimeSeriesSettings.DEFAULT_CHUNK_MAX_POINTS));
         TopologyHarness.Builder builder = TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(),
-                new TimeSeriesTopology(TimeSeriesSettings.defaults())).meters(new SimpleMeterRegistry());
+                new TimeSeriesTopology(settings)).meters(new SimpleMeterRegistry());
         if (tiered) {
             builder.property(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, TieredRocksDbConfigSetter.class);
         }
         try (TopologyHarness harness = builder
-                .applicationId(APPLICATION_ID).startingAt(Instant.ofEpochMilli(T0)).build()) {
+                .applicationId(APPLICATION_ID).startingAt(Instant.ofEpochMilli(FleetShapes.T0)).build()) {
             TestInputTopic<String, DeviceEvent> events = harness.input(Topics.EVENTS);
             long points = 0;
             long started = System.nanoTime();
             for (int i = 0; i < EVENTS; i++) {
-                long t = T0 + (long) (i * 1000 / EVENTS_PER_SECOND) + random.nextInt(50);
-                int d = random.nextInt(DEVICES);
-                double seconds = last[d] == 0 ? 0 : (t - last[d]) / 1000.0;
-                last[d] = t;
-                Map<String, Double> metrics = fleet[d].next(random, seconds);
-                points += metrics.size();
-                events.pipeInput(fleet[d].id, DeviceEvent.of(fleet[d].id, Instant.ofEpochMilli(t), metrics));
+                FleetShapes.Event event = fleet.next();
+                points += event.metrics().size();
+                events.pipeInput(event.deviceId(),
+                        DeviceEvent.of(event.deviceId(), Instant.ofEpochMilli(event.timestamp()), event.metrics()));
                 if (i % 5_000 == 0) {
                     drainChangelogs(harness);
                 }
@@ -140,44 +121,64 @@ class RawBytesPerPointBenchmarkTest {
             long valueBytes = 0;
             long keyBytes = 0;
             long chunks = 0;
-            long regularBytes = 0;
+            long timestampOnlyBytes = 0;
+            long valueOnlyBytes = 0;
+            Map<String, Long> timestampsPerDeviceChunk = new HashMap<>();
+            SeriesStatistics statistics = new SeriesStatistics();
             WindowStore<Bytes, Chunk> raw = harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name());
             try (KeyValueIterator<Windowed<Bytes>, Chunk> all = raw.all()) {
                 while (all.hasNext()) {
                     var entry = all.next();
-                    sealedPoints += entry.value.size();
-                    valueBytes += TimeSeriesTopology.RAW_STORE.valueSerde().serializer().serialize("", entry.value).length;
+                    Chunk chunk = entry.value;
+                    String[] deviceAndMetric = deviceAndMetric(entry.key.key());
+                    statistics.add(deviceAndMetric[1], chunk);
+                    sealedPoints += chunk.size();
+                    valueBytes += TimeSeriesTopology.RAW_STORE.valueSerde().serializer().serialize("", chunk).length;
                     keyBytes += entry.key.key().get().length + Long.BYTES + Integer.BYTES;
-                    // The same values at a regular 10 s period: what the timestamps cost against a device's clock.
-                    long[] regular = new long[entry.value.size()];
+                    // What the timestamps alone cost (constant values cost next to nothing), and the values alone
+                    // (at a regular period timestamps cost next to nothing).
+                    long timestampBytes = GorillaCodec.encode(Chunk.of(chunk.timestamps(), new double[chunk.size()])).length;
+                    long[] regular = new long[chunk.size()];
                     for (int p = 0; p < regular.length; p++) {
-                        regular[p] = T0 + p * 10_000L;
+                        regular[p] = FleetShapes.T0 + p * 10_000L;
                     }
-                    regularBytes += GorillaCodec.encode(Chunk.of(regular, entry.value.values())).length;
+                    timestampOnlyBytes += timestampBytes;
+                    valueOnlyBytes += GorillaCodec.encode(Chunk.of(regular, chunk.values())).length;
+                    timestampsPerDeviceChunk.merge(deviceAndMetric[0] + "@" + chunk.timestamp(0) + "/"
+                            + chunk.timestamp(chunk.size() - 1) + "/" + chunk.size(), timestampBytes, Math::max);
                     chunks++;
                 }
             }
+            long sharedBytes = valueOnlyBytes + timestampsPerDeviceChunk.values().stream().mapToLong(Long::longValue).sum();
             long sstBytes = metric(harness.driver().metrics(), "total-sst-files-size", "timeseries-raw");
-            long minuteBytes = metric(harness.driver().metrics(), "total-sst-files-size", "timeseries-rollup-1m");
-            long minuteBuckets = 0;
-            WindowStore<Bytes, Rollup> minutes = harness.driver().getWindowStore("timeseries-rollup-1m");
-            try (KeyValueIterator<Windowed<Bytes>, Rollup> all = minutes.all()) {
-                while (all.hasNext()) {
-                    all.next();
-                    minuteBuckets++;
-                }
-            }
-            System.out.printf(Locale.ROOT, "time series bytes per raw point: %d events (%.0f/s through the driver), "
-                            + "%d readings, %d sealed in %d chunks (%.1f points each); Gorilla values %.2f B/point, "
-                            + "keys %.2f B/point; RocksDB (%s) timeseries-raw total-sst-files-size %d B = %.2f B/point; "
-                            + "the same values at a regular 10 s period %.2f B/point; a (long, double) pair is 16 B; "
-                            + "timeseries-rollup-1m %d B for %d sealed buckets = %.0f B/bucket%n",
-                    EVENTS, EVENTS / seconds, points, sealedPoints, chunks, (double) sealedPoints / chunks,
-                    (double) valueBytes / sealedPoints, (double) keyBytes / sealedPoints,
+            System.out.printf(Locale.ROOT, "time series bytes per raw point, %s: %d events (%.0f/s through the driver), "
+                            + "%d readings, %d sealed in %d chunks (%.1f points each); chunk bytes %.2f B/point "
+                            + "(timestamps alone %.2f, values alone %.2f), keys %.2f B/point; RocksDB (%s) "
+                            + "timeseries-raw total-sst-files-size %d B = %.2f B/point; a (long, double) pair is 16 B; "
+                            + "if a device's metrics shared one timestamp column: %.2f B/point in chunks%n%s",
+                    fleet.name(), EVENTS, EVENTS / seconds, points, sealedPoints, chunks, (double) sealedPoints / chunks,
+                    (double) valueBytes / sealedPoints, (double) timestampOnlyBytes / sealedPoints,
+                    (double) valueOnlyBytes / sealedPoints, (double) keyBytes / sealedPoints,
                     tiered ? "LZ4 raw, ZSTD tiers" : "no compression", sstBytes, (double) sstBytes / sealedPoints,
-                    (double) regularBytes / sealedPoints, minuteBytes, minuteBuckets, (double) minuteBytes / minuteBuckets);
+                    (double) sharedBytes / sealedPoints, statistics.report());
             assertThat(sealedPoints).isPositive();
+            if (tiered) {
+                assertThat((double) sstBytes / sealedPoints).as("bytes per raw point on disk, %s", fleet.name())
+                        .isLessThanOrEqualTo(ceiling);
+            }
         }
+    }
+
+    /** The device id and metric name of a series key prefix. */
+    private static String[] deviceAndMetric(Bytes seriesPrefix) {
+        ByteBuffer in = ByteBuffer.wrap(seriesPrefix.get());
+        String[] parts = new String[2];
+        for (int i = 0; i < 2; i++) {
+            byte[] text = new byte[Varints.readUnsignedVarint(in)];
+            in.get(text);
+            parts[i] = new String(text, StandardCharsets.UTF_8);
+        }
+        return parts;
     }
 
     /**
@@ -185,7 +186,8 @@ class RawBytesPerPointBenchmarkTest {
      * long run fills the heap with changelog records the production path would send once per commit.
      */
     private static void drainChangelogs(TopologyHarness harness) {
-        for (String store : new String[] {"timeseries-open", "timeseries-raw", "timeseries-rollup-1m", "timeseries-rollup-1h"}) {
+        for (String store : new String[] {"timeseries-open", "timeseries-open-tails", "timeseries-raw",
+                "timeseries-rollup-1m", "timeseries-rollup-1h"}) {
             harness.driver().createOutputTopic(APPLICATION_ID + "-" + store + "-changelog",
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();

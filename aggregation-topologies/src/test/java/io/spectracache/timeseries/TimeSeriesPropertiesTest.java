@@ -7,7 +7,10 @@ import io.spectracache.events.DeviceEvent;
 import io.spectracache.testing.TopologyHarness;
 import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.topics.Topics;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -21,21 +24,26 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Random event sequences (in-order, late within and beyond grace, far beyond retention, the same time again with
  * another value, NaN, idle sweeps in between) against a naive model written from the contract on
- * {@link TimeSeriesTopology}: every raw range and every tier bucket the stores answer equals the model's.
+ * {@link TimeSeriesTopology}: every raw range and every tier bucket the stores answer equals the model's, also when
+ * the task restarts in the middle and rebuilds every store from its changelog.
  */
 class TimeSeriesPropertiesTest {
     private static final long T0 = Instant.parse("2026-11-24T19:00:00Z").toEpochMilli();
     private static final long MINUTE = 60_000;
     private static final String[] DEVICES = {"truck-1", "truck-10", "meter-1"};
     private static final String[] METRICS = {"temp", "speed"};
+    private static final String APPLICATION_ID = "timeseries-properties";
 
     /** One step: how far the fleet's time moves, how late this event is, and what it carries. */
     record Op(int device, int metric, long advanceMs, int lateKind, long lateMs, int value, boolean sweep) {
@@ -90,36 +98,121 @@ class TimeSeriesPropertiesTest {
         }
     }
 
+    private static TimeSeriesSettings settings(int chunkPoints) {
+        return TimeSeriesSettings.defaults().withChunkMaxSpan(Duration.ofMinutes(10))
+                .withRawRetention(Duration.ofHours(1)).withGrace(Duration.ofMinutes(5)).withChunkMaxPoints(chunkPoints)
+                .withTiers("1m:2h,5m:6h");
+    }
+
+    private static TopologyHarness harness(TimeSeriesSettings settings) {
+        return TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(), new TimeSeriesTopology(settings))
+                .meters(new SimpleMeterRegistry()).applicationId(APPLICATION_ID).startingAt(Instant.ofEpochMilli(T0))
+                .build();
+    }
+
     @Property(tries = 120)
     void shouldAnswerEveryRawRangeAndEveryBucketAsTheNaiveModel(@ForAll("ops") List<Op> ops,
                                                                 @ForAll @IntRange(min = 2, max = 8) int chunkPoints) {
-        TimeSeriesSettings settings = TimeSeriesSettings.defaults().withChunkMaxSpan(Duration.ofMinutes(10))
-                .withRawRetention(Duration.ofHours(1)).withGrace(Duration.ofMinutes(5)).withChunkMaxPoints(chunkPoints)
-                .withTiers("1m:2h,5m:6h");
+        TimeSeriesSettings settings = settings(chunkPoints);
         Model model = new Model(settings);
-        try (TopologyHarness harness = TopologyHarness.of(TopologyHarness.validatedEventsFromTopic(),
-                        new TimeSeriesTopology(settings)).meters(new SimpleMeterRegistry())
-                .startingAt(Instant.ofEpochMilli(T0)).build()) {
-            TestInputTopic<String, DeviceEvent> events = harness.input(Topics.EVENTS);
-            long fleetTime = T0;
-            for (Op op : ops) {
-                fleetTime += op.advanceMs();
-                long t = switch (op.lateKind()) {
-                    case 0, 1, 2 -> fleetTime - op.lateMs() % (10 * MINUTE);    // late, around the grace
-                    case 3 -> fleetTime - op.lateMs();                            // up to 4 h: beyond raw, 1m
-                    case 4 -> fleetTime - op.lateMs() % (2 * MINUTE) / 1000 * 1000; // often the same second again
-                    default -> fleetTime;
-                };
-                double value = op.value() == 12 ? Double.NaN : op.value() * 0.5;
-                String device = DEVICES[op.device()];
-                String metric = METRICS[op.metric()];
-                events.pipeInput(device, DeviceEvent.of(device, Instant.ofEpochMilli(t), Map.of(metric, value)));
-                model.add(device + "/" + metric, t, value);
-                if (op.sweep()) {
-                    harness.driver().advanceWallClockTime(TimeSeriesProcessor.SWEEP_INTERVAL);
-                }
-            }
+        try (TopologyHarness harness = harness(settings)) {
+            run(harness, ops, T0, model);
             assertMatches(harness, settings, model);
+        }
+    }
+
+    @Property(tries = 60)
+    void shouldAnswerAsTheNaiveModelAcrossARestartThatRebuildsEveryStoreFromItsChangelog(
+            @ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 2, max = 8) int chunkPoints,
+            @ForAll @IntRange(min = 0, max = 160) int restartAt) {
+        TimeSeriesSettings settings = settings(chunkPoints);
+        Model model = new Model(settings);
+        int split = Math.min(restartAt, ops.size());
+        Map<String, List<TestRecord<byte[], byte[]>>> changelogs = new HashMap<>();
+        long fleetTime;
+        try (TopologyHarness before = harness(settings)) {
+            fleetTime = run(before, ops.subList(0, split), T0, model);
+            for (String store : storeNames(settings)) {
+                changelogs.put(store, before.driver().createOutputTopic(changelog(store), new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer()).readRecordsToList());
+            }
+        }
+        try (TopologyHarness after = harness(settings)) {
+            restore(after, settings, changelogs);
+            run(after, ops.subList(split, ops.size()), fleetTime, model);
+            assertMatches(after, settings, model);
+        }
+    }
+
+    /** Pipes {@code ops} into the harness and the model; the fleet's time after them. */
+    private static long run(TopologyHarness harness, List<Op> ops, long fleetTime, Model model) {
+        TestInputTopic<String, DeviceEvent> events = harness.input(Topics.EVENTS);
+        for (Op op : ops) {
+            fleetTime += op.advanceMs();
+            long t = switch (op.lateKind()) {
+                case 0, 1, 2 -> fleetTime - op.lateMs() % (10 * MINUTE);    // late, around the grace
+                case 3 -> fleetTime - op.lateMs();                            // up to 4 h: beyond raw, 1m
+                case 4 -> fleetTime - op.lateMs() % (2 * MINUTE) / 1000 * 1000; // often the same second again
+                default -> fleetTime;
+            };
+            double value = op.value() == 12 ? Double.NaN : op.value() * 0.5;
+            String device = DEVICES[op.device()];
+            String metric = METRICS[op.metric()];
+            events.pipeInput(device, DeviceEvent.of(device, Instant.ofEpochMilli(t), Map.of(metric, value)));
+            model.add(device + "/" + metric, t, value);
+            if (op.sweep()) {
+                harness.driver().advanceWallClockTime(TimeSeriesProcessor.SWEEP_INTERVAL);
+            }
+        }
+        return fleetTime;
+    }
+
+    private static List<String> storeNames(TimeSeriesSettings settings) {
+        List<String> names = new ArrayList<>(List.of(TimeSeriesTopology.OPEN_STORE_NAME,
+                TimeSeriesTopology.TAILS_STORE_NAME, TimeSeriesTopology.RAW_STORE.name()));
+        settings.tiers().forEach(tier -> names.add(TimeSeriesTopology.tierStore(tier).name()));
+        return names;
+    }
+
+    private static String changelog(String store) {
+        return APPLICATION_ID + "-" + store + "-changelog";
+    }
+
+    /**
+     * What Kafka Streams does when a task starts without local state: every changelog record, in order, back into its
+     * store (a null value deletes). A key-value store's changelog key is the store key; a window store's is the store
+     * key, then the window start (8 bytes) and a sequence number (4 bytes). TopologyTestDriver wipes its state on close
+     * and never restores, hence the replay by hand; a store that stops being one of these kinds fails here.
+     */
+    private static void restore(TopologyHarness harness, TimeSeriesSettings settings,
+                                Map<String, List<TestRecord<byte[], byte[]>>> changelogs) {
+        TimeSeriesTopology topology = new TimeSeriesTopology(settings);
+        KeyValueStore<Bytes, OpenSeries> open = harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME);
+        for (TestRecord<byte[], byte[]> record : changelogs.get(TimeSeriesTopology.OPEN_STORE_NAME)) {
+            open.put(Bytes.wrap(record.key()), topology.openStore().valueSerde().deserializer()
+                    .deserialize(changelog(TimeSeriesTopology.OPEN_STORE_NAME), record.value()));
+        }
+        KeyValueStore<Bytes, DeviceTails> tails = harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME);
+        for (TestRecord<byte[], byte[]> record : changelogs.get(TimeSeriesTopology.TAILS_STORE_NAME)) {
+            tails.put(Bytes.wrap(record.key()), topology.tailsStore().valueSerde().deserializer()
+                    .deserialize(changelog(TimeSeriesTopology.TAILS_STORE_NAME), record.value()));
+        }
+        restoreWindows(harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name()),
+                TimeSeriesTopology.RAW_STORE.valueSerde(), changelogs.get(TimeSeriesTopology.RAW_STORE.name()));
+        for (RollupTier tier : settings.tiers()) {
+            var spec = TimeSeriesTopology.tierStore(tier);
+            restoreWindows(harness.driver().getWindowStore(spec.name()), spec.valueSerde(), changelogs.get(spec.name()));
+        }
+    }
+
+    private static <V> void restoreWindows(WindowStore<Bytes, V> store, Serde<V> values,
+                                           List<TestRecord<byte[], byte[]>> changelog) {
+        assertThat(store).as("a window store").isNotNull();
+        for (TestRecord<byte[], byte[]> record : changelog) {
+            byte[] binary = record.key();
+            Bytes key = Bytes.wrap(Arrays.copyOfRange(binary, 0, binary.length - 12));
+            long windowStart = ByteBuffer.wrap(binary, binary.length - 12, 8).getLong();
+            store.put(key, values.deserializer().deserialize("changelog", record.value()), windowStart);
         }
     }
 
@@ -129,7 +222,8 @@ class TimeSeriesPropertiesTest {
         Map<String, WindowStore<Bytes, Rollup>> tierStores = new HashMap<>();
         settings.tiers().forEach(tier -> tierStores.put(tier.name(),
                 harness.driver().getWindowStore(TimeSeriesTopology.tierStore(tier).name())));
-        SeriesStores stores = SeriesStores.of(open, raw, tierStores);
+        SeriesStores stores = SeriesStores.of(open,
+                harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME), raw, tierStores);
         long rawFrom = model.clock - settings.rawRetention().toMillis() + 1;
         for (String device : DEVICES) {
             for (String metric : METRICS) {

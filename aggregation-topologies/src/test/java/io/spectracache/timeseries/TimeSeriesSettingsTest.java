@@ -55,6 +55,17 @@ class TimeSeriesSettingsTest {
     }
 
     @Test
+    void shouldRefuseMoreTiersThanAnOpenSeriesCanLog() {
+        StringBuilder seventeen = new StringBuilder("1ms:1d");
+        for (int i = 1; i <= RollupTier.MAX_TIERS; i++) {
+            seventeen.append(',').append(1 << i).append("ms:1d");
+        }
+
+        assertThatThrownBy(() -> read(Map.of(TimeSeriesSettings.TIERS_CONFIG, seventeen.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at most 16 tiers");
+    }
+
+    @Test
     void shouldRefuseAChunkSpanLongerThanTheRawRetention() {
         assertThatThrownBy(() -> read(Map.of(TimeSeriesSettings.RAW_RETENTION_MS_CONFIG, "3600000")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("chunkMaxSpan");

@@ -63,6 +63,15 @@ class TimeSeriesTopologyTest {
         return harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME);
     }
 
+    private KeyValueStore<Bytes, DeviceTails> tails() {
+        return harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME);
+    }
+
+    /** The open part of one series as readers see it: put on its base. */
+    private OpenSeries openSeries(String device, String metric) {
+        return SeriesReads.open(stores(), SeriesKeys.seriesPrefix(device, metric));
+    }
+
     private WindowStore<Bytes, Chunk> raw() {
         return harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name());
     }
@@ -70,7 +79,7 @@ class TimeSeriesTopologyTest {
     private SeriesStores stores() {
         Map<String, WindowStore<Bytes, Rollup>> tiers = new HashMap<>();
         settings.tiers().forEach(tier -> tiers.put(tier.name(), tier(tier.name())));
-        return SeriesStores.of(open(), raw(), tiers);
+        return SeriesStores.of(open(), tails(), raw(), tiers);
     }
 
     private WindowStore<Bytes, Rollup> tier(String name) {
@@ -143,7 +152,7 @@ class TimeSeriesTopologyTest {
         }
 
         assertThat(sealedChunkStarts("truck-1")).containsExactly(T0, T0 + 4 * SECOND);
-        assertThat(open().get(SeriesKeys.seriesPrefix("truck-1", "temp")).chunk().size()).isEqualTo(2);
+        assertThat(openSeries("truck-1", "temp").chunk().size()).isEqualTo(2);
         assertThat(points("truck-1", "temp").size()).isEqualTo(10);
         assertThat(meters.find(TimeSeriesMeters.CHUNKS_SEALED.meterName()).counter().count()).isEqualTo(2);
     }
@@ -334,15 +343,22 @@ class TimeSeriesTopologyTest {
             openOfDevice.forEachRemaining(entry -> openKeys.add(entry.key));
         }
         assertThat(openKeys).hasSize(2);
+        List<Bytes> tailKeys = new ArrayList<>();
+        try (var tailsOfDevice = tails().range(SeriesKeys.devicePrefix("truck-1"), SeriesKeys.deviceRangeEnd("truck-1"))) {
+            tailsOfDevice.forEachRemaining(entry -> tailKeys.add(entry.key));
+        }
+        assertThat(tailKeys).containsExactly(SeriesKeys.devicePrefix("truck-1"));
 
         listed.forEach(entry -> raw().put(entry.key.key(), null, entry.key.window().start()));
         openKeys.forEach(key -> open().delete(key));
+        tailKeys.forEach(key -> tails().delete(key));
 
         try (var device = raw().fetch(SeriesKeys.devicePrefix("truck-1"), SeriesKeys.deviceRangeEnd("truck-1"),
                 0, Long.MAX_VALUE)) {
             assertThat(device.hasNext()).isFalse();
         }
         assertThat(points("truck-1", "temp").size()).isZero();
+        assertThat(SeriesReads.metrics(stores(), settings.tiers(), "truck-1")).isEmpty();
         for (String other : List.of("truck-10", "truck-1a", "truck-")) {
             assertThat(points(other, "temp").size()).as(other).isEqualTo(5);
         }
@@ -363,15 +379,55 @@ class TimeSeriesTopologyTest {
         harness.driver().advanceWallClockTime(TimeSeriesProcessor.SWEEP_INTERVAL);
 
         assertThat(sealedChunkStarts("meter-1")).containsExactly(T0);
-        assertThat(open().get(SeriesKeys.seriesPrefix("meter-1", "temp")).chunk().size()).isZero();
+        assertThat(openSeries("meter-1", "temp").chunk().size()).isZero();
         assertThat(SeriesReads.buckets(stores(), settings.tiers().get(0), "meter-1", "temp", 0,
                 Long.MAX_VALUE)).containsOnlyKeys(T0);
-        assertThat(open().get(SeriesKeys.seriesPrefix("truck-1", "temp")).chunk().size()).isEqualTo(1);
+        assertThat(openSeries("truck-1", "temp").chunk().size()).isEqualTo(1);
 
         send("truck-1", T0 + 10 * HOUR, 21);
         harness.driver().advanceWallClockTime(TimeSeriesProcessor.SWEEP_INTERVAL);
 
         assertThat(open().get(SeriesKeys.seriesPrefix("meter-1", "temp"))).isNull();
+    }
+
+    @Test
+    void shouldKeepADevicesTailsRecordFarUnderKafkasLimitWhenItSendsThousandsOfMetrics() {
+        // Issue 6's fat device: events of 3,500 metrics each, first always the same names, then new names each time.
+        start(TimeSeriesSettings.defaults());
+        for (int e = 0; e < 20; e++) {
+            Map<String, Double> metrics = new HashMap<>();
+            for (int j = 0; j < 3_500; j++) {
+                metrics.put(String.format(java.util.Locale.ROOT, "m%02d_%05d", e < 10 ? 0 : e, j), (double) e);
+            }
+            send("fat-device", T0 + e * SECOND, metrics);
+        }
+
+        List<Integer> recordSizes = harness.driver().createOutputTopic(
+                        "timeseries-test-" + TimeSeriesTopology.TAILS_STORE_NAME + "-changelog",
+                        new org.apache.kafka.common.serialization.BytesDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readValuesToList().stream().map(value -> value == null ? 0 : value.length).toList();
+        assertThat(recordSizes).hasSize(20)
+                .allMatch(size -> size <= TimeSeriesProcessor.DEVICE_TAILS_BUDGET_BYTES + 64 * 1024);
+        assertThat(points("fat-device", "m00_00042").values()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(points("fat-device", "m19_03499").values()).containsExactly(19);
+    }
+
+    @Test
+    void shouldGoOnFromWhatTheBaseStoreHoldsWhenATailsBaseWasLostInsteadOfFailingEveryEvent() {
+        // At-least-once after a crash can leave a device's tails in their changelog without the base they continue.
+        start(TimeSeriesSettings.defaults());
+        send("truck-1", T0, 20);
+        send("truck-1", T0 + SECOND, 21);
+        DeviceTails written = tails().get(SeriesKeys.devicePrefix("truck-1"));
+        harness.close();
+        start(TimeSeriesSettings.defaults());
+        tails().put(SeriesKeys.devicePrefix("truck-1"), written);
+
+        send("truck-1", T0 + 2 * SECOND, 22);
+
+        assertThat(points("truck-1", "temp").values()).containsExactly(22);
+        assertThat(openSeries("truck-1", "temp").latest()).isEqualTo(T0 + 2 * SECOND);
     }
 
     @Test

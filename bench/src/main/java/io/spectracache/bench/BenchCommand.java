@@ -120,6 +120,50 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-redis", description = "Skip Redis.")
     boolean noRedis;
 
+    @Option(names = "--no-series", description = "Skip every time-series phase (issue 8): ingest with series on and off, "
+            + "bytes per raw point, range queries, Flight against JSON, Redis sorted sets.")
+    boolean noSeries;
+
+    @Option(names = "--no-series-ingest", description = "Skip the ingest rounds with series on and off (and the bytes per "
+            + "point of the bench events).")
+    boolean noSeriesIngest;
+
+    @Option(names = "--no-series-queries", description = "Skip the backfill and the range queries on the simulated fleet.")
+    boolean noSeriesQueries;
+
+    @Option(names = "--no-series-bulk", description = "Skip Arrow Flight against JSON REST over the fleet's raw points.")
+    boolean noSeriesBulk;
+
+    @Option(names = "--no-series-redis", description = "Skip the fleet's points in Redis sorted sets.")
+    boolean noSeriesRedis;
+
+    @Option(names = "--series-rounds", defaultValue = "2", description = "Ingest rounds with series off then on, each on a "
+            + "fresh instance with the same events (2: off, on, off, on). Default ${DEFAULT-VALUE}.")
+    int seriesRounds;
+
+    @Option(names = "--series-points", description = "Raw points of the simulated fleet (its events carry 3 or 4 metrics). "
+            + "Default 10,000,000 (400,000 with --quick).")
+    Long seriesPoints;
+
+    @Option(names = "--series-period-seconds", defaultValue = "10", description = "How often each fleet device reports, on "
+            + "average. Default ${DEFAULT-VALUE}.")
+    double seriesPeriodSeconds;
+
+    @Option(names = "--series-history-devices", description = "Devices with a backfilled history of one event per minute, "
+            + "for the rollup queries. Default 5 (2 with --quick); 0: no backfill.")
+    Integer seriesHistoryDevices;
+
+    @Option(names = "--series-history-days", defaultValue = "30", description = "How far back the backfill goes, and the "
+            + "range of the 1-minute rollup query. Default ${DEFAULT-VALUE}.")
+    int seriesHistoryDays;
+
+    @Option(names = "--series-rollup-agg", defaultValue = "avg", description = "agg= of the 1-minute rollup query. Default ${DEFAULT-VALUE}.")
+    String seriesRollupAgg;
+
+    @Option(names = "--series-group-by", defaultValue = "model", description = "groupBy= of the fleet-wide query (a "
+            + "SimulatedFleet attribute: model, fw, region). Default ${DEFAULT-VALUE}.")
+    String seriesGroupBy;
+
     @Option(names = "--no-spatial", description = "Skip the spatial phases (ingest with spatial off and on, queries over a "
             + "fleet of --spatial-devices against Redis GEOSEARCH, fence checks): see SpatialBench.")
     boolean noSpatial;
@@ -181,6 +225,7 @@ public final class BenchCommand implements Callable<Integer> {
         String prefix = embedded ? "spectra." : "bench-" + runId + ".spectra.";
         EmbeddedKafka broker = null;
         String[] deviceStates = null;
+        SeriesPhases series = null;
         try {
             String bootstrap;
             if (embedded) {
@@ -233,11 +278,30 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 log("stopping SpectraCache");
             }
+
+            if (!noSeries) {
+                series = seriesPhases(report, bootstrap, dataDir, runId, eventCount, warmup, measure);
+                try {
+                    series.run();
+                } catch (Exception e) {
+                    // The figures of the phases before stay in the report; the stack trace goes to the log.
+                    log("time series failed: " + e);
+                    e.printStackTrace(System.out);
+                    report.series.notes.add("**The time-series phases stopped**: " + e);
+                }
+            }
+
             if (!noSpatial) {
-                spatialSection = SpatialBench.run(new SpatialBench.Settings(settings, bootstrap, dataDir.resolve("spatial"),
-                        prefix, runId, quick ? 100_000 : 300_000, devices, spatialDevices != null ? spatialDevices
-                        : quick ? 100_000 : 1_000_000, 10_000, clients, warmup, measure, seed, !noRedis,
-                        Duration.ofSeconds(ingestTimeoutSeconds)), this::log);
+                try {
+                    spatialSection = SpatialBench.run(new SpatialBench.Settings(settings, bootstrap, dataDir.resolve("spatial"),
+                            prefix, runId, quick ? 100_000 : 300_000, devices, spatialDevices != null ? spatialDevices
+                            : quick ? 100_000 : 1_000_000, 10_000, clients, warmup, measure, seed, !noRedis,
+                            Duration.ofSeconds(ingestTimeoutSeconds)), this::log);
+                } catch (Exception e) {
+                    log("spatial failed: " + e);
+                    e.printStackTrace(System.out);
+                    spatialSection = "\n## Spatial (issue 10)\n\n**The spatial phases stopped**: " + e + "\n";
+                }
             }
         } finally {
             if (broker != null) {
@@ -255,6 +319,18 @@ public final class BenchCommand implements Callable<Integer> {
             readRedis(report, dataDir.resolveSibling(dataDir.getFileName() + "-redis"), deviceStates, warmup, measure);
         } else if (!noReads) {
             report.notes.add("Redis skipped (--no-redis).");
+        }
+
+        if (series != null) {
+            try {
+                series.redis(dataDir.resolveSibling(dataDir.getFileName() + "-redis-series"));
+            } catch (Exception e) {
+                log("Redis series failed: " + e);
+                e.printStackTrace(System.out);
+                report.series.notes.add("**Redis series failed**: " + e);
+            } finally {
+                deleteRecursively(dataDir.resolveSibling(dataDir.getFileName() + "-redis-series"));
+            }
         }
 
         report.cpu.putAll(cpu);
@@ -292,6 +368,26 @@ public final class BenchCommand implements Callable<Integer> {
         settings.putAll(config);
         SpectraConfig.of(settings).unknownKeys().forEach(key -> log("warning: unknown SpectraCache setting " + key));
         return settings;
+    }
+
+    /** Issue 8's phases, on this broker, each instance with its own application id, topic prefix and data directory. */
+    private SeriesPhases seriesPhases(Report report, String bootstrap, Path dataDir, String runId, int eventCount,
+                                      Duration warmup, Duration measure) {
+        boolean embedded = bootstrapServers == null || bootstrapServers.isBlank();
+        SeriesPhases.Options options = new SeriesPhases.Options(eventCount, devices, seed, seriesRounds,
+                seriesPoints != null ? seriesPoints : quick ? 400_000 : 10_000_000, Math.round(seriesPeriodSeconds * 1000),
+                seriesHistoryDevices != null ? seriesHistoryDevices : quick ? 2 : 5, Duration.ofDays(seriesHistoryDays),
+                seriesRollupAgg, seriesGroupBy, clients, warmup, measure,
+                (ingestWarmupEvents != null ? ingestWarmupEvents : quick ? 20_000 : 200_000) / devices,
+                Duration.ofSeconds(ingestTimeoutSeconds), !noSeriesIngest, !noSeriesQueries, !noSeriesBulk, !noSeriesRedis && !noRedis);
+        return new SeriesPhases(options, bootstrap, SpectraConfig.of(cacheSettings(bootstrap, dataDir, "spectra.", runId))
+                .kafkaClientOverrides(), name -> {
+                    String prefix = embedded ? name + ".spectra." : "bench-" + runId + "." + name + ".spectra.";
+                    Map<String, Object> settings = cacheSettings(bootstrap, dataDir, prefix, runId);
+                    settings.put(SpectraConfig.APPLICATION_ID_CONFIG, "spectracache-bench-" + runId + "-" + name);
+                    settings.put(SpectraConfig.DATA_DIR_CONFIG, dataDir.resolve(name).toString());
+                    return settings;
+                }, report.series, (name, factory, c, keys) -> readPhase(name, factory, c, keys, warmup, measure), this::log);
     }
 
     private void describeSettings(Report report, Events generated, String bootstrap, boolean embedded,
@@ -631,7 +727,8 @@ public final class BenchCommand implements Callable<Integer> {
         CpuAccounting.Snapshot before = CpuAccounting.snapshot();
         LatencyResult result = ClosedLoop.run(name, factory, clientCount, keys, warmup, measure, seed + clientCount);
         if (clientCount == clients.stream().mapToInt(Integer::intValue).max().orElse(0)
-                && (name.equals(Report.DEVICE_READ_SOCKET) || name.equals(FLOOR_READ) || name.startsWith("Redis"))) {
+                && (name.equals(Report.DEVICE_READ_SOCKET) || name.equals(FLOOR_READ) || name.startsWith("Redis")
+                || name.equals(SeriesReport.RAW_HOUR))) {
             cpu.put("reads: " + name + ", " + clientCount + " clients (warm-up included)", CpuAccounting.between(before, CpuAccounting.snapshot())
                     .withEndedThreads("benchmark client threads", result.clientCpuSeconds()).withCalls(result.calls()));
         }

@@ -24,12 +24,14 @@ final class Events {
     private final byte[][] deviceKeys;
     private final byte[][] values;
     private final long totalValueBytes;
+    private final long firstMillis;
 
-    private Events(String[] deviceIds, byte[][] deviceKeys, byte[][] values, long totalValueBytes) {
+    private Events(String[] deviceIds, byte[][] deviceKeys, byte[][] values, long totalValueBytes, long firstMillis) {
         this.deviceIds = deviceIds;
         this.deviceKeys = deviceKeys;
         this.values = values;
         this.totalValueBytes = totalValueBytes;
+        this.firstMillis = firstMillis;
     }
 
     /**
@@ -65,7 +67,7 @@ final class Events {
             values[i] = json.toString().getBytes(UTF_8);
             total += values[i].length;
         }
-        return new Events(ids, keys, values, total);
+        return new Events(ids, keys, values, total, firstMillis);
     }
 
     static final String DEVICE_PREFIX = "bench-device-";
@@ -122,6 +124,16 @@ final class Events {
 
     byte[] value(int i) {
         return values[i];
+    }
+
+    /** The {@code ts} of event {@code i}, in epoch milliseconds. */
+    long timestamp(int i) {
+        return firstMillis + i;
+    }
+
+    /** The device index (in {@link #deviceIds()}) of event {@code i}. */
+    int device(int i) {
+        return i % deviceIds.length;
     }
 
     int eventsPerDevice() {

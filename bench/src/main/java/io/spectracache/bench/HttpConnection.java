@@ -119,6 +119,11 @@ final class HttpConnection implements AutoCloseable {
         return parser.bodyLength();
     }
 
+    /** The buffer holding the last body (its first {@link #bodyLength()} bytes), not a copy: valid until the next exchange. */
+    byte[] bodyBytes() {
+        return parser.bodyBytes();
+    }
+
     /**
      * The value of the first {@code "name":<integer>} in the last body, or -1 if there is none: enough to read
      * {@code eventCount} from a device state without a JSON library on the hot path.

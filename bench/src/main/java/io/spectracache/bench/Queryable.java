@@ -49,6 +49,14 @@ final class Queryable {
     /** {@link #awaitCounts} over {@code GET /v1/devices/{id}}, keeping the body each device answered when complete. */
     static Outcome awaitDeviceCounts(String host, int port, String[] deviceIds, long expectedCount, Duration timeout,
                                      Consumer<String> progress) throws IOException, InterruptedException {
+        long[] expected = new long[deviceIds.length];
+        java.util.Arrays.fill(expected, expectedCount);
+        return awaitDeviceCounts(host, port, deviceIds, expected, timeout, progress);
+    }
+
+    /** As {@link #awaitDeviceCounts(String, int, String[], long, Duration, Consumer)}, with a count per device. */
+    static Outcome awaitDeviceCounts(String host, int port, String[] deviceIds, long[] expectedCounts, Duration timeout,
+                                     Consumer<String> progress) throws IOException, InterruptedException {
         byte[][] requests = new byte[deviceIds.length][];
         for (int i = 0; i < deviceIds.length; i++) {
             requests[i] = HttpConnection.get(host, port, "/v1/devices/" + deviceIds[i]);
@@ -74,7 +82,7 @@ final class Queryable {
                     return "HTTP " + status;
                 }
             };
-            Walk walk = awaitCounts(deviceIds, expectedCount, timeout, progress, probe, Thread::sleep);
+            Walk walk = awaitCounts(deviceIds, expectedCounts, timeout, progress, probe, Thread::sleep);
             return new Outcome(walk.completeNanos(), states, walk.looks(), walk.overcounted());
         }
     }
@@ -90,6 +98,20 @@ final class Queryable {
      */
     static Walk awaitCounts(String[] deviceIds, long expectedCount, Duration timeout, Consumer<String> progress, Probe probe,
                             Pause pause) throws IOException, InterruptedException {
+        long[] expected = new long[deviceIds.length];
+        java.util.Arrays.fill(expected, expectedCount);
+        return awaitCounts(deviceIds, expected, timeout, progress, probe, pause);
+    }
+
+    /**
+     * As {@link #awaitCounts(String[], long, Duration, Consumer, Probe, Pause)}, with a count per device (in the order
+     * of {@code deviceIds}), for data where devices send different numbers of events.
+     */
+    static Walk awaitCounts(String[] deviceIds, long[] expectedCounts, Duration timeout, Consumer<String> progress,
+                            Probe probe, Pause pause) throws IOException, InterruptedException {
+        if (expectedCounts.length != deviceIds.length) {
+            throw new IllegalArgumentException(expectedCounts.length + " counts for " + deviceIds.length + " devices");
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = System.nanoTime() + 5_000_000_000L;
         long looks = 0;
@@ -98,8 +120,8 @@ final class Queryable {
         while (device < deviceIds.length) {
             long count = probe.count(device);
             looks++;
-            if (count >= expectedCount) {
-                if (count > expectedCount) {
+            if (count >= expectedCounts[device]) {
+                if (count > expectedCounts[device]) {
                     overcounted++;
                 }
                 probe.completed(device);
@@ -110,14 +132,14 @@ final class Queryable {
             if (now - deadline > 0) {
                 throw new IllegalStateException("after " + timeout.toSeconds() + " s, " + device + " of " + deviceIds.length
                         + " devices were complete; " + deviceIds[device] + " answered " + probe.lastAnswer() + " with count "
-                        + count + " of " + expectedCount);
+                        + count + " of " + expectedCounts[device]);
             }
             if (now - nextReport > 0) {
                 progress.accept(device + "/" + deviceIds.length + " devices complete; " + deviceIds[device]
-                        + " at " + Math.max(count, 0) + "/" + expectedCount + " (" + probe.lastAnswer() + ")");
+                        + " at " + Math.max(count, 0) + "/" + expectedCounts[device] + " (" + probe.lastAnswer() + ")");
                 nextReport = now + 5_000_000_000L;
             }
-            pause.sleep(count < expectedCount * 9 / 10 ? FAR_POLL_PAUSE_MS : NEAR_POLL_PAUSE_MS);
+            pause.sleep(count < expectedCounts[device] * 9 / 10 ? FAR_POLL_PAUSE_MS : NEAR_POLL_PAUSE_MS);
         }
         return new Walk(System.nanoTime(), looks, overcounted);
     }

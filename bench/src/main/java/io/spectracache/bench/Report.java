@@ -27,6 +27,8 @@ final class Report {
     final List<String> notes = new ArrayList<>();
     final Map<String, CpuAccounting.Usage> cpu = new LinkedHashMap<>();
     final Map<String, String> streamsFigures = new LinkedHashMap<>();
+    /** Issue 8's time-series phases. */
+    final SeriesReport series = new SeriesReport();
     ProduceRun.Result raw;
     ProduceRun.Result ingestProducer;
     double endToEndSeconds = Double.NaN;
@@ -153,6 +155,8 @@ final class Report {
                     + "MB/s counts what the client receives: Arrow buffers, or JSON bodies.\n\n");
         }
 
+        md.append(series.markdown(floorRate()));
+
         md.append("## Targets\n\n| target | measured | met |\n| --- | --- | --- |\n");
         if (!Double.isNaN(endToEndSeconds)) {
             md.append("| end to end ≥ ").append(Format.rate(TARGET_EVENTS_PER_SECOND)).append(" events/s | ")
@@ -171,6 +175,7 @@ final class Report {
         reads.stream().filter(r -> r.clients() == 32 && r.name().startsWith(DEVICE_READ_SOCKET)).findFirst().ifPresent(r ->
                 md.append("| p99 GET /v1/devices/{id} < 1 ms at 32 clients | ").append(Format.micros(r.p99())).append(" | ")
                         .append(yesNo(r.p99() < TARGET_P99_MICROS_AT_32)).append(" |\n"));
+        md.append(series.targets());
         md.append('\n');
 
         if (!streamsFigures.isEmpty()) {
@@ -200,10 +205,19 @@ final class Report {
      * table with the floor, SpectraCache end to end, and their difference. Either usage may be null (phase skipped).
      */
     static String cpuPerEvent(CpuAccounting.Usage floor, CpuAccounting.Usage endToEnd, long events) {
+        return cpuPerEvent("floor", floor, "SpectraCache end to end", endToEnd, events)
+                + "\nCPU seconds of each phase (first send → complete, warm-up excluded) divided by the "
+                + Format.count(events) + " events; the stages group the threads listed under \"Where the CPU "
+                + "went\". The floor has no REST server: its completion polling runs on the benchmark's main thread.\n";
+    }
+
+    /** As {@link #cpuPerEvent(CpuAccounting.Usage, CpuAccounting.Usage, long)}, any two phases, the table only. */
+    static String cpuPerEvent(String firstLabel, CpuAccounting.Usage floor, String secondLabel, CpuAccounting.Usage endToEnd,
+                              long events) {
         Map<CpuAccounting.Stage, Double> floorStages = floor == null ? null : floor.byStage();
         Map<CpuAccounting.Stage, Double> e2eStages = endToEnd == null ? null : endToEnd.byStage();
-        StringBuilder md = new StringBuilder("| stage | floor, µs/event | SpectraCache end to end, µs/event | difference |\n")
-                .append("| --- | ---: | ---: | ---: |\n");
+        StringBuilder md = new StringBuilder("| stage | ").append(firstLabel).append(", µs/event | ").append(secondLabel)
+                .append(", µs/event | difference |\n").append("| --- | ---: | ---: | ---: |\n");
         for (CpuAccounting.Stage stage : CpuAccounting.Stage.values()) {
             cpuRow(md, stage.label, floorStages == null ? Double.NaN : floorStages.get(stage),
                     e2eStages == null ? Double.NaN : e2eStages.get(stage), events, false);
@@ -212,10 +226,7 @@ final class Report {
                 endToEnd == null ? Double.NaN : endToEnd.processSeconds(), events, true);
         cpuRow(md, "other processes on the machine", floor == null ? Double.NaN : floor.otherProcessesSeconds(),
                 endToEnd == null ? Double.NaN : endToEnd.otherProcessesSeconds(), events, false);
-        return md.append("\nCPU seconds of each phase (first send → complete, warm-up excluded) divided by the ")
-                .append(Format.count(events)).append(" events; the stages group the threads listed under \"Where the CPU ")
-                .append("went\". The floor has no REST server: its completion polling runs on the benchmark's main thread.\n")
-                .toString();
+        return md.toString();
     }
 
     private static void cpuRow(StringBuilder md, String label, double floorSeconds, double e2eSeconds, long events, boolean bold) {

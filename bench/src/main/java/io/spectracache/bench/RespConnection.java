@@ -89,6 +89,11 @@ final class RespConnection implements AutoCloseable {
         return parser.bulkLength;
     }
 
+    /** Elements of the last array reply (its top level), -1 for a nil array. */
+    long arrayLength() {
+        return parser.arrayLength;
+    }
+
     String text() {
         return parser.text;
     }
@@ -108,6 +113,7 @@ final class RespConnection implements AutoCloseable {
         private final ByteReader.Body body = new ByteReader.Body();
         private char type;
         private int bulkLength;
+        private long arrayLength;
         private String text;
 
         /** @return the reply type: '+', '-', ':', '$' or '*' */
@@ -118,6 +124,7 @@ final class RespConnection implements AutoCloseable {
             type = (char) in.line()[0];
             text = null;
             bulkLength = -1;
+            arrayLength = -1;
             switch (type) {
                 case '+', '-', ':' -> text = in.lineText().substring(1);
                 case '$' -> {
@@ -132,6 +139,7 @@ final class RespConnection implements AutoCloseable {
                 }
                 case '*' -> {
                     if (in.lineLength() > 1 && in.line()[1] == '-') {
+                        arrayLength = -1;
                         return type;
                     }
                     long elements = in.lineNumber(1, 10);
@@ -139,6 +147,7 @@ final class RespConnection implements AutoCloseable {
                         read(in);
                     }
                     type = '*';
+                    arrayLength = elements; // after the elements, which are replies of their own
                 }
                 default -> throw new IOException("not a RESP reply: '" + in.lineText() + "'");
             }
@@ -151,6 +160,10 @@ final class RespConnection implements AutoCloseable {
 
         int bulkLength() {
             return bulkLength;
+        }
+
+        long arrayLength() {
+            return arrayLength;
         }
 
         String bulkText() {

@@ -38,4 +38,25 @@ class BenchCommandTest {
         assertThat(String.join(" ", commandLine.getCommandSpec().findOption("--no-floor").description()))
                 .contains("GET /health/live", "see --no-floor-app");
     }
+
+    @Test
+    void shouldRunTheTimeSeriesPhasesByDefaultWithTwoRoundsAndSkipEachOnRequest() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs();
+
+        assertThat(command.noSeries).isFalse();
+        assertThat(command.seriesRounds).isEqualTo(2);
+        assertThat(command.seriesPeriodSeconds).isEqualTo(10.0);
+        assertThat(command.seriesRollupAgg).isEqualTo("avg");
+
+        BenchCommand skipping = new BenchCommand();
+        new CommandLine(skipping).parseArgs("--no-series-ingest", "--no-series-redis", "--series-points", "1000",
+                "--series-history-devices", "0");
+        assertThat(skipping.noSeriesIngest).isTrue();
+        assertThat(skipping.noSeriesRedis).isTrue();
+        assertThat(skipping.noSeriesQueries).isFalse();
+        assertThat(skipping.noSeriesBulk).isFalse();
+        assertThat(skipping.seriesPoints).isEqualTo(1_000L);
+        assertThat(skipping.seriesHistoryDevices).isZero();
+    }
 }

@@ -91,4 +91,17 @@ class QueryableTest {
                 .hasMessageContaining("1 of 3 devices were complete")
                 .hasMessageContaining("d1 answered no state yet with count -1 of 10");
     }
+
+    @Test
+    void shouldWaitForEachDevicesOwnCountWhenDevicesSentDifferentNumbersOfEvents() throws Exception {
+        Rising probe = new Rising(5);
+
+        Queryable.Walk walk = Queryable.awaitCounts(DEVICES, new long[] {5, 15, 10}, Duration.ofMinutes(1), message -> { },
+                probe, millis -> { });
+
+        assertThat(probe.looks).containsExactly("d0", "d1", "d1", "d1", "d2", "d2");
+        assertThat(walk.overcounted()).isZero();
+        assertThatThrownBy(() -> Queryable.awaitCounts(DEVICES, new long[] {1}, Duration.ZERO, message -> { }, probe,
+                millis -> { })).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -12,6 +12,7 @@ import io.spectracache.errors.NotFoundException;
 import io.spectracache.query.Gathered;
 import io.spectracache.query.Outcome;
 import io.spectracache.query.QueryService;
+import io.spectracache.rest.ApiOperation;
 import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
 import io.spectracache.serialization.Json;
@@ -39,8 +40,27 @@ final class DeviceRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.get("/v1/devices", this::listDevices);
-        routes.get("/v1/devices/{id}", this::getDevice);
+        ApiOperation.get("/v1/devices").tag("devices")
+                .summary("Device states in id order, a page at a time, gathered from every instance")
+                .query("prefix", "string", "only devices whose id starts with this")
+                .query("limit", "integer", "devices per page, 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")")
+                .query("cursor", "string", "the nextCursor of the previous page")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "a page of device states", DevicePage.class)
+                .addTo(routes, this::listDevices);
+        ApiOperation.get("/v1/devices/{id}").tag("devices")
+                .summary("The latest state of one device, from the instance that owns it")
+                .pathParam("id", "the device id")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "the device's latest state", DeviceState.class)
+                .addTo(routes, this::getDevice);
+    }
+
+    /** The shape of a {@code GET /v1/devices} answer (written by hand below), for the API document. */
+    record DevicePage(java.util.List<DeviceState> items, String nextCursor, boolean partial,
+                      java.util.List<String> failedInstances, java.util.Set<Integer> partitions) {
     }
 
     private void getDevice(Context ctx) {

@@ -10,6 +10,7 @@ import io.spectracache.errors.NotFoundException;
 import io.spectracache.query.Gathered;
 import io.spectracache.query.Outcome;
 import io.spectracache.query.QueryService;
+import io.spectracache.rest.ApiOperation;
 import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
 import java.time.Duration;
@@ -42,10 +43,37 @@ final class KeyValueRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.put("/v1/kv/<key>", this::put);
-        routes.delete("/v1/kv/<key>", this::delete);
-        routes.get("/v1/kv/<key>", this::get);
-        routes.get("/v1/kv", this::scan);
+        ApiOperation.put("/v1/kv/<key>").tag("kv")
+                .summary("Writes a cache entry through Kafka; answers once Kafka acknowledged it (acks=all)")
+                .pathParam("key", "the cache key, 1 to " + MAX_KEY_CHARS + " characters; may contain '/'")
+                .query("ttl", "integer", "seconds until the entry expires, 1 to " + MAX_TTL_SECONDS)
+                .body("application/octet-stream")
+                .json(200, "the key and a consistency token for read-your-writes", WriteAck.class)
+                .answers(413, "the value is larger than spectracache.kv.max.value.bytes", "application/json")
+                .addTo(routes, this::put);
+        ApiOperation.delete("/v1/kv/<key>").tag("kv")
+                .summary("Deletes a cache entry through Kafka")
+                .pathParam("key", "the cache key")
+                .json(200, "the key and a consistency token", WriteAck.class)
+                .addTo(routes, this::delete);
+        ApiOperation.get("/v1/kv/<key>").tag("kv")
+                .summary("The value of a cache entry, with its content type")
+                .pathParam("key", "the cache key")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .answers(200, "the value as written", "application/octet-stream")
+                .addTo(routes, this::get);
+        ApiOperation.get("/v1/kv").tag("kv")
+                .summary("Cache entries in key order, a page at a time, gathered from every instance")
+                .query("prefix", "string", "only keys starting with this")
+                .query("from", "string", "first key, inclusive")
+                .query("to", "string", "last key, exclusive")
+                .query("limit", "integer", "entries per page, 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")")
+                .query("cursor", "string", "the nextCursor of the previous page")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "a page of entries", ScanPage.class)
+                .addTo(routes, this::scan);
     }
 
     /** The answer to a write. */

@@ -23,9 +23,17 @@ public final class HealthRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.get("/health/live", ctx -> ctx.json(new Readiness(true, "LIVE", "the process answers")));
-        routes.get("/health/ready", this::ready);
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        ApiOperation.get("/health/live").tag("operations").summary("The process answers")
+                .json(200, "live", Readiness.class)
+                .addTo(routes, ctx -> ctx.json(new Readiness(true, "LIVE", "the process answers")));
+        ApiOperation.get("/health/ready").tag("operations")
+                .summary("200 when Kafka Streams runs and every store answers; 503 with the reason otherwise")
+                .json(200, "ready", Readiness.class)
+                .json(503, "not ready, with the reason", Readiness.class)
+                .addTo(routes, this::ready);
+        ApiOperation.get("/metrics").tag("operations").summary("Every meter, in Prometheus text format")
+                .answers(200, "Prometheus text format 0.0.4", "text/plain")
+                .addTo(routes, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
     }
 
     private void ready(Context ctx) {

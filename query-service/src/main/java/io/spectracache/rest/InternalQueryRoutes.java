@@ -30,11 +30,26 @@ public final class InternalQueryRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.post(PeerClient.INTERNAL_PATH + "{name}", this::answer);
-        routes.get(PeerClient.FLIGHT_PATH, ctx -> {
+        ApiOperation.post(PeerClient.INTERNAL_PATH + "{name}").tag("internal")
+                .summary("Answers a named query from this instance's own state (instances ask each other)")
+                .pathParam("name", "the query's name")
+                .query("consistency", "string", "latest or committed")
+                .query("after", "string", "a consistency token")
+                .body("application/json")
+                .answers(200, "the encoded answer", "application/octet-stream")
+                .answers(204, "no answer (an absent key)", null)
+                .addTo(routes, this::answer);
+        ApiOperation.get(PeerClient.FLIGHT_PATH).tag("internal")
+                .summary("This instance's Arrow Flight port, -1 for none")
+                .json(200, "the port", FlightPort.class)
+                .addTo(routes, ctx -> {
             RestQueries.onlyParameters(ctx);
             ctx.json(Map.of("port", flightPort.getAsInt()));
         });
+    }
+
+    /** The answer of {@code GET /internal/v1/flight}. */
+    record FlightPort(int port) {
     }
 
     private void answer(Context ctx) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spectracache.errors.AccessDeniedException;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -43,6 +45,15 @@ public final class RestServer implements AutoCloseable {
     static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
 
     private final Javalin app;
+
+    /** Every route the server holds, as Javalin registered it (the OpenAPI document is built from these). */
+    public List<Endpoint> endpoints() {
+        return endpointsOf(app);
+    }
+
+    private static List<Endpoint> endpointsOf(Javalin app) {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint).toList();
+    }
 
     private RestServer(Javalin app) {
         this.app = app;
@@ -71,6 +82,7 @@ public final class RestServer implements AutoCloseable {
         requireNonNull(options, "options");
         requireNonNull(groups, "groups");
         requireNonNull(registry, "registry");
+        AtomicReference<Javalin> started = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -105,7 +117,9 @@ public final class RestServer implements AutoCloseable {
             RestErrors.install(config.routes, options);
             config.routes.before(ctx -> admit(ctx, options.access()));
             groups.forEach(group -> group.addTo(config.routes));
+            new OpenApiRoutes(() -> endpointsOf(started.get())).addTo(config.routes);
         });
+        started.set(app);
         app.start();
         logAccess(options, app.port());
         return new RestServer(app);

@@ -98,6 +98,14 @@ public final class LocalPartitions {
     }
 
     /**
+     * Every store of the topology, each with the source topics of its sub-topology (whose partitions are the store's
+     * partitions), in name order.
+     */
+    public Map<String, Set<String>> storeSourceTopics() {
+        return new TreeMap<>(sourceTopicsOfStore);
+    }
+
+    /**
      * The active partitions of {@code storeName} on this instance; empty while it has none.
      *
      * @throws IllegalArgumentException if no processor of the topology uses that store

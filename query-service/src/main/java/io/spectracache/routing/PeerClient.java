@@ -95,6 +95,24 @@ public final class PeerClient {
         }
     }
 
+    /**
+     * {@code GET} of an internal path of {@code peer} ({@code /internal/v1/...}), as this instance, with the timeout.
+     *
+     * @throws RetryLaterException if the peer cannot be reached or does not answer in time
+     */
+    public PeerAnswer get(Instance peer, String internalPath) {
+        if (!internalPath.startsWith("/internal/v1/")) {
+            throw new IllegalArgumentException("not an internal path: " + internalPath);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer + internalPath))
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, self.toString())
+                .GET()
+                .build();
+        HttpResponse<byte[]> response = send(peer, request);
+        return new PeerAnswer(response.statusCode(), response.body(), Optional.empty());
+    }
+
     private HttpResponse<byte[]> send(Instance peer, HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -12,10 +12,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spectracache.broker.EmbeddedKafka;
 import io.spectracache.capability.Capability;
 import io.spectracache.capability.ServingContext;
+import io.spectracache.cluster.ClusterRoutes;
+import io.spectracache.cluster.ClusterStatus;
 import io.spectracache.flight.FlightDataset;
 import io.spectracache.flight.FlightEndpointServer;
 import io.spectracache.flight.FlightSettings;
+import io.spectracache.dashboard.Dashboard;
 import io.spectracache.health.Readiness;
+import io.spectracache.observability.MetricsConventions;
+import io.spectracache.observability.StoreMeters;
 import io.spectracache.query.QueryService;
 import io.spectracache.query.TokenCheck;
 import io.spectracache.rest.ClientAccess;
@@ -94,6 +99,7 @@ public final class SpectraCache implements AutoCloseable {
     private RestServer rest;
     private FlightEndpointServer flight;
     private PeerClient peers;
+    private ClusterStatus cluster;
 
     private SpectraCache(SpectraConfig config, List<Capability> capabilities) {
         this.capabilities = capabilities;
@@ -123,6 +129,7 @@ public final class SpectraCache implements AutoCloseable {
     private void startInfrastructure(SpectraConfig config) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         started.push(registry::close);
+        MetricsConventions.applyTo(registry); // before any meter: Prometheus' base units and counter names
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -170,6 +177,10 @@ public final class SpectraCache implements AutoCloseable {
         router = new Router(streams.kafkaStreams(), self);
         queries = new QueryService(router, stores, peers, scatterPool,
                 topics::partitionsOf, tokens, Capabilities.queries(capabilities));
+        cluster = new ClusterStatus(streams.kafkaStreams(), streams.partitions(), self, peers, registry, scatterPool,
+                java.time.Clock.systemUTC());
+        started.push(new StoreMeters(cluster, registry, streams.kafkaStreams()::metrics,
+                topologyOfTopic(config.getString(SpectraConfig.APPLICATION_ID_CONFIG), config.topicPrefix())).start(5));
         serving = new ServingContext(config, queries, registry, writes,
                 Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix());
     }
@@ -181,6 +192,11 @@ public final class SpectraCache implements AutoCloseable {
         routes.add(new HealthRoutes(streams::readiness, registry));
         routes.add(new InternalQueryRoutes(queries, this::flightPort));
         capabilities.forEach(capability -> routes.addAll(capability.routes(serving)));
+        routes.add(new ClusterRoutes(cluster));
+        Dashboard dashboard = Dashboard.start(cluster, queries, bootstrapServers, config.kafkaClientOverrides(),
+                Topics.EVENTS_DLQ.name(config.topicPrefix()));
+        started.push(dashboard);
+        routes.add(dashboard.routes());
         ClientAccess access = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG)
                 ? ClientAccess.protectedMode(router::members) : ClientAccess.open();
         rest = RestServer.start(new RestOptions(config.getString(SpectraConfig.REST_HOST_CONFIG), self.port(),
@@ -213,6 +229,23 @@ public final class SpectraCache implements AutoCloseable {
             simulator.start();
             LOG.info("simulating {} devices", devices);
         }
+    }
+
+    // The capability that owns a topic: a contract topic it declares, or an internal topic (<app id>-<store or
+    // operator>-changelog/-repartition) named after it. Null for any other topic.
+    private java.util.function.Function<String, String> topologyOfTopic(String applicationId, String prefix) {
+        Map<String, String> declared = new HashMap<>();
+        capabilities.forEach(capability -> capability.topics()
+                .forEach(topic -> declared.putIfAbsent(topic.name(prefix), capability.name())));
+        return topic -> {
+            String owner = declared.get(topic);
+            if (owner != null || !topic.startsWith(applicationId + "-")) {
+                return owner;
+            }
+            String internal = topic.substring(applicationId.length() + 1);
+            return capabilities.stream().map(Capability::name).filter(name -> internal.startsWith(name + "-"))
+                    .findFirst().orElse(null);
+        };
     }
 
     private static boolean isLoopback(String host) {
@@ -253,6 +286,11 @@ public final class SpectraCache implements AutoCloseable {
     /** The port the Arrow Flight endpoint listens on, or -1 without one ({@code spectracache.flight.port=-1}). */
     public int flightPort() {
         return flight == null ? -1 : flight.port();
+    }
+
+    /** Every route the REST server holds, as Javalin registered it: what {@code /openapi.json} is built from. */
+    public List<io.javalin.router.Endpoint> restEndpoints() {
+        return rest.endpoints();
     }
 
     /** The Kafka cluster this instance uses, embedded or not. */

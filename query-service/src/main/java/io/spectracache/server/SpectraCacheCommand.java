@@ -65,7 +65,7 @@ public final class SpectraCacheCommand implements Callable<Integer> {
             stopped.countDown();
         }, "spectracache-shutdown"));
         if (cache.awaitReady(Duration.ofMinutes(5))) {
-            System.out.printf(Locale.ROOT, "SpectraCache is ready: http://127.0.0.1:%d  (Kafka at %s)%n",
+            System.out.printf(Locale.ROOT, "SpectraCache is ready: http://127.0.0.1:%d/ (the dashboard; Kafka at %s)%n",
                     cache.restPort(), cache.bootstrapServers());
         }
         stopped.await();

@@ -12,6 +12,7 @@ import io.spectracache.topics.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
@@ -69,7 +71,15 @@ final class StreamsRuntime implements AutoCloseable {
             failures.replaced(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        List<StoreSpec<?, ?>> stores = Capabilities.queryableStores(capabilities);
+        // Readiness waits for the stores the topology has: a capability switched off by its settings adds none.
+        Set<String> built = new HashSet<>();
+        topology.describe().subtopologies().forEach(subtopology -> subtopology.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Processor processor) {
+                built.addAll(processor.stores());
+            }
+        }));
+        List<StoreSpec<?, ?>> stores = Capabilities.queryableStores(capabilities).stream()
+                .filter(store -> built.contains(store.name())).toList();
         return new StreamsRuntime(streams, new LocalPartitions(streams, topology.describe()), stores, failures, self,
                 ReliabilitySettings.from(config.originals()).streamsCloseTimeout());
     }

@@ -18,9 +18,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * {@link LocalStores}: every read honours the request's read-your-writes token and isolation, and fails with a
  * retry-later error (never a Streams exception) when the partition moved.
  *
- * <p>A key read of {@code timeseries-open} sees the open part as the stream thread left it (the write-behind store
- * answers from its pending object); a range read sees it as of the last commit, so a series created in the last
- * commit interval is listed after that commit.
+ * <p>A key read of {@code timeseries-open-tails} sees a device's open series as the stream thread left them (the
+ * write-behind store answers from its pending object); {@code timeseries-open} holds each series' base from its first
+ * reading on, so a new series is listed at once.
  */
 final class LocalSeriesStores implements SeriesStores {
     private final LocalStores stores;
@@ -41,6 +41,12 @@ final class LocalSeriesStores implements SeriesStores {
     @Override
     public KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to) {
         return stores.query(TimeSeriesTopology.OPEN_STORE_NAME, RangeQuery.<Bytes, OpenSeries>withRange(from, to),
+                partition, read);
+    }
+
+    @Override
+    public DeviceTails tails(Bytes devicePrefix) {
+        return stores.query(TimeSeriesTopology.TAILS_STORE_NAME, KeyQuery.<Bytes, DeviceTails>withKey(devicePrefix),
                 partition, read);
     }
 

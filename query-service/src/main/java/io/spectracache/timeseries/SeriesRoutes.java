@@ -11,6 +11,7 @@ import io.spectracache.errors.NotFoundException;
 import io.spectracache.query.Gathered;
 import io.spectracache.query.Outcome;
 import io.spectracache.query.QueryService;
+import io.spectracache.rest.ApiOperation;
 import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
 import io.spectracache.serialization.Json;
@@ -60,9 +61,48 @@ final class SeriesRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.get("/v1/devices/{id}/series", this::listSeries);
-        routes.get("/v1/devices/{id}/series/{metric}", this::series);
-        routes.get("/v1/series/{metric}", this::fleetSeries);
+        // Switched off, the same routes answer 404 saying so (documented alike: they are served either way).
+        boolean on = settings.series().enabled();
+        String times = "ISO-8601, epoch ms, now, or relative (-1h, -15m, now-90s)";
+        ApiOperation.get("/v1/devices/{id}/series").tag("series")
+                .summary("A device's metrics, each with its oldest and newest point")
+                .pathParam("id", "the device id")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "the device's series", null)
+                .addTo(routes, on ? this::listSeries : SeriesRoutes::off);
+        ApiOperation.get("/v1/devices/{id}/series/{metric}").tag("series")
+                .summary("Raw points of one metric of one device, or buckets by step and aggregate")
+                .pathParam("id", "the device id")
+                .pathParam("metric", "the metric name")
+                .query("from", "string", "start, inclusive: " + times + " (default: an hour before to)")
+                .query("to", "string", "end, exclusive: " + times + " (default: now)")
+                .query("step", "string", "bucket width (1m, 15m, 1h; at least 1s); without it, raw points")
+                .query("agg", "string", "with step: avg,min,max,sum,count,first,last,p50,p95,p99 (default avg)")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "points as [epoch ms, value] pairs, or buckets; an Arrow IPC stream with Accept: " + ARROW_STREAM, null)
+                .addTo(routes, on ? this::series : SeriesRoutes::off);
+        ApiOperation.get("/v1/series/{metric}").tag("series")
+                .summary("One metric over many devices, grouped, gathered from every instance")
+                .pathParam("metric", "the metric name")
+                .query("from", "string", "start, inclusive: " + times)
+                .query("to", "string", "end, exclusive: " + times)
+                .query("step", "string", "bucket width; without it one bucket over the range")
+                .query("agg", "string", "avg,min,max,sum,count,first,last,p50,p95,p99 (default avg)")
+                .query("devices", "string", "comma-separated device ids (up to 10,000)")
+                .query("prefix", "string", "devices whose id starts with this")
+                .query("where", "string", "attr:value,... (tenant or any attribute of the newest event)")
+                .query("groupBy", "string", "deviceId, tenant or an attribute")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "groups of buckets, with partial and failedInstances", null)
+                .addTo(routes, on ? this::fleetSeries : SeriesRoutes::off);
+    }
+
+    private static void off(Context ctx) {
+        throw new NotFoundException("time series are switched off on this deployment ("
+                + TimeSeriesSettings.ENABLED_CONFIG + "=false): no series is kept");
     }
 
     /** A query's range, resolved against now. */

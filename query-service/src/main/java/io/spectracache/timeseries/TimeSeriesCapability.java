@@ -60,6 +60,9 @@ public final class TimeSeriesCapability implements Capability {
     @Override
     public List<FlightDataset> flightDatasets(AbstractConfig settings) {
         SeriesServing serving = SeriesServing.from(settings);
+        if (!serving.series().enabled()) {
+            return List.of();
+        }
         return List.of(new SeriesPointsFlight(serving, Clock.systemUTC()), new SeriesBucketsFlight(serving, Clock.systemUTC()));
     }
 

@@ -81,6 +81,7 @@ class SeriesAnswersPropertiesTest {
             settings.tiers().forEach(tier -> tiers.put(tier.name(),
                     harness.driver().getWindowStore(TimeSeriesTopology.tierStore(tier).name())));
             SeriesStores stores = SeriesStores.of(harness.driver().getKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME),
+                    harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME),
                     harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name()), tiers);
             long now = T0 + 60 * MINUTE;
             for (Query query : queries) {

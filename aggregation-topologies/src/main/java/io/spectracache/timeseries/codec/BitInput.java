@@ -1,9 +1,18 @@
 package io.spectracache.timeseries.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import org.apache.kafka.common.errors.SerializationException;
 
-/** Reads bits, most significant first, from a byte array region. Not thread-safe. */
+/**
+ * Reads bits, most significant first, from a byte array region. A read takes the next eight bytes as one long, so
+ * it costs a few shifts whatever its width. Reading past the region's end throws Kafka's
+ * {@link SerializationException} (never an index exception). Not thread-safe.
+ */
 final class BitInput {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final byte[] bytes;
     private final long endBit;
     private long position;
@@ -16,21 +25,18 @@ final class BitInput {
 
     /** Reads {@code count} bits (0..64) as an unsigned number. */
     long read(int count) {
-        if (count > endBit - position) {
-            throw new SerializationException("time-series chunk ends in the middle of a point");
+        if (count == 0) {
+            return 0;
         }
-        long value = 0;
-        int left = count;
-        while (left > 0) {
-            int index = (int) (position >>> 3);
-            int offsetInByte = (int) (position & 7);
-            int available = 8 - offsetInByte;
-            int take = Math.min(available, left);
-            int bits = ((bytes[index] & 0xFF) >>> (available - take)) & ((1 << take) - 1);
-            value = (value << take) | bits;
-            position += take;
-            left -= take;
+        require(count);
+        int index = (int) (position >>> 3);
+        int shift = (int) (position & 7);
+        long value = (window(index) << shift) >>> (64 - count);
+        if (count + shift > 64) {
+            int extra = count + shift - 64;
+            value |= (bytes[index + 8] & 0xFF) >>> (8 - extra);
         }
+        position += count;
         return value;
     }
 
@@ -38,8 +44,52 @@ final class BitInput {
         return read(1);
     }
 
+    /**
+     * Counts one bits up to {@code max} (at most 56): returns {@code max} having read {@code max} ones, or fewer
+     * having read them and the zero bit that ended them.
+     */
+    int readOnes(int max) {
+        int index = (int) (position >>> 3);
+        long bits = window(index) << (position & 7);
+        int ones = Long.numberOfLeadingZeros(~bits);
+        if (ones >= max) {
+            require(max);
+            position += max;
+            return max;
+        }
+        require(ones + 1);
+        position += ones + 1;
+        return ones;
+    }
+
+    /** Skips the bits up to the next whole byte, which must all be zero. */
+    void skipPadding() {
+        int pad = (int) ((8 - (position & 7)) & 7);
+        if (read(pad) != 0) {
+            throw new SerializationException("time-series chunk has non-zero padding bits");
+        }
+    }
+
     /** The bits left before the end of the region. */
     long remaining() {
         return endBit - position;
+    }
+
+    private void require(int count) {
+        if (count > endBit - position) {
+            throw new SerializationException("time-series chunk is truncated: it ends in the middle of a point");
+        }
+    }
+
+    /** The eight bytes from {@code index}, zeros past the end of the array. */
+    private long window(int index) {
+        if (index + 8 <= bytes.length) {
+            return (long) LONGS.get(bytes, index);
+        }
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (index + i < bytes.length ? bytes[index + i] & 0xFF : 0);
+        }
+        return value;
     }
 }

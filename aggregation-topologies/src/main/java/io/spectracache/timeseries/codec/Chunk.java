@@ -36,6 +36,16 @@ public final class Chunk {
         return new Chunk(timestamps, values);
     }
 
+    /** The timestamps themselves, for the codec: never to be changed. */
+    long[] timestampArray() {
+        return timestamps;
+    }
+
+    /** The values themselves, for the codec: never to be changed. */
+    double[] valueArray() {
+        return values;
+    }
+
     public int size() {
         return timestamps.length;
     }

@@ -1,0 +1,312 @@
+package io.spectracache.sketches;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.datasketches.frequencies.ItemsSketch;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Reads the sketches of one partition through {@link SketchStores}, answering in mergeable form: the query service
+ * asks every partition (scatter-gather) and merges the parts across partitions and instances with {@link SketchMerge}
+ * (an HLL union, a frequent-items merge, the OR of "maybe").
+ *
+ * <pre>{@code
+ * SketchReads.DistinctPart part = SketchReads.distinct(stores, devices, "acme", from, to);   // null group: all
+ * List<SketchReads.DistinctBucket> hourly = SketchReads.distinctSeries(stores, devices, null, from, to, 3_600_000);
+ * SketchReads.TopKPart noisiest = SketchReads.topK(stores, noisiestDevices, from, to);
+ * boolean maybe = SketchReads.mightContain(stores, seenDevices, "truck-0042");
+ * List<String> tenants = SketchReads.groups(stores, devices, from, to);
+ * }</pre>
+ *
+ * Windows are chosen by {@link WindowCover#plan} with the partition's {@link #clock}; each read has an overload that
+ * takes the cover instead, so the caller can plan once for every partition.
+ */
+public final class SketchReads {
+    /** Steps a series may have at most. */
+    public static final int MAX_BUCKETS = 10_000;
+
+    private SketchReads() {
+    }
+
+    /**
+     * A distinct count's part from one partition.
+     *
+     * @param sketch  the union of the windows read: an HLL image ({@code HllSketch.heapify} reads it; lgK
+     *                {@value DistinctWindow#LG_K}), of an empty sketch when no window was read
+     * @param windows how many stored windows were read (planned windows with no events are not stored)
+     * @param cover   the planned windows and the range they cover
+     */
+    public record DistinctPart(byte[] sketch, int windows, WindowCover cover) {
+        public DistinctPart {
+            requireNonNull(sketch, "sketch");
+            requireNonNull(cover, "cover");
+        }
+
+        /** This part's own estimate (of one partition). */
+        public double estimate() {
+            return HllSketch.heapify(sketch).getEstimate();
+        }
+    }
+
+    /** One step of a distinct-count series: {@code [start, end)} as asked, and its part. */
+    public record DistinctBucket(long start, long end, DistinctPart part) {
+        public DistinctBucket {
+            requireNonNull(part, "part");
+        }
+    }
+
+    /**
+     * A top-K's part from one partition.
+     *
+     * @param sketch  the merge of the windows read: a frequent-items image of strings
+     *                ({@code TopKWindow.sketchOf} reads it), of an empty sketch when no window was read
+     * @param windows how many stored windows were read
+     * @param cover   the planned windows and the range they cover
+     */
+    public record TopKPart(byte[] sketch, int windows, WindowCover cover) {
+        public TopKPart {
+            requireNonNull(sketch, "sketch");
+            requireNonNull(cover, "cover");
+        }
+    }
+
+    /** The partition's clock (its newest event time, as last written), or {@link Long#MIN_VALUE} if it has none. */
+    public static long clock(SketchStores stores) {
+        SeenRange clock = stores.seen(SketchKeys.CLOCK);
+        return clock == null ? Long.MIN_VALUE : clock.last();
+    }
+
+    /**
+     * The distinct count of {@code group} (null: all groups) over {@code [from, to)} on this partition.
+     *
+     * @throws IllegalArgumentException if {@code from >= to}
+     */
+    public static DistinctPart distinct(SketchStores stores, DistinctDefinition sketch, String group, long from, long to) {
+        return distinct(stores, sketch, group, WindowCover.plan(sketch.windows(), from, to, clock(stores)));
+    }
+
+    /** As {@link #distinct(SketchStores, DistinctDefinition, String, long, long)}, over a cover planned by the caller. */
+    public static DistinctPart distinct(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover) {
+        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), group),
+                cover.windows());
+        return distinctOf(cover, found);
+    }
+
+    /**
+     * The distinct count of {@code group} (null: all groups) per step of {@code step} ms from {@code from}: one bucket
+     * per {@code [from + i·step, min(to, from + (i+1)·step))}, each with its own cover. The stored windows are read
+     * once, in as many range reads as there are runs of consecutive windows.
+     *
+     * @throws IllegalArgumentException if {@code from >= to}, {@code step <= 0} or there would be more than
+     *                                  {@value #MAX_BUCKETS} buckets
+     */
+    public static List<DistinctBucket> distinctSeries(SketchStores stores, DistinctDefinition sketch, String group,
+                                                      long from, long to, long step) {
+        if (from >= to || step <= 0) {
+            throw new IllegalArgumentException("a series needs from < to and a positive step; was " + from + ", " + to
+                    + ", " + step);
+        }
+        long span = to - from;
+        long buckets = span / step + (span % step == 0 ? 0 : 1);
+        if (span < 0 || buckets > MAX_BUCKETS) {
+            throw new IllegalArgumentException("a series has at most " + MAX_BUCKETS + " steps; " + (to - from) + " ms "
+                    + "in steps of " + step + " ms is more");
+        }
+        long clock = clock(stores);
+        List<WindowCover> covers = new ArrayList<>();
+        List<WindowCover.Window> all = new ArrayList<>();
+        for (long start = from; start < to; start += step) {
+            WindowCover cover = WindowCover.plan(sketch.windows(), start, Math.min(to, start + step), clock);
+            covers.add(cover);
+            all.addAll(cover.windows());
+        }
+        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), group), all);
+        List<DistinctBucket> series = new ArrayList<>(covers.size());
+        long start = from;
+        for (WindowCover cover : covers) {
+            series.add(new DistinctBucket(start, Math.min(to, start + step), distinctOf(cover, found)));
+            start += step;
+        }
+        return series;
+    }
+
+    private static DistinctPart distinctOf(WindowCover cover, Map<WindowCover.Window, SketchWindow> found) {
+        Union union = new Union(DistinctWindow.LG_K);
+        int read = 0;
+        for (WindowCover.Window window : cover.windows()) {
+            if (found.get(window) instanceof DistinctWindow distinct) {
+                distinct.mergeInto(union);
+                read++;
+            }
+        }
+        return new DistinctPart(union.toCompactByteArray(), read, cover);
+    }
+
+    /**
+     * The top-K counts over {@code [from, to)} on this partition.
+     *
+     * @throws IllegalArgumentException if {@code from >= to}
+     */
+    public static TopKPart topK(SketchStores stores, TopKDefinition sketch, long from, long to) {
+        return topK(stores, sketch, WindowCover.plan(sketch.windows(), from, to, clock(stores)));
+    }
+
+    /** As {@link #topK(SketchStores, TopKDefinition, long, long)}, over a cover planned by the caller. */
+    public static TopKPart topK(SketchStores stores, TopKDefinition sketch, WindowCover cover) {
+        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), null),
+                cover.windows());
+        ItemsSketch<String> merged = new ItemsSketch<>(sketch.maxMapSize());
+        int read = 0;
+        for (WindowCover.Window window : cover.windows()) {
+            if (found.get(window) instanceof TopKWindow topK) {
+                topK.mergeInto(merged);
+                read++;
+            }
+        }
+        return new TopKPart(merged.toByteArray(TopKWindow.ITEMS), read, cover);
+    }
+
+    /**
+     * Whether {@code item} may have been seen on this partition by {@code filter}: false means never. Reads one or two
+     * blocks per layer by key.
+     */
+    public static boolean mightContain(SketchStores stores, FilterDefinition filter, String item) {
+        byte[] bytes = item.getBytes(StandardCharsets.UTF_8);
+        for (int layer = 0; ; layer++) {
+            BloomBlock first = stores.block(SketchKeys.block(filter.name(), layer, 0));
+            if (first == null) {
+                return false;
+            }
+            int block = ScalableBloom.blockOf(bytes, first.blocks());
+            BloomBlock holder = block == 0 ? first : stores.block(SketchKeys.block(filter.name(), layer, block));
+            if (holder != null && holder.mightContain(bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * {@link #mightContain} for many items at once, in their order: the filter's blocks are read once, in one range
+     * read.
+     */
+    public static List<Boolean> mightContainAll(SketchStores stores, FilterDefinition filter, List<String> items) {
+        Map<SketchKeys.BlockKey, BloomBlock> stored = new HashMap<>();
+        try (KeyValueIterator<Bytes, BloomBlock> blocks = stores.blocks(SketchKeys.namePrefix(filter.name()),
+                SketchKeys.nameRangeEnd(filter.name()))) {
+            while (blocks.hasNext()) {
+                KeyValue<Bytes, BloomBlock> block = blocks.next();
+                stored.put(SketchKeys.decodeBlock(block.key), block.value);
+            }
+        }
+        ScalableBloom bloom = ScalableBloom.of(filter, stored);
+        List<Boolean> answers = new ArrayList<>(items.size());
+        for (String item : items) {
+            answers.add(bloom.mightContain(item.getBytes(StandardCharsets.UTF_8)));
+        }
+        return answers;
+    }
+
+    /**
+     * The groups of {@code sketch} with at least one event in {@code [from, to)} on this partition (at the resolution of
+     * the cover: the range rounded out at its edges), in string order. Reads the sketch's lanes from
+     * {@code sketches-seen}, then, for each lane seen in the range, one range read per run of planned windows until
+     * one is found.
+     */
+    public static List<String> groups(SketchStores stores, DistinctDefinition sketch, long from, long to) {
+        WindowCover cover = WindowCover.plan(sketch.windows(), from, to, clock(stores));
+        TreeSet<String> groups = new TreeSet<>();
+        if (cover.isEmpty()) {
+            return List.of();
+        }
+        List<Bytes> lanes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (KeyValueIterator<Bytes, SeenRange> seen = stores.seen(SketchKeys.namePrefix(sketch.name()),
+                SketchKeys.nameRangeEnd(sketch.name()))) {
+            while (seen.hasNext()) {
+                KeyValue<Bytes, SeenRange> lane = seen.next();
+                String group = SketchKeys.decodeLane(lane.key).group();
+                if (group != null && lane.value.overlaps(cover.from(), cover.to())) {
+                    lanes.add(lane.key);
+                    names.add(group);
+                }
+            }
+        }
+        for (int i = 0; i < lanes.size(); i++) {
+            if (anyWindow(stores, lanes.get(i), cover.windows())) {
+                groups.add(names.get(i));
+            }
+        }
+        return List.copyOf(groups);
+    }
+
+    private static boolean anyWindow(SketchStores stores, Bytes lane, List<WindowCover.Window> windows) {
+        for (List<WindowCover.Window> run : runs(windows).values().stream().flatMap(List::stream).toList()) {
+            try (KeyValueIterator<Bytes, SketchWindow> found = stores.windows(key(lane, run.get(0)),
+                    key(lane, run.get(run.size() - 1)))) {
+                if (found.hasNext()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The stored windows among {@code windows} of {@code lane}, read in one range read per run. */
+    private static Map<WindowCover.Window, SketchWindow> fetch(SketchStores stores, Bytes lane,
+                                                              List<WindowCover.Window> windows) {
+        Map<WindowCover.Window, SketchWindow> found = new HashMap<>();
+        for (List<List<WindowCover.Window>> runs : runs(windows).values()) {
+            for (List<WindowCover.Window> run : runs) {
+                long size = run.get(0).size();
+                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                        key(lane, run.get(run.size() - 1)))) {
+                    while (stored.hasNext()) {
+                        KeyValue<Bytes, SketchWindow> window = stored.next();
+                        found.put(new WindowCover.Window(size, SketchKeys.decodeWindow(window.key).start()), window.value);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Windows by size, then split into runs of consecutive starts (each run one range read). */
+    private static TreeMap<Long, List<List<WindowCover.Window>>> runs(List<WindowCover.Window> windows) {
+        TreeMap<Long, TreeSet<Long>> starts = new TreeMap<>();
+        for (WindowCover.Window window : windows) {
+            starts.computeIfAbsent(window.size(), size -> new TreeSet<>()).add(window.start());
+        }
+        TreeMap<Long, List<List<WindowCover.Window>>> runs = new TreeMap<>();
+        starts.forEach((size, all) -> {
+            List<List<WindowCover.Window>> bySize = new ArrayList<>();
+            List<WindowCover.Window> run = new ArrayList<>();
+            for (long start : all) {
+                if (!run.isEmpty() && run.get(run.size() - 1).end() != start) {
+                    bySize.add(run);
+                    run = new ArrayList<>();
+                }
+                run.add(new WindowCover.Window(size, start));
+            }
+            if (!run.isEmpty()) {
+                bySize.add(run);
+            }
+            runs.put(size, bySize);
+        });
+        return runs;
+    }
+
+    private static Bytes key(Bytes lane, WindowCover.Window window) {
+        return SketchKeys.window(lane, window.size(), window.start());
+    }
+}

@@ -1,0 +1,365 @@
+package io.spectracache.timeseries;
+
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * What happened to one {@link OpenSeries} since its last base, as encoded operations appended one by one, so that a
+ * commit writes the bytes already encoded instead of encoding the whole open state again. Not thread-safe: its
+ * series guards it.
+ *
+ * <p>Operations (each starts with a uvarint {@code head}; {@code head & 3} is the kind):
+ * <pre>
+ * kind 0  reading   head = mask &lt;&lt; 2: bit 0 of mask = inserted into the open chunk, bit 1 + i = added to tier i's
+ *                   open bucket; then varlong the time minus the previous reading's time (the first: minus 0),
+ *                   then uvarlong the value's IEEE 754 bits XOR the previous reading's (the first: XOR 0)
+ * kind 1  take the open chunk (it was sealed)              head = 1
+ * kind 2  open an empty bucket in tier i                  head = i &lt;&lt; 2 | 2, then varlong its start
+ * kind 3  take tier i's open bucket (it was sealed)        head = i &lt;&lt; 2 | 3
+ * </pre>
+ * Consecutive changes of different parts by the same reading (same time, same value bits) coalesce into one reading
+ * operation; they commute, so the replay order within it does not matter.
+ */
+final class OpenLog {
+    static final int READING = 0;
+    static final int TAKE_CHUNK = 1;
+    static final int OPEN_BUCKET = 2;
+    static final int TAKE_BUCKET = 3;
+    /** Mask bit of the open chunk in a reading. */
+    static final long RAW = 1;
+
+    private byte[] bytes = new byte[64];
+    private int length;
+    private int operations;
+    private int readings;
+    private long previousTime;
+    private long previousBits;
+    // The reading being coalesced: not yet in bytes.
+    private long pendingMask;
+    private long pendingTime;
+    private long pendingBits;
+
+    /** Receives decoded operations, in order. */
+    interface Replay {
+        void reading(long mask, long time, double value);
+
+        void takeChunk();
+
+        void openBucket(int tier, long start);
+
+        void takeBucket(int tier);
+    }
+
+    /** Records that the reading ({@code time}, {@code value}) changed the parts in {@code mask} (not zero). */
+    void reading(long mask, long time, double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        // Only changes to other parts coalesce: the same reading sent twice changes the same parts twice.
+        if (pendingMask != 0 && (pendingMask & mask) == 0 && time == pendingTime && bits == pendingBits) {
+            pendingMask |= mask;
+            return;
+        }
+        flushPending();
+        pendingMask = mask;
+        pendingTime = time;
+        pendingBits = bits;
+    }
+
+    void takeChunk() {
+        flushPending();
+        writeUnsigned(TAKE_CHUNK);
+        operations++;
+    }
+
+    void openBucket(int tier, long start) {
+        flushPending();
+        writeUnsigned((long) tier << 2 | OPEN_BUCKET);
+        writeSigned(start);
+        operations++;
+    }
+
+    void takeBucket(int tier) {
+        flushPending();
+        writeUnsigned((long) tier << 2 | TAKE_BUCKET);
+        operations++;
+    }
+
+    /** Readings recorded (coalesced), the measure of how much a base would save. */
+    int readings() {
+        return readings + (pendingMask != 0 ? 1 : 0);
+    }
+
+    boolean isEmpty() {
+        return length == 0 && pendingMask == 0;
+    }
+
+    void clear() {
+        length = 0;
+        operations = 0;
+        readings = 0;
+        previousTime = 0;
+        previousBits = 0;
+        pendingMask = 0;
+    }
+
+    /** The encoded operations, the coalesced reading included; the log itself is unchanged. */
+    byte[] encoded() {
+        if (pendingMask == 0) {
+            return Arrays.copyOf(bytes, length);
+        }
+        int savedLength = length;
+        int savedOperations = operations;
+        int savedReadings = readings;
+        long savedTime = previousTime;
+        long savedBits = previousBits;
+        writeReading(pendingMask, pendingTime, pendingBits);
+        byte[] out = Arrays.copyOf(bytes, length);
+        length = savedLength;
+        operations = savedOperations;
+        readings = savedReadings;
+        previousTime = savedTime;
+        previousBits = savedBits;
+        return out;
+    }
+
+    /** Number of operations in {@link #encoded()}, for the stored form. */
+    int operations() {
+        return operations + (pendingMask != 0 ? 1 : 0);
+    }
+
+    /** A log holding {@code encoded} (as {@link #encoded()} gave it), after checking that it decodes. */
+    static OpenLog of(byte[] encoded, int operations, int tierCount) {
+        OpenLog log = new OpenLog();
+        Decoder decoder = new Decoder(encoded, encoded.length);
+        int count = 0;
+        Counter counter = new Counter(tierCount);
+        while (decoder.hasNext()) {
+            decoder.next(counter);
+            count++;
+        }
+        if (count != operations) {
+            throw new SerializationException("open log holds " + count + " operations, its header says " + operations);
+        }
+        log.bytes = encoded.length == 0 ? new byte[64] : encoded.clone();
+        log.length = encoded.length;
+        log.operations = count;
+        log.readings = counter.readings;
+        log.previousTime = decoder.previousTime;
+        log.previousBits = decoder.previousBits;
+        return log;
+    }
+
+    /**
+     * This log with its tier numbers changed: tier {@code i} becomes {@code toConfigured[i]}, or is dropped where that
+     * is negative (a reading that changed only dropped tiers goes too).
+     */
+    OpenLog remapped(int[] toConfigured) {
+        OpenLog out = new OpenLog();
+        replay(new Replay() {
+            @Override
+            public void reading(long mask, long time, double value) {
+                long mapped = mask & RAW;
+                for (int tier = 0; tier < toConfigured.length; tier++) {
+                    if ((mask & (1L << (tier + 1))) != 0 && toConfigured[tier] >= 0) {
+                        mapped |= 1L << (toConfigured[tier] + 1);
+                    }
+                }
+                if (mapped != 0) {
+                    out.reading(mapped, time, value);
+                }
+            }
+
+            @Override
+            public void takeChunk() {
+                out.takeChunk();
+            }
+
+            @Override
+            public void openBucket(int tier, long start) {
+                if (toConfigured[tier] >= 0) {
+                    out.openBucket(toConfigured[tier], start);
+                }
+            }
+
+            @Override
+            public void takeBucket(int tier) {
+                if (toConfigured[tier] >= 0) {
+                    out.takeBucket(toConfigured[tier]);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Decodes every operation, the coalesced reading included, into {@code replay}. */
+    void replay(Replay replay) {
+        Decoder decoder = new Decoder(bytes, length);
+        while (decoder.hasNext()) {
+            decoder.next(replay);
+        }
+        if (pendingMask != 0) {
+            replay.reading(pendingMask, pendingTime, Double.longBitsToDouble(pendingBits));
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof OpenLog that && Arrays.equals(encoded(), that.encoded());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(encoded());
+    }
+
+    private void flushPending() {
+        if (pendingMask != 0) {
+            writeReading(pendingMask, pendingTime, pendingBits);
+            pendingMask = 0;
+        }
+    }
+
+    private void writeReading(long mask, long time, long bits) {
+        writeUnsigned(mask << 2 | READING);
+        writeSigned(time - previousTime);
+        writeUnsigned(bits ^ previousBits);
+        previousTime = time;
+        previousBits = bits;
+        readings++;
+        operations++;
+    }
+
+    private void writeSigned(long value) {
+        writeUnsigned((value << 1) ^ (value >> 63));
+    }
+
+    private void writeUnsigned(long value) {
+        if (length + 10 > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + 10));
+        }
+        while ((value & ~0x7FL) != 0) {
+            bytes[length++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        bytes[length++] = (byte) value;
+    }
+
+    /** Counts readings and checks tier indices while a stored log is read. */
+    private static final class Counter implements Replay {
+        private final int tierCount;
+        int readings;
+
+        Counter(int tierCount) {
+            this.tierCount = tierCount;
+        }
+
+        @Override
+        public void reading(long mask, long time, double value) {
+            if (mask == 0 || (mask >>> 1) >>> tierCount != 0) {
+                throw new SerializationException("open log reading has a bad mask " + mask);
+            }
+            readings++;
+        }
+
+        @Override
+        public void takeChunk() {
+        }
+
+        @Override
+        public void openBucket(int tier, long start) {
+            checkTier(tier);
+        }
+
+        @Override
+        public void takeBucket(int tier) {
+            checkTier(tier);
+        }
+
+        private void checkTier(int tier) {
+            if (tier < 0 || tier >= tierCount) {
+                throw new SerializationException("open log names tier " + tier + " of " + tierCount);
+            }
+        }
+    }
+
+    private static final class Decoder {
+        private final byte[] bytes;
+        private final int end;
+        private int at;
+        long previousTime;
+        long previousBits;
+
+        Decoder(byte[] bytes, int end) {
+            this.bytes = bytes;
+            this.end = end;
+        }
+
+        boolean hasNext() {
+            return at < end;
+        }
+
+        void next(Replay replay) {
+            long head = readUnsigned();
+            int kind = (int) (head & 3);
+            switch (kind) {
+                case READING -> {
+                    long time = previousTime + readSigned();
+                    long bits = previousBits ^ readUnsigned();
+                    previousTime = time;
+                    previousBits = bits;
+                    if (replay != null) {
+                        replay.reading(head >>> 2, time, Double.longBitsToDouble(bits));
+                    }
+                }
+                case TAKE_CHUNK -> {
+                    if (head != TAKE_CHUNK) {
+                        throw new SerializationException("open log has a bad take-chunk operation " + head);
+                    }
+                    if (replay != null) {
+                        replay.takeChunk();
+                    }
+                }
+                case OPEN_BUCKET -> {
+                    int tier = tier(head);
+                    long start = readSigned();
+                    if (replay != null) {
+                        replay.openBucket(tier, start);
+                    }
+                }
+                default -> {
+                    int tier = tier(head);
+                    if (replay != null) {
+                        replay.takeBucket(tier);
+                    }
+                }
+            }
+        }
+
+        private static int tier(long head) {
+            long tier = head >>> 2;
+            if (tier > Integer.MAX_VALUE) {
+                throw new SerializationException("open log names tier " + tier);
+            }
+            return (int) tier;
+        }
+
+        private long readSigned() {
+            long raw = readUnsigned();
+            return (raw >>> 1) ^ -(raw & 1);
+        }
+
+        private long readUnsigned() {
+            long value = 0;
+            for (int shift = 0; shift < 70; shift += 7) {
+                if (at >= end) {
+                    throw new SerializationException("open log ends inside an operation");
+                }
+                byte b = bytes[at++];
+                value |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return value;
+                }
+            }
+            throw new SerializationException("open log has a varint longer than 10 bytes");
+        }
+    }
+}
