@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Predicate;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
@@ -129,9 +130,26 @@ public final class SpatialSearch {
         return hits;
     }
 
-    /** The first {@code limit} hits in {@code order}. */
+    /**
+     * The first {@code limit} hits in {@code order} (a total order: ties end at the device id). Many more hits than
+     * asked (a wide radius in a city) go through a bounded heap, n log(limit), instead of a sort of them all.
+     */
     static List<Hit> top(List<Hit> hits, Comparator<Hit> order, int limit) {
-        hits.sort(order);
-        return hits.size() <= limit ? hits : new ArrayList<>(hits.subList(0, limit));
+        if (hits.size() <= 4L * limit) {
+            hits.sort(order);
+            return hits.size() <= limit ? hits : new ArrayList<>(hits.subList(0, limit));
+        }
+        PriorityQueue<Hit> kept = new PriorityQueue<>(limit + 1, order.reversed()); // the worst kept on top
+        for (Hit hit : hits) {
+            if (kept.size() < limit) {
+                kept.add(hit);
+            } else if (order.compare(hit, kept.peek()) < 0) {
+                kept.poll();
+                kept.add(hit);
+            }
+        }
+        List<Hit> first = new ArrayList<>(kept);
+        first.sort(order);
+        return first;
     }
 }

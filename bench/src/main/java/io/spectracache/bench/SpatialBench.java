@@ -264,8 +264,8 @@ final class SpatialBench {
             md.append("\n\n");
             for (Map.Entry<String, String[]> query : paths.entrySet()) {
                 for (int c : settings.clients()) {
-                    rows.add(new Row("SpectraCache " + query.getKey(), measure("SpectraCache " + query.getKey(),
-                            Clients.socketHttp(HOST, cache.restPort(), "", query.getValue()), c, queries)));
+                    rows.add(measure("SpectraCache " + query.getKey(), Clients.socketHttp(HOST, cache.restPort(), "",
+                            query.getValue()), c, queries, SpatialBench::restServerCpuSeconds));
                 }
             }
             log.accept("stopping the spatial fleet's SpectraCache");
@@ -273,18 +273,47 @@ final class SpatialBench {
         if (settings.redis()) {
             redis(fleet, rows);
         }
-        md.append("| query | clients | req/s | p50 | p99 | p99.9 | max | failed |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("Server CPU per request: SpectraCache's REST threads (which answer the query, store reads included) or the "
+                + "redis-server process, over the phase (warm-up included) divided by its requests: unlike req/s, it "
+                + "hardly moves with the load other processes put on the machine.\n\n");
+        md.append("| query | clients | req/s | p50 | p99 | p99.9 | max | failed | server CPU µs/request |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row row : rows) {
             LatencyResult r = row.result();
             md.append("| ").append(row.name()).append(" | ").append(r.clients()).append(" | ").append(Format.rate(r.requestsPerSecond()))
                     .append(" | ").append(Format.micros(r.p50())).append(" | ").append(Format.micros(r.p99())).append(" | ")
                     .append(Format.micros(r.p999())).append(" | ").append(Format.micros(r.max())).append(" | ").append(r.failed())
-                    .append(r.error() == null ? "" : " (" + r.error() + ")").append(" |\n");
+                    .append(r.error() == null ? "" : " (" + r.error() + ")").append(" | ")
+                    .append(Double.isNaN(row.serverCpuMicros()) ? "–" : Format.decimal(row.serverCpuMicros(), 1)).append(" |\n");
         }
         md.append('\n');
     }
 
-    private record Row(String name, LatencyResult result) {
+    /** @param serverCpuMicros CPU the server spent per request, warm-up included (NaN: unknown) */
+    private record Row(String name, LatencyResult result, double serverCpuMicros) {
+    }
+
+    /** CPU seconds of this JVM's REST server threads (Jetty's pool: a geo query is answered on them, stores included). */
+    private static double restServerCpuSeconds() {
+        CpuAccounting.Snapshot now = CpuAccounting.snapshot();
+        double seconds = 0;
+        for (Map.Entry<Long, String> thread : now.names().entrySet()) {
+            if (thread.getValue().startsWith("JettyServerThreadPool") || thread.getValue().startsWith("qtp")) {
+                seconds += now.threadCpu().getOrDefault(thread.getKey(), 0L) / 1e9;
+            }
+        }
+        return seconds;
+    }
+
+    /** CPU seconds (user + system) of another process, from /proc; NaN where there is no /proc. */
+    private static double processCpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in USER_HZ (100)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static String[] paths(double[][] centres, java.util.function.Function<double[], String> path) {
@@ -315,14 +344,19 @@ final class SpatialBench {
         return (double) features / n;
     }
 
-    private LatencyResult measure(String name, ClosedLoop.ClientFactory factory, int clients, int keys) throws InterruptedException {
+    private Row measure(String name, ClosedLoop.ClientFactory factory, int clients, int keys,
+                        java.util.function.DoubleSupplier serverCpuSeconds) throws InterruptedException {
         log.accept("spatial reads: " + name + ", " + clients + " client(s)");
+        double cpuBefore = serverCpuSeconds.getAsDouble();
         LatencyResult result = ClosedLoop.run(name, factory, clients, keys, settings.warmup(), settings.measure(),
                 settings.seed() + clients);
+        double cpuMicros = result.calls() == 0 ? Double.NaN
+                : (serverCpuSeconds.getAsDouble() - cpuBefore) * 1e6 / result.calls();
         log.accept("spatial reads: " + Format.rate(result.requestsPerSecond()) + " req/s, p50 " + Format.micros(result.p50())
                 + ", p99 " + Format.micros(result.p99()) + (result.failed() > 0 ? ", " + result.failed() + " failed" : "")
-                + (result.error() != null ? ", error: " + result.error() : ""));
-        return result;
+                + (result.error() != null ? ", error: " + result.error() : "") + ", server CPU "
+                + Format.decimal(cpuMicros, 1) + " µs per request");
+        return new Row(name, result, cpuMicros);
     }
 
     private void redis(double[][] fleet, List<Row> rows) throws Exception {
@@ -364,8 +398,8 @@ final class SpatialBench {
             commands.put("nearest 10 (BYRADIUS 10 km ASC COUNT 10)", redisCommands(centres, "BYRADIUS", "10000", null, "10"));
             for (Map.Entry<String, byte[][]> query : commands.entrySet()) {
                 for (int c : settings.clients()) {
-                    rows.add(new Row("Redis " + query.getKey(), measure("Redis " + query.getKey(),
-                            redisClient(redis.port(), query.getValue()), c, queries)));
+                    rows.add(measure("Redis " + query.getKey(), redisClient(redis.port(), query.getValue()), c, queries,
+                            () -> processCpuSeconds(redis.pid())));
                 }
             }
             log.accept("stopping Redis (PID " + redis.pid() + ")");
