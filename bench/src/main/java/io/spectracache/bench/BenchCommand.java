@@ -164,6 +164,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "SimulatedFleet attribute: model, fw, region). Default ${DEFAULT-VALUE}.")
     String seriesGroupBy;
 
+    @Option(names = "--no-spatial", description = "Skip the spatial phases (ingest with spatial off and on, queries over a "
+            + "fleet of --spatial-devices against Redis GEOSEARCH, fence checks): see SpatialBench.")
+    boolean noSpatial;
+
+    @Option(names = "--spatial-devices", description = "Devices of the spatial query fleet. Default 1,000,000 (100,000 with --quick).")
+    Integer spatialDevices;
+
     @Option(names = "--ingest-warmup-events", description = "Events (over other device ids) ingested and awaited before the "
             + "measured end-to-end run, so that it measures a warm JVM rather than the JIT compiler. Default 200,000 "
             + "(20,000 with --quick); 0: none.")
@@ -182,6 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean keepData;
 
     private String[] arguments = new String[0];
+    private String spatialSection = "";
     private final long t0 = System.nanoTime();
 
     public static void main(String[] args) {
@@ -282,6 +290,19 @@ public final class BenchCommand implements Callable<Integer> {
                     report.series.notes.add("**The time-series phases stopped**: " + e);
                 }
             }
+
+            if (!noSpatial) {
+                try {
+                    spatialSection = SpatialBench.run(new SpatialBench.Settings(settings, bootstrap, dataDir.resolve("spatial"),
+                            prefix, runId, quick ? 100_000 : 300_000, devices, spatialDevices != null ? spatialDevices
+                            : quick ? 100_000 : 1_000_000, 10_000, clients, warmup, measure, seed, !noRedis,
+                            Duration.ofSeconds(ingestTimeoutSeconds)), this::log);
+                } catch (Exception e) {
+                    log("spatial failed: " + e);
+                    e.printStackTrace(System.out);
+                    spatialSection = "\n## Spatial (issue 10)\n\n**The spatial phases stopped**: " + e + "\n";
+                }
+            }
         } finally {
             if (broker != null) {
                 log("stopping the embedded broker");
@@ -313,7 +334,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         report.cpu.putAll(cpu);
-        String markdown = report.markdown();
+        String markdown = report.markdown() + spatialSection;
         System.out.println();
         System.out.println(markdown);
         Files.createDirectories(outputDir);

@@ -4,6 +4,7 @@ import io.spectracache.capability.Capability;
 import io.spectracache.devicestate.DeviceStateCapability;
 import io.spectracache.ingest.IngestCapability;
 import io.spectracache.keyvalue.KeyValueCapability;
+import io.spectracache.spatial.SpatialCapability;
 import io.spectracache.timeseries.TimeSeriesCapability;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.TopicSpec;
@@ -23,7 +24,8 @@ public final class Capabilities {
             new IngestCapability(),
             new DeviceStateCapability(),
             new KeyValueCapability(),
-            new TimeSeriesCapability());
+            new TimeSeriesCapability(),
+            new SpatialCapability());
 
     private Capabilities() {
     }

@@ -110,6 +110,8 @@ class FlightIT {
             assertThat(client.getInfo(info.getDescriptor()).getEndpoints()).isNotEmpty();
         }
         assertThat(listed).containsExactlyInAnyOrder("{\"dataset\":\"device-states\"}", "{\"dataset\":\"kv-entries\"}",
+                "{\"dataset\":\"geo-positions\"}", "{\"dataset\":\"geo-query\",\"limit\":\"1000\",\"maxLat\":\"90\","
+                        + "\"maxLon\":\"180\",\"minLat\":\"-90\",\"minLon\":\"-180\",\"shape\":\"box\"}",
                 "{\"dataset\":\"series\",\"from\":\"-1h\",\"metric\":\"speed\",\"to\":\"now\"}",
                 "{\"dataset\":\"series\",\"from\":\"-1h\",\"metric\":\"temp\",\"to\":\"now\"}",
                 "{\"agg\":\"avg,min,max,p95\",\"dataset\":\"series-buckets\",\"from\":\"-1h\",\"metric\":\"speed\",\"step\":\"1m\",\"to\":\"now\"}",

@@ -76,7 +76,17 @@ class TopologyShapeTest {
             "timeseries-open-tails",
             "WriteBehindKeyValueStore: a reading changes its series' open chunk and buckets (objects) and logs what it "
                     + "did; each device changed since the last commit is changelogged once, with each series' log since "
-                    + "its base");
+                    + "its base",
+            "spatial-index",
+            "WriteBehindKeyValueStore: a position rewrites its device's index entry (a pending put, and a pending delete "
+                    + "when the device changed cell; objects); each key changed since the last commit is changelogged "
+                    + "once per commit",
+            "spatial-devices",
+            "WriteBehindKeyValueStore: written when a device changes cell or fence membership, as an object; "
+                    + "changelogged once per device per commit",
+            "spatial-fence-members",
+            "WriteBehindKeyValueStore: written at geofence transitions only (not per event), and then once per key per "
+                    + "commit");
 
     /**
      * Changelogged stores without a record cache that hold a series' whole open state (its base), written when the
@@ -254,7 +264,8 @@ class TopologyShapeTest {
                 .containsExactlyInAnyOrderElementsOf(ALLOWED_SUBTOPOLOGIES.keySet());
         assertThat(subtopologies.get(Set.of("spectra.events.raw", "ingest-by-device-repartition")))
                 .as("ingest's sub-topology holds de-duplication and the device state")
-                .contains("ingest-dedup", "device-state", "timeseries-open", "timeseries-raw");
+                .contains("ingest-dedup", "device-state", "timeseries-open", "timeseries-raw", "spatial-index",
+                        "spatial-devices", "spatial-fence-members");
     }
 
     /** The layers of a store as Kafka Streams built it, outermost first, by simple class name. */
