@@ -76,7 +76,16 @@ class TopologyShapeTest {
             "timeseries-open-tails",
             "WriteBehindKeyValueStore: a reading changes its series' open chunk and buckets (objects) and logs what it "
                     + "did; each device changed since the last commit is changelogged once, with each series' log since "
-                    + "its base");
+                    + "its base",
+            "sketches-windows",
+            "WriteBehindKeyValueStore: an event updates the HLL and frequent-items objects of its windows; each window "
+                    + "changed since the last commit is serialised and changelogged once",
+            "sketches-seen",
+            "WriteBehindKeyValueStore: an event moves its lanes' last-seen time and the partition clock (objects); "
+                    + "each lane changed since the last commit is changelogged once",
+            "sketches-filters",
+            "WriteBehindKeyValueStore: a new value sets bits in one Bloom block (an object); each block changed since "
+                    + "the last commit is changelogged once");
 
     /**
      * Changelogged stores without a record cache that hold a series' whole open state (its base), written when the
