@@ -22,8 +22,8 @@ final class SketchCatalog {
     /** Most heavy hitters one top-K answer lists. */
     static final int MAX_K = 1_000;
     static final int DEFAULT_K = 10;
-    /** Most steps of a distinct-count series (a day of minutes fits). */
-    static final int MAX_STEPS = 1_440;
+    /** Most steps of a distinct-count series: a day of minutes fits, widened at both ends to whole minutes. */
+    static final int MAX_STEPS = 1_500;
     /** The default range: the hour before {@code to}, as time series. */
     static final Duration DEFAULT_SPAN = Duration.ofHours(1);
 
