@@ -70,7 +70,7 @@ final class SketchAnswers {
     static Distinct distinct(String name, String group, SketchCatalog.Range range,
                              Gathered<SketchQueries.DistinctPart> gathered) {
         SketchQueries.DistinctPart part = gathered.value();
-        SketchMerge.Estimate estimate = SketchMerge.estimate(part.sketch());
+        SketchMerge.Estimate estimate = estimate(part.sketch());
         return new Distinct(name, group, Instant.ofEpochMilli(range.from()).toString(),
                 Instant.ofEpochMilli(range.to()).toString(), estimate.estimate(), estimate.lower95(), estimate.upper95(),
                 part.windowsPlanned(), part.windowsRead(), SketchCatalog.instant(part.coveredFrom()),
@@ -78,12 +78,19 @@ final class SketchAnswers {
                 gathered.partitions());
     }
 
+    /** As {@link SketchMerge#estimate}, reading the image in place. */
+    static SketchMerge.Estimate estimate(byte[] image) {
+        org.apache.datasketches.hll.HllSketch sketch = SketchQueries.wrap(image);
+        return new SketchMerge.Estimate(sketch.getEstimate(), sketch.getLowerBound(SketchMerge.BOUND_STANDARD_DEVIATIONS),
+                sketch.getUpperBound(SketchMerge.BOUND_STANDARD_DEVIATIONS));
+    }
+
     static List<Bucket> buckets(SketchQueries.SeriesRequest request, SketchQueries.SeriesPart part) {
         requireNonNull(part, "part");
         List<Bucket> buckets = new ArrayList<>(part.sketches().size());
         long start = request.from();
         for (byte[] sketch : part.sketches()) {
-            SketchMerge.Estimate estimate = SketchMerge.estimate(sketch);
+            SketchMerge.Estimate estimate = estimate(sketch);
             buckets.add(new Bucket(start, estimate.estimate(), estimate.lower95(), estimate.upper95()));
             start += request.step();
         }

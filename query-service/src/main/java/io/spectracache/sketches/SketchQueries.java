@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.memory.Memory;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -202,13 +203,16 @@ public final class SketchQueries {
     }
 
     static DistinctPart mergeDistinct(List<DistinctPart> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
         Union union = new Union(DistinctWindow.LG_K);
         int read = 0;
         int planned = 0;
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
         for (DistinctPart part : parts) {
-            union.update(HllSketch.heapify(part.sketch()));
+            union.update(wrap(part.sketch()));
             read += part.windowsRead();
             planned = Math.max(planned, part.windowsPlanned());
             from = Math.min(from, part.coveredFrom());
@@ -218,6 +222,9 @@ public final class SketchQueries {
     }
 
     static SeriesPart mergeSeries(SeriesRequest request, List<SeriesPart> parts) {
+        if (parts.size() == 1 && parts.get(0).sketches().size() == request.buckets()) {
+            return parts.get(0);
+        }
         List<Union> unions = new ArrayList<>(request.buckets());
         for (int b = 0; b < request.buckets(); b++) {
             unions.add(new Union(DistinctWindow.LG_K));
@@ -228,13 +235,16 @@ public final class SketchQueries {
                         + unions.size());
             }
             for (int b = 0; b < unions.size(); b++) {
-                unions.get(b).update(HllSketch.heapify(part.sketches().get(b)));
+                unions.get(b).update(wrap(part.sketches().get(b)));
             }
         }
         return new SeriesPart(unions.stream().map(SketchQueries::image).toList());
     }
 
     static TopKPart mergeTopK(TopKRequest request, List<TopKPart> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
         ItemsSketch<String> merged = new ItemsSketch<>(request.sketch().maxMapSize());
         int read = 0;
         int planned = 0;
@@ -263,6 +273,11 @@ public final class SketchQueries {
         return new MembershipPart(maybe);
     }
 
+    /** An HLL image read in place (no copy into a heap sketch): a third of the cost of heapifying it to merge it. */
+    static HllSketch wrap(byte[] image) {
+        return HllSketch.wrap(Memory.wrap(image));
+    }
+
     /** A union's image as HLL_4 (the stored type): half the bytes of the union's own HLL_8 on the wire. */
     private static byte[] image(Union union) {
         return union.getResult(DistinctWindow.TYPE).toCompactByteArray();
@@ -280,7 +295,7 @@ public final class SketchQueries {
         for (int partition : active) {
             SketchReads.DistinctPart part = SketchReads.distinct(new LocalSketchStores(stores, partition, read), definition,
                     request.group(), request.from(), request.to());
-            union.update(HllSketch.heapify(part.sketch()));
+            union.update(wrap(part.sketch()));
             windowsRead += part.windows();
             if (!part.cover().isEmpty()) {
                 planned = Math.max(planned, part.cover().windows().size());
@@ -294,14 +309,22 @@ public final class SketchQueries {
     private static ScatterQuery.Part<SeriesPart> localSeries(SeriesRequest request, LocalStores stores, ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(WINDOWS));
         DistinctDefinition definition = request.sketch().definition();
-        List<SeriesPart> parts = new ArrayList<>();
+        List<Union> unions = new ArrayList<>(request.buckets());
+        for (int b = 0; b < request.buckets(); b++) {
+            unions.add(new Union(DistinctWindow.LG_K));
+        }
         for (int partition : active) {
             List<SketchReads.DistinctBucket> buckets = SketchReads.distinctSeries(
                     new LocalSketchStores(stores, partition, read), definition, request.group(), request.from(),
                     request.to(), request.step());
-            parts.add(new SeriesPart(buckets.stream().map(bucket -> bucket.part().sketch()).toList()));
+            for (int b = 0; b < unions.size(); b++) {
+                SketchReads.DistinctPart part = buckets.get(b).part();
+                if (part.windows() > 0) {
+                    unions.get(b).update(wrap(part.sketch()));
+                }
+            }
         }
-        return new ScatterQuery.Part<>(mergeSeries(request, parts), active);
+        return new ScatterQuery.Part<>(new SeriesPart(unions.stream().map(SketchQueries::image).toList()), active);
     }
 
     private static ScatterQuery.Part<TopKPart> localTopK(TopKRequest request, LocalStores stores, ReadOptions read) {
