@@ -58,12 +58,22 @@ class SketchQueriesTest {
     }
 
     @Test
-    void shouldKeepTheMergedImageAtHll4SoPartsCrossTheWireAtHalfTheBytesOfAUnion() {
-        SketchQueries.DistinctPart merged = SketchQueries.mergeDistinct(List.of(part(0, 200_000, 1, 1, 0, 1)));
+    void shouldShipPartsToAnotherInstanceAsHll4AtHalfTheBytesWithTheSameEstimate() {
+        SketchQueries.DistinctPart merged = SketchQueries.mergeDistinct(List.of(part(0, 200_000, 1, 1, 0, 1),
+                part(100_000, 300_000, 1, 1, 0, 1)));
 
-        assertThat(HllSketch.heapify(merged.sketch()).getTgtHllType()).isEqualTo(DistinctWindow.TYPE);
-        assertThat(merged.sketch().length).isLessThanOrEqualTo(HllSketch.getMaxUpdatableSerializationBytes(
-                DistinctWindow.LG_K, DistinctWindow.TYPE));
+        SketchQueries.DistinctPart shipped = SketchQueries.DISTINCT.answer().decode(
+                SketchQueries.DISTINCT.answer().encode(merged));
+
+        assertThat(HllSketch.heapify(shipped.sketch()).getTgtHllType()).isEqualTo(DistinctWindow.TYPE);
+        assertThat(shipped.sketch().length).isLessThan(merged.sketch().length * 6 / 10);
+        assertThat(SketchAnswers.estimate(shipped.sketch()).estimate())
+                .isEqualTo(SketchAnswers.estimate(merged.sketch()).estimate());
+        SketchQueries.SeriesPart series = new SketchQueries.SeriesPart(List.of(merged.sketch(), hll(0, 3)));
+        SketchQueries.SeriesPart shippedSeries = SketchQueries.DISTINCT_SERIES.answer().decode(
+                SketchQueries.DISTINCT_SERIES.answer().encode(series));
+        assertThat(shippedSeries.sketches()).hasSize(2);
+        assertThat(Math.round(SketchAnswers.estimate(shippedSeries.sketches().get(1)).estimate())).isEqualTo(3);
     }
 
     @Test
