@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 
@@ -24,6 +25,10 @@ import org.apache.datasketches.hll.Union;
  *
  * Items are counted by their UTF-8 bytes, so {@code update(s.getBytes(UTF_8))} is exactly DataSketches'
  * {@code update(s)}. Synchronized (see {@link SketchWindow}).
+ *
+ * <p>A window read from its image ({@link #fromImage}, as every store read is) keeps the image and is heapified only
+ * when it is updated: a query merges it into a union straight from the bytes ({@code HllSketch.wrap}), which costs a
+ * third of heapifying it first (measured: 96 windows of ~700 devices, 2.1–2.6 ms against 7–8 ms).
  */
 public final class DistinctWindow implements SketchWindow {
     /** log2 of the number of registers. */
@@ -31,15 +36,19 @@ public final class DistinctWindow implements SketchWindow {
     /** Register width: 4 bits plus an exception table, the smallest image. */
     public static final TgtHllType TYPE = TgtHllType.HLL_4;
 
-    private final HllSketch sketch;
+    /** The sketch once updated (or made empty); null while the window is only its {@link #stored} image. */
+    private HllSketch sketch;
+    /** The compact image this window was read from, until it is updated; never written to. */
+    private byte[] stored;
 
-    private DistinctWindow(HllSketch sketch) {
+    private DistinctWindow(HllSketch sketch, byte[] stored) {
         this.sketch = sketch;
+        this.stored = stored;
     }
 
     /** A window that has counted nothing. */
     public static DistinctWindow empty() {
-        return new DistinctWindow(new HllSketch(LG_K, TYPE));
+        return new DistinctWindow(new HllSketch(LG_K, TYPE), null);
     }
 
     /**
@@ -48,28 +57,39 @@ public final class DistinctWindow implements SketchWindow {
      * @throws org.apache.datasketches.common.SketchesArgumentException if the bytes are not an HLL image
      */
     public static DistinctWindow fromImage(byte[] image) {
-        return new DistinctWindow(HllSketch.heapify(requireNonNull(image, "image")));
+        HllSketch wrapped = HllSketch.wrap(Memory.wrap(requireNonNull(image, "image")));
+        // Only a compact image of the window's own shape is kept as it is; anything else is heapified at once.
+        return wrapped.isCompact() && wrapped.getLgConfigK() == LG_K && wrapped.getTgtHllType() == TYPE
+                ? new DistinctWindow(null, image) : new DistinctWindow(HllSketch.heapify(image), null);
+    }
+
+    private HllSketch sketch() {
+        if (sketch == null) {
+            sketch = HllSketch.heapify(stored);
+            stored = null;
+        }
+        return sketch;
     }
 
     /** Counts one item, given as its UTF-8 bytes. */
     public synchronized void update(byte[] item) {
-        sketch.update(item);
+        sketch().update(item);
     }
 
     /** Adds this window's registers to {@code union} (no copy of the image). */
     public synchronized void mergeInto(Union union) {
-        union.update(sketch);
+        union.update(sketch != null ? sketch : HllSketch.wrap(Memory.wrap(stored)));
     }
 
     /** The estimated number of distinct items counted. */
     public synchronized double estimate() {
-        return sketch.getEstimate();
+        return sketch != null ? sketch.getEstimate() : HllSketch.wrap(Memory.wrap(stored)).getEstimate();
     }
 
     /** The compact image, as {@link HllSketch#toCompactByteArray()}. */
     @Override
     public synchronized byte[] image() {
-        return sketch.toCompactByteArray();
+        return sketch != null ? sketch.toCompactByteArray() : stored.clone();
     }
 
     /**

@@ -141,6 +141,66 @@ public final class SketchReads {
         return series;
     }
 
+    /**
+     * Merges the distinct count of {@code group} (null: all groups) over {@code cover} on this partition into
+     * {@code union}, the caller's, so that many partitions merge into one union without an image per partition (each
+     * image costs a pass over the registers to write and another to merge it again).
+     *
+     * @return how many stored windows were read
+     */
+    public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
+                                   Union union) {
+        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), group),
+                cover.windows());
+        int read = 0;
+        for (WindowCover.Window window : cover.windows()) {
+            if (found.get(window) instanceof DistinctWindow distinct) {
+                distinct.mergeInto(union);
+                read++;
+            }
+        }
+        return read;
+    }
+
+    /**
+     * As {@link #distinctSeries}, merging each step into the caller's {@code unions} (one per step, in order) instead
+     * of answering an image per step: many partitions then merge into one union per step.
+     *
+     * @return how many stored windows were read
+     * @throws IllegalArgumentException as {@link #distinctSeries}, or if there are not as many unions as steps
+     */
+    public static int distinctSeriesInto(SketchStores stores, DistinctDefinition sketch, String group, long from,
+                                         long to, long step, List<Union> unions) {
+        if (from >= to || step <= 0) {
+            throw new IllegalArgumentException("a series needs from < to and a positive step; was " + from + ", " + to
+                    + ", " + step);
+        }
+        long span = to - from;
+        long buckets = span / step + (span % step == 0 ? 0 : 1);
+        if (buckets != unions.size()) {
+            throw new IllegalArgumentException(buckets + " steps, but " + unions.size() + " unions");
+        }
+        long clock = clock(stores);
+        List<WindowCover> covers = new ArrayList<>();
+        List<WindowCover.Window> all = new ArrayList<>();
+        for (long start = from; start < to; start += step) {
+            WindowCover cover = WindowCover.plan(sketch.windows(), start, Math.min(to, start + step), clock);
+            covers.add(cover);
+            all.addAll(cover.windows());
+        }
+        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), group), all);
+        int read = 0;
+        for (int b = 0; b < covers.size(); b++) {
+            for (WindowCover.Window window : covers.get(b).windows()) {
+                if (found.get(window) instanceof DistinctWindow distinct) {
+                    distinct.mergeInto(unions.get(b));
+                    read++;
+                }
+            }
+        }
+        return read;
+    }
+
     private static DistinctPart distinctOf(WindowCover cover, Map<WindowCover.Window, SketchWindow> found) {
         Union union = new Union(DistinctWindow.LG_K);
         int read = 0;

@@ -184,6 +184,33 @@ class SketchesTopologyTest {
     }
 
     @Test
+    void shouldMergeIntoTheCallersUnionExactlyWhatTheImagesOfACountAndASeriesHold() {
+        start(SketchSettings.defaults());
+        for (int hour = 0; hour < 5; hour++) {
+            for (int device = 0; device <= 40 * hour; device++) {
+                send("truck-" + device, device % 2 == 0 ? "acme" : "globex", T0 + hour * HOUR + device * 1_000L);
+            }
+        }
+        SketchReads.DistinctPart part = SketchReads.distinct(stores(), devices(), null, T0, T0 + 5 * HOUR);
+        org.apache.datasketches.hll.Union union = new org.apache.datasketches.hll.Union(DistinctWindow.LG_K);
+
+        int read = SketchReads.distinctInto(stores(), devices(), null, part.cover(), union);
+
+        assertThat(read).isEqualTo(part.windows());
+        assertThat(union.getEstimate()).isEqualTo(part.estimate());
+        List<SketchReads.DistinctBucket> series = SketchReads.distinctSeries(stores(), devices(), "acme", T0,
+                T0 + 5 * HOUR, HOUR);
+        List<org.apache.datasketches.hll.Union> unions = new ArrayList<>();
+        for (int b = 0; b < 5; b++) {
+            unions.add(new org.apache.datasketches.hll.Union(DistinctWindow.LG_K));
+        }
+        SketchReads.distinctSeriesInto(stores(), devices(), "acme", T0, T0 + 5 * HOUR, HOUR, unions);
+        for (int b = 0; b < 5; b++) {
+            assertThat(unions.get(b).getEstimate()).as("step %s", b).isEqualTo(series.get(b).part().estimate());
+        }
+    }
+
+    @Test
     void shouldNotCountAnEventWithoutTheFieldAndSayWhy() {
         start(SketchSettings.defaults().withDistinct(List.of(new DistinctDefinition("regions",
                 SketchField.parse("attributes.region"), Optional.empty(), WindowSpec.parseList("1h:1d")))));

@@ -171,6 +171,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--spatial-devices", description = "Devices of the spatial query fleet. Default 1,000,000 (100,000 with --quick).")
     Integer spatialDevices;
 
+    @Option(names = "--no-sketches", description = "Skip every sketch phase (issue 9): ingest with the default sketches on "
+            + "and off, distinct-count, top-K and membership queries on a week of history, Redis PFADD/PFCOUNT/PFMERGE.")
+    boolean noSketches;
+
+    @Option(names = "--sketch-rounds", defaultValue = "2", description = "Ingest rounds with sketches off then on, each on "
+            + "a fresh instance with the same events; 0: none. Default ${DEFAULT-VALUE}.")
+    int sketchRounds;
+
+    @Option(names = "--sketch-devices", description = "Device pool of the week of history the sketch queries read. "
+            + "Default 50,000 (5,000 with --quick).")
+    Integer sketchDevices;
+
+    @Option(names = "--sketch-events-per-hour", description = "Events per hour of that history (168 hours). Default 3,000 "
+            + "(500 with --quick).")
+    Integer sketchEventsPerHour;
+
     @Option(names = "--ingest-warmup-events", description = "Events (over other device ids) ingested and awaited before the "
             + "measured end-to-end run, so that it measures a warm JVM rather than the JIT compiler. Default 200,000 "
             + "(20,000 with --quick); 0: none.")
@@ -226,6 +242,7 @@ public final class BenchCommand implements Callable<Integer> {
         EmbeddedKafka broker = null;
         String[] deviceStates = null;
         SeriesPhases series = null;
+        SketchBench sketches = null;
         try {
             String bootstrap;
             if (embedded) {
@@ -303,6 +320,17 @@ public final class BenchCommand implements Callable<Integer> {
                     spatialSection = "\n## Spatial (issue 10)\n\n**The spatial phases stopped**: " + e + "\n";
                 }
             }
+
+            if (!noSketches) {
+                sketches = sketchBench(bootstrap, dataDir, runId, eventCount, warmup, measure);
+                try {
+                    sketches.run();
+                } catch (Exception e) {
+                    log("sketches failed: " + e);
+                    e.printStackTrace(System.out);
+                    sketches.notes.add("**The sketch phases stopped**: " + e);
+                }
+            }
         } finally {
             if (broker != null) {
                 log("stopping the embedded broker");
@@ -333,8 +361,20 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        if (sketches != null) {
+            try {
+                sketches.redis(dataDir.resolveSibling(dataDir.getFileName() + "-redis-sketches"));
+            } catch (Exception e) {
+                log("Redis sketches failed: " + e);
+                e.printStackTrace(System.out);
+                sketches.notes.add("**Redis sketches failed**: " + e);
+            } finally {
+                deleteRecursively(dataDir.resolveSibling(dataDir.getFileName() + "-redis-sketches"));
+            }
+        }
+
         report.cpu.putAll(cpu);
-        String markdown = report.markdown() + spatialSection;
+        String markdown = report.markdown() + spatialSection + (sketches == null ? "" : sketches.markdown());
         System.out.println();
         System.out.println(markdown);
         Files.createDirectories(outputDir);
@@ -388,6 +428,25 @@ public final class BenchCommand implements Callable<Integer> {
                     settings.put(SpectraConfig.DATA_DIR_CONFIG, dataDir.resolve(name).toString());
                     return settings;
                 }, report.series, (name, factory, c, keys) -> readPhase(name, factory, c, keys, warmup, measure), this::log);
+    }
+
+    /** Issue 9's phases ({@link SketchBench}), each instance with its own application id, topic prefix and data directory. */
+    private SketchBench sketchBench(String bootstrap, Path dataDir, String runId, int eventCount, Duration warmup,
+                                    Duration measure) {
+        boolean embedded = bootstrapServers == null || bootstrapServers.isBlank();
+        SketchBench.Options options = new SketchBench.Options(eventCount, devices, seed, sketchRounds,
+                sketchDevices != null ? sketchDevices : quick ? 5_000 : 50_000,
+                sketchEventsPerHour != null ? sketchEventsPerHour : quick ? 500 : 3_000, clients, warmup, measure,
+                (ingestWarmupEvents != null ? ingestWarmupEvents : quick ? 20_000 : 200_000) / devices,
+                Duration.ofSeconds(ingestTimeoutSeconds), !noRedis);
+        return new SketchBench(options, bootstrap, SpectraConfig.of(cacheSettings(bootstrap, dataDir, "spectra.", runId))
+                .kafkaClientOverrides(), name -> {
+                    String prefix = embedded ? name + ".spectra." : "bench-" + runId + "." + name + ".spectra.";
+                    Map<String, Object> settings = cacheSettings(bootstrap, dataDir, prefix, runId);
+                    settings.put(SpectraConfig.APPLICATION_ID_CONFIG, "spectracache-bench-" + runId + "-" + name);
+                    settings.put(SpectraConfig.DATA_DIR_CONFIG, dataDir.resolve(name).toString());
+                    return settings;
+                }, (name, factory, c, keys) -> readPhase(name, factory, c, keys, warmup, measure), this::log);
     }
 
     private void describeSettings(Report report, Events generated, String bootstrap, boolean embedded,

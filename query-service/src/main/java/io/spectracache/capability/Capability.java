@@ -41,6 +41,14 @@ public interface Capability {
         return List.of();
     }
 
+    /**
+     * The contract topics with the instance's settings (which include {@link #defineSettings}): {@link #topics()}
+     * unless some depend on them (the sketches' watch lists, one topic per configured name).
+     */
+    default List<TopicSpec<?, ?>> topics(AbstractConfig settings) {
+        return topics();
+    }
+
     /** The stores queries read: readiness waits until each answers on every active partition. */
     default List<StoreSpec<?, ?>> queryableStores() {
         return List.of();

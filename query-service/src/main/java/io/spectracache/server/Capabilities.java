@@ -5,6 +5,7 @@ import io.spectracache.devicestate.DeviceStateCapability;
 import io.spectracache.ingest.IngestCapability;
 import io.spectracache.keyvalue.KeyValueCapability;
 import io.spectracache.spatial.SpatialCapability;
+import io.spectracache.sketches.SketchesCapability;
 import io.spectracache.timeseries.TimeSeriesCapability;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.TopicSpec;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * The composition root's one list: every capability of this release, in topology order. Ingest comes first, as it
@@ -25,15 +27,16 @@ public final class Capabilities {
             new DeviceStateCapability(),
             new KeyValueCapability(),
             new TimeSeriesCapability(),
-            new SpatialCapability());
+            new SpatialCapability(),
+            new SketchesCapability());
 
     private Capabilities() {
     }
 
-    /** Every topic the capabilities declare, once each, in declaration order. */
-    static List<TopicSpec<?, ?>> topics(List<Capability> capabilities) {
+    /** Every topic the capabilities declare with these settings, once each, in declaration order. */
+    static List<TopicSpec<?, ?>> topics(List<Capability> capabilities, AbstractConfig settings) {
         Set<TopicSpec<?, ?>> topics = new LinkedHashSet<>();
-        capabilities.forEach(capability -> topics.addAll(capability.topics()));
+        capabilities.forEach(capability -> topics.addAll(capability.topics(settings)));
         return List.copyOf(topics);
     }
 

@@ -145,7 +145,7 @@ public final class SpectraCache implements AutoCloseable {
         } else {
             bootstrapServers = config.getString(SpectraConfig.BOOTSTRAP_SERVERS_CONFIG);
         }
-        topics = TopicSetup.ensure(Capabilities.topics(capabilities), bootstrapServers, config.kafkaClientOverrides(),
+        topics = TopicSetup.ensure(Capabilities.topics(capabilities, config), bootstrapServers, config.kafkaClientOverrides(),
                 config.topicPrefix(), config.getInt(SpectraConfig.TOPIC_PARTITIONS_CONFIG),
                 config.getShort(SpectraConfig.TOPIC_REPLICATION_FACTOR_CONFIG));
     }
@@ -180,7 +180,7 @@ public final class SpectraCache implements AutoCloseable {
         cluster = new ClusterStatus(streams.kafkaStreams(), streams.partitions(), self, peers, registry, scatterPool,
                 java.time.Clock.systemUTC());
         started.push(new StoreMeters(cluster, registry, streams.kafkaStreams()::metrics,
-                topologyOfTopic(config.getString(SpectraConfig.APPLICATION_ID_CONFIG), config.topicPrefix())).start(5));
+                topologyOfTopic(config)).start(5));
         serving = new ServingContext(config, queries, registry, writes,
                 Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix());
     }
@@ -233,9 +233,11 @@ public final class SpectraCache implements AutoCloseable {
 
     // The capability that owns a topic: a contract topic it declares, or an internal topic (<app id>-<store or
     // operator>-changelog/-repartition) named after it. Null for any other topic.
-    private java.util.function.Function<String, String> topologyOfTopic(String applicationId, String prefix) {
+    private java.util.function.Function<String, String> topologyOfTopic(SpectraConfig config) {
+        String applicationId = config.getString(SpectraConfig.APPLICATION_ID_CONFIG);
+        String prefix = config.topicPrefix();
         Map<String, String> declared = new HashMap<>();
-        capabilities.forEach(capability -> capability.topics()
+        capabilities.forEach(capability -> capability.topics(config)
                 .forEach(topic -> declared.putIfAbsent(topic.name(prefix), capability.name())));
         return topic -> {
             String owner = declared.get(topic);

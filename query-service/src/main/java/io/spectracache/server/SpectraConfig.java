@@ -2,6 +2,7 @@ package io.spectracache.server;
 
 import io.spectracache.flight.FlightSettings;
 import io.spectracache.rest.ClientAccess;
+import io.spectracache.sketches.SketchSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -245,7 +246,7 @@ public final class SpectraConfig extends AbstractConfig {
     /** Keys this configuration got that are neither declared nor pass-through: most likely typos. */
     public Set<String> unknownKeys() {
         Set<String> unknown = new TreeSet<>(originals().keySet());
-        unknown.removeIf(key -> CONFIG.names().contains(key)
+        unknown.removeIf(key -> CONFIG.names().contains(key) || SketchSettings.owns(key)
                 || key.startsWith(KAFKA_PASSTHROUGH_PREFIX) || key.startsWith(STREAMS_PASSTHROUGH_PREFIX)
                 || !key.startsWith(PREFIX));
         return unknown;

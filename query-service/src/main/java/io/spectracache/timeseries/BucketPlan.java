@@ -3,6 +3,7 @@ package io.spectracache.timeseries;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.errors.InvalidRequestException;
+import io.spectracache.query.QueryTimes;
 import io.spectracache.timeseries.codec.Chunk;
 import java.time.Duration;
 import java.util.Comparator;
@@ -55,7 +56,7 @@ public record BucketPlan(long from, long to, long step, Optional<RollupTier> tie
     public static BucketPlan of(long from, long to, Duration stepDuration, long now, TimeSeriesSettings settings) {
         long step = stepDuration.toMillis();
         if (stepDuration.compareTo(MIN_STEP) < 0) {
-            throw new InvalidRequestException("step: at least " + SeriesTimes.format(MIN_STEP) + " (raw points are "
+            throw new InvalidRequestException("step: at least " + QueryTimes.format(MIN_STEP) + " (raw points are "
                     + "answered without step=)");
         }
         long alignedFrom = Math.floorDiv(from, step) * step;
@@ -74,9 +75,9 @@ public record BucketPlan(long from, long to, long step, Optional<RollupTier> tie
         if (longest.isPresent()) {
             return new BucketPlan(alignedFrom, alignedTo, step, longest);
         }
-        throw new InvalidRequestException("step: " + SeriesTimes.format(stepDuration) + " is not a multiple of any "
+        throw new InvalidRequestException("step: " + QueryTimes.format(stepDuration) + " is not a multiple of any "
                 + "rollup tier's step (" + settings.tiers().stream().map(RollupTier::name).collect(Collectors.joining(", "))
-                + ") and the range starts before the raw points' retention (" + SeriesTimes.format(settings.rawRetention())
+                + ") and the range starts before the raw points' retention (" + QueryTimes.format(settings.rawRetention())
                 + "); use a step that is a multiple of a tier's");
     }
 
@@ -131,7 +132,7 @@ public record BucketPlan(long from, long to, long step, Optional<RollupTier> tie
             }
         }
         throw new InvalidRequestException("from: the range starts before every tier's retention ("
-                + settings.tiers().stream().map(tier -> tier.name() + " kept " + SeriesTimes.format(tier.retention()))
+                + settings.tiers().stream().map(tier -> tier.name() + " kept " + QueryTimes.format(tier.retention()))
                 .collect(Collectors.joining(", ")) + "); nothing that old is kept");
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.flight.FlightBatches;
 import io.spectracache.flight.FlightDataset;
+import io.spectracache.query.QueryTimes;
 import io.spectracache.query.ScatterQuery;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class SeriesBucketsFlight implements FlightDataset {
         String groupBy = parameters.get("groupBy") == null || parameters.get("groupBy").isBlank() ? null : parameters.get("groupBy");
         String step = parameters.get("step");
         BucketPlan plan = step == null ? BucketPlan.whole(range.from(), range.to(), now, settings.series())
-                : BucketPlan.of(range.from(), range.to(), SeriesTimes.duration("step", step), now, settings.series());
+                : BucketPlan.of(range.from(), range.to(), QueryTimes.duration("step", step), now, settings.series());
         return new Reader() {
             private List<Map.Entry<String, SeriesQueries.Buckets>> groups;
             private int group;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.flight.FlightBatches;
 import io.spectracache.flight.FlightDataset;
+import io.spectracache.query.QueryTimes;
 import io.spectracache.query.ScatterQuery;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class SeriesPointsFlight implements FlightDataset {
     static Map<String, String> parameterDocs() {
         Map<String, String> docs = new TreeMap<>();
         docs.put("metric", "the metric (required)");
-        docs.put("from", "start, inclusive: " + SeriesTimes.INSTANT_FORMS + "; default an hour before to");
+        docs.put("from", "start, inclusive: " + QueryTimes.INSTANT_FORMS + "; default an hour before to");
         docs.put("to", "end, exclusive; default now");
         docs.put("prefix", "only devices whose id starts with it");
         docs.put("devices", "only these device ids, joined by commas");

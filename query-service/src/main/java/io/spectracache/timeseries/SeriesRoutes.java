@@ -11,6 +11,7 @@ import io.spectracache.errors.NotFoundException;
 import io.spectracache.query.Gathered;
 import io.spectracache.query.Outcome;
 import io.spectracache.query.QueryService;
+import io.spectracache.query.QueryTimes;
 import io.spectracache.rest.ApiOperation;
 import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
@@ -38,7 +39,7 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
  *   <li>{@code GET /v1/series/{metric}?devices=|prefix=|where=&groupBy=&step=&agg=}: many devices, gathered from
  *       every instance, grouped (quantiles merge the groups' KLL sketches).</li>
  * </ul>
- * Times: see {@link SeriesTimes}. {@code to} defaults to now, {@code from} to an hour before {@code to}.
+ * Times: see {@link QueryTimes}. {@code to} defaults to now, {@code from} to an hour before {@code to}.
  */
 final class SeriesRoutes implements RouteGroup {
     static final String ARROW_STREAM = "application/vnd.apache.arrow.stream";
@@ -110,8 +111,8 @@ final class SeriesRoutes implements RouteGroup {
     }
 
     static Range range(String fromText, String toText, long now) {
-        long to = toText == null ? now : SeriesTimes.instant("to", toText, now);
-        long from = fromText == null ? to - Duration.ofHours(1).toMillis() : SeriesTimes.instant("from", fromText, now);
+        long to = toText == null ? now : QueryTimes.instant("to", toText, now);
+        long from = fromText == null ? to - Duration.ofHours(1).toMillis() : QueryTimes.instant("from", fromText, now);
         if (to <= from) {
             throw new InvalidRequestException("to: " + Instant.ofEpochMilli(to) + " is not after from: "
                     + Instant.ofEpochMilli(from) + "; a range is [from, to) with from before to");
@@ -198,7 +199,7 @@ final class SeriesRoutes implements RouteGroup {
             return;
         }
         List<SeriesAgg> aggs = SeriesAgg.parseList(ctx.queryParam("agg"));
-        BucketPlan plan = BucketPlan.of(range.from(), range.to(), SeriesTimes.duration("step", step), now, settings.series());
+        BucketPlan plan = BucketPlan.of(range.from(), range.to(), QueryTimes.duration("step", step), now, settings.series());
         if (plan.bucketCount() > limit) {
             throw tooLarge("buckets", limit, arrow);
         }
@@ -216,7 +217,7 @@ final class SeriesRoutes implements RouteGroup {
         }
         json(ctx, json -> {
             header(json, deviceId, metric, new Range(plan.from(), plan.to()));
-            json.writeStringField("step", SeriesTimes.format(Duration.ofMillis(plan.step())));
+            json.writeStringField("step", QueryTimes.format(Duration.ofMillis(plan.step())));
             json.writeStringField("tier", plan.source());
             writeBuckets(json, aggs, buckets);
         });
@@ -232,7 +233,7 @@ final class SeriesRoutes implements RouteGroup {
         List<SeriesAgg> aggs = SeriesAgg.parseList(ctx.queryParam("agg"));
         String step = ctx.queryParam("step");
         BucketPlan plan = step == null ? BucketPlan.whole(range.from(), range.to(), now, settings.series())
-                : BucketPlan.of(range.from(), range.to(), SeriesTimes.duration("step", step), now, settings.series());
+                : BucketPlan.of(range.from(), range.to(), QueryTimes.duration("step", step), now, settings.series());
         if (plan.bucketCount() > settings.maxJsonPoints()) {
             throw tooLarge("buckets", settings.maxJsonPoints(), false);
         }
@@ -249,7 +250,7 @@ final class SeriesRoutes implements RouteGroup {
             json.writeStringField("metric", metric);
             json.writeStringField("from", Instant.ofEpochMilli(plan.from()).toString());
             json.writeStringField("to", Instant.ofEpochMilli(plan.to()).toString());
-            json.writeStringField("step", SeriesTimes.format(Duration.ofMillis(plan.step())));
+            json.writeStringField("step", QueryTimes.format(Duration.ofMillis(plan.step())));
             json.writeStringField("tier", plan.source());
             json.writeStringField("groupBy", groupBy);
             json.writeArrayFieldStart("groups");

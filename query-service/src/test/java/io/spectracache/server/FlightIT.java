@@ -115,7 +115,9 @@ class FlightIT {
                 "{\"dataset\":\"series\",\"from\":\"-1h\",\"metric\":\"speed\",\"to\":\"now\"}",
                 "{\"dataset\":\"series\",\"from\":\"-1h\",\"metric\":\"temp\",\"to\":\"now\"}",
                 "{\"agg\":\"avg,min,max,p95\",\"dataset\":\"series-buckets\",\"from\":\"-1h\",\"metric\":\"speed\",\"step\":\"1m\",\"to\":\"now\"}",
-                "{\"agg\":\"avg,min,max,p95\",\"dataset\":\"series-buckets\",\"from\":\"-1h\",\"metric\":\"temp\",\"step\":\"1m\",\"to\":\"now\"}");
+                "{\"agg\":\"avg,min,max,p95\",\"dataset\":\"series-buckets\",\"from\":\"-1h\",\"metric\":\"temp\",\"step\":\"1m\",\"to\":\"now\"}",
+                "{\"dataset\":\"distinct\",\"from\":\"-1d\",\"name\":\"devices\",\"step\":\"1h\"}",
+                "{\"dataset\":\"topk\",\"from\":\"-1h\",\"k\":\"10\",\"name\":\"noisiest-devices\"}");
     }
 
     @Test

@@ -86,7 +86,16 @@ class TopologyShapeTest {
                     + "changelogged once per device per commit",
             "spatial-fence-members",
             "WriteBehindKeyValueStore: written at geofence transitions only (not per event), and then once per key per "
-                    + "commit");
+                    + "commit",
+            "sketches-windows",
+            "WriteBehindKeyValueStore: an event updates the HLL and frequent-items objects of its windows; each window "
+                    + "changed since the last commit is serialised and changelogged once",
+            "sketches-seen",
+            "WriteBehindKeyValueStore: an event moves its lanes' last-seen time and the partition clock (objects); "
+                    + "each lane changed since the last commit is changelogged once",
+            "sketches-filters",
+            "WriteBehindKeyValueStore: a new value sets bits in one Bloom block (an object); each block changed since "
+                    + "the last commit is changelogged once");
 
     /**
      * Changelogged stores without a record cache that hold a series' whole open state (its base), written when the

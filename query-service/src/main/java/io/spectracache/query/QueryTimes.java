@@ -1,4 +1,4 @@
-package io.spectracache.timeseries;
+package io.spectracache.query;
 
 import io.spectracache.errors.InvalidRequestException;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How series queries write times and steps, in REST parameters and Flight tickets alike:
+ * How queries write times and steps (time series, sketches), in REST parameters and Flight tickets alike:
  * <ul>
  *   <li>an instant: ISO-8601 ({@code 2026-11-30T10:00:00Z}, {@code 2026-11-30T11:00:00+01:00}), epoch milliseconds
  *       ({@code 1795546800000}), {@code now}, or relative to now ({@code -1h}, {@code now-15m});</li>
@@ -19,14 +19,14 @@ import java.util.regex.Pattern;
  *       {@code m}, {@code h}, {@code d} or {@code w} ({@code 90s}, {@code 15m}, {@code 1h}, {@code 7d}).</li>
  * </ul>
  */
-public final class SeriesTimes {
+public final class QueryTimes {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d|w)");
     private static final Pattern RELATIVE = Pattern.compile("(?:now)?-(\\d{1,12}(?:ms|s|m|h|d|w))");
     private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d{1,19}");
-    static final String INSTANT_FORMS = "an ISO-8601 instant (2026-11-30T10:00:00Z), epoch milliseconds, now, "
+    public static final String INSTANT_FORMS = "an ISO-8601 instant (2026-11-30T10:00:00Z), epoch milliseconds, now, "
             + "or a time relative to now such as -1h or -15m";
 
-    private SeriesTimes() {
+    private QueryTimes() {
     }
 
     /**
