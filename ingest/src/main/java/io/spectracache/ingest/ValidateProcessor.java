@@ -48,7 +48,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
             DeviceEvent event = accepted.event();
             Headers headers = new RecordHeaders(record.headers().toArray());
             ReceivedAt.set(headers, record.timestamp());
-            context.forward(new Record<>(event.deviceId(), Checked.valid(event, isInPlace(event.deviceId())),
+            context.forward(new Record<>(event.deviceId(), Checked.valid(event, accepted.canonical() ? record.value() : null,
+                    isInPlace(event.deviceId())),
                     event.ts().toEpochMilli(), headers));
         } else {
             ValidationResult.Rejected rejected = (ValidationResult.Rejected) result;
