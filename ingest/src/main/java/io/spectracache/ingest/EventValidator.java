@@ -42,7 +42,9 @@ import java.util.Map;
  * that hold it); numbers as the shortest decimal that reads back as the same double, in Java's
  * {@code Double.toString} layout ({@code 21.5}, {@code 21.0}, {@code 1.0E7}); attribute values as strings; strings
  * with only the escapes JSON requires ({@code \"}, {@code \\}, and control characters, short where JSON has a
- * short form). The members of {@code metrics} and of {@code attributes} may come in any order. While parsing, the
+ * short form); a string the writer would escape with {@code \\u} (other control characters, characters outside the
+ * Basic Multilingual Plane) is never called canonical, as raw bytes may spell the hex digits in either case: such an
+ * event is encoded. The members of {@code metrics} and of {@code attributes} may come in any order. While parsing, the
  * validator checks whether the raw bytes already are that form ({@link ValidationResult.Accepted#canonical()}); if so
  * they are written to {@code spectra.events} as they came, else the event is encoded. The check is conservative: a
  * number outside [0.001, 10^7) or with more than 15 significant digits counts as not canonical, and is encoded.
@@ -473,24 +475,33 @@ public final class EventValidator {
             }
         }
 
-        /** The length of {@code s} as the writer quotes it: UTF-8, with JSON's required escapes only. */
+        /** Longer than any record, so the length check fails. */
+        private static final long NOT_CANONICAL = Long.MAX_VALUE / 4;
+
+        /**
+         * The length of {@code s} as the writer quotes it (UTF-8, JSON's required escapes only), or
+         * {@link #NOT_CANONICAL} if the writer would use a {@code \\u} escape.
+         */
         private static long quotedLength(String s) {
             long n = 2;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c < 0x80) {
                     if (c < 0x20) {
-                        n += c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
+                        if (c != '\b' && c != '\t' && c != '\n' && c != '\f' && c != '\r') {
+                            // Written as a \\u escape, whose hex digits the raw bytes may spell in either case.
+                            return NOT_CANONICAL;
+                        }
+                        n += 2;
                     } else {
                         n += c == '"' || c == '\\' ? 2 : 1;
                     }
                 } else if (c < 0x800) {
                     n += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    n += 4;
-                    i++;
                 } else if (Character.isSurrogate(c)) {
-                    return Integer.MAX_VALUE; // a lone surrogate: never call such bytes canonical
+                    // Outside the Basic Multilingual Plane: Jackson writes two \\u escapes (hex in either case in
+                    // the raw bytes, or 4 bytes of UTF-8): encoded, never forwarded.
+                    return NOT_CANONICAL;
                 } else {
                     n += 3;
                 }
