@@ -102,12 +102,16 @@ public final class IngestTopology implements CapabilityTopology {
                 .withTimestampExtractor(new RawTimestampExtractor())
                 .withName("ingest-read-raw");
 
+        // One split: rejected records to the DLQ; valid events already on their device's partition (the common case:
+        // producers key by device id) straight on; the others over the repartition hop. Both meet again before
+        // de-duplication, in one task per partition, so de-duplication and every store stay exact either way.
         Map<String, KStream<String, Checked>> branches = builder
                 .stream(context.topicName(Topics.EVENTS_RAW), raw)
                 .process(() -> new ValidateProcessor(validator, metrics, rawPartitions), Named.as("ingest-validate"))
                 .split(Named.as("ingest-"))
                 .branch((key, checked) -> !checked.isValid(), Branched.as("rejected"))
-                .defaultBranch(Branched.as("valid"));
+                .branch((key, checked) -> checked.inPlace(), Branched.as("valid-in-place"))
+                .defaultBranch(Branched.as("valid-misplaced"));
 
         branches.get("ingest-rejected")
                 .map((key, checked) -> KeyValue.pair(checked.rawKey(), checked.rawValue()), Named.as("ingest-unwrap-rejected"))
@@ -115,36 +119,20 @@ public final class IngestTopology implements CapabilityTopology {
                         Produced.with(Topics.EVENTS_DLQ.keySerde(), Topics.EVENTS_DLQ.valueSerde()).withName("ingest-write-dlq"));
 
         builder.addStateStore(new DedupStoreBuilder(DEDUP_STORE.name(), settings.dedupWindow(), settings.dedupMemoryMaxIds()));
-        KStream<String, Validated> byDevice;
-        if (rawPartitions == 0) {
-            byDevice = branches.get("ingest-valid")
-                    .mapValues(Checked::validated, Named.as("ingest-unwrap-valid"))
-                    .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Validated.RepartitionSerde.INSTANCE)
-                            .withName(REPARTITION_NAME));
-        } else {
-            // Events already on their device's partition (the common case: producers key by device id) go straight
-            // on; only the others take the repartition hop. Both meet again before de-duplication, in one task per
-            // partition, so de-duplication and every store stay exact either way.
-            Map<String, KStream<String, Checked>> placed = branches.get("ingest-valid")
-                    .split(Named.as("ingest-valid-"))
-                    .branch((deviceId, checked) -> checked.inPlace(), Branched.as("in-place"))
-                    .defaultBranch(Branched.as("misplaced"));
-            KStream<String, Validated> repartitioned = placed.get("ingest-valid-misplaced")
-                    .mapValues(Checked::validated, Named.as("ingest-unwrap-misplaced"))
-                    .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Validated.RepartitionSerde.INSTANCE)
-                            .withName(REPARTITION_NAME)
-                            .withNumberOfPartitions(rawPartitions));
-            byDevice = placed.get("ingest-valid-in-place")
-                    .mapValues(Checked::validated, Named.as("ingest-unwrap-in-place"))
-                    .merge(repartitioned, Named.as("ingest-by-device-merge"));
-        }
-        KStream<String, Validated> kept = byDevice
+        Repartitioned<String, Checked> byDevice = Repartitioned.with(Topics.EVENTS.keySerde(), Checked.RepartitionSerde.INSTANCE)
+                .withName(REPARTITION_NAME);
+        KStream<String, Checked> repartitioned = branches.get("ingest-valid-misplaced")
+                .repartition(rawPartitions == 0 ? byDevice : byDevice.withNumberOfPartitions(rawPartitions));
+        // With the raw topic's partition count unknown, no event counts as in place (ValidateProcessor): every valid
+        // event takes the hop, and the stream after it is known to be partitioned by device.
+        KStream<String, Checked> placed = rawPartitions == 0 ? repartitioned : branches.get("ingest-valid-in-place")
+                .merge(repartitioned, Named.as("ingest-by-device-merge"));
+        KStream<String, Validated> kept = placed
                 .processValues(() -> new DedupProcessor(metrics), Named.as("ingest-dedup"), DEDUP_STORE.name());
         if (settings.eventsTopic()) {
             // The raw bytes when they are already canonical (the common case), so most events are not encoded again.
-            kept.mapValues(Validated::canonicalJson, Named.as("ingest-encode-events"))
-                    .to(context.topicName(Topics.EVENTS),
-                            Produced.with(Topics.EVENTS.keySerde(), Serdes.ByteArray()).withName("ingest-write-events"));
+            kept.to(context.topicName(Topics.EVENTS),
+                    Produced.with(Topics.EVENTS.keySerde(), Validated.JsonSerde.INSTANCE).withName("ingest-write-events"));
         }
         KStream<String, DeviceEvent> events = kept.mapValues(Validated::event, Named.as("ingest-unwrap-kept"));
         context.provideEvents(events);

@@ -10,14 +10,19 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A valid event on its way through ingest, with its {@code spectra.events} bytes when they are already known: the
- * raw record's own bytes when they are in the canonical form (see {@link EventValidator}), or the bytes read from the
- * repartition topic (written in that form). Lives inside ingest's sub-topology only.
+ * A valid event on its way through ingest: the parsed event, its {@code spectra.events} bytes when they are already
+ * known (the raw record's own bytes when they are in the canonical form of {@link EventValidator}, or the bytes read
+ * from the repartition topic, written in that form), and the time the raw record reached Kafka, on which
+ * de-duplication measures its window. Lives inside ingest's sub-topology only.
  *
- * @param event the parsed event; never null
- * @param json  the event in the canonical form, or null if it must still be encoded
+ * @param event      the parsed event; never null
+ * @param json       the event in the canonical form, or null if it must still be encoded
+ * @param receivedAt the raw record's Kafka timestamp ({@link RawTimestampExtractor}), or {@link #UNKNOWN}
  */
-record Validated(DeviceEvent event, byte[] json) {
+record Validated(DeviceEvent event, byte[] json, long receivedAt) {
+    /** No receipt time known (a repartition record without the header): de-duplication uses the record timestamp. */
+    static final long UNKNOWN = Long.MIN_VALUE;
+
     Validated {
         requireNonNull(event, "event");
     }
@@ -28,11 +33,11 @@ record Validated(DeviceEvent event, byte[] json) {
     }
 
     /**
-     * The repartition topic's serde: writes the canonical bytes (encoding only if they are not known yet) and reads
-     * them back keeping them, so an event that crossed the repartition is not encoded again for {@code spectra.events}.
+     * The serde of {@code spectra.events} as ingest writes it: the canonical bytes, encoded only if they are not known
+     * yet. Reading gives the event back with its bytes.
      */
-    static final class RepartitionSerde implements Serde<Validated>, Serializer<Validated>, Deserializer<Validated> {
-        static final RepartitionSerde INSTANCE = new RepartitionSerde();
+    static final class JsonSerde implements Serde<Validated>, Serializer<Validated>, Deserializer<Validated> {
+        static final JsonSerde INSTANCE = new JsonSerde();
 
         @Override
         public byte[] serialize(String topic, Validated validated) {
@@ -41,7 +46,7 @@ record Validated(DeviceEvent event, byte[] json) {
 
         @Override
         public Validated deserialize(String topic, byte[] data) {
-            return data == null ? null : new Validated(DeviceEventSerde.INSTANCE.deserialize(topic, data), data);
+            return data == null ? null : new Validated(DeviceEventSerde.INSTANCE.deserialize(topic, data), data, UNKNOWN);
         }
 
         @Override
