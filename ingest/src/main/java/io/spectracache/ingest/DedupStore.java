@@ -46,6 +46,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * processed again against what the store committed.
  */
 final class DedupStore extends WrappedStateStore<WindowStore<String, IdBatch>, String, IdBatch> {
+    /** A batch record's size bound: far below Kafka's 1 MiB default, whatever a device sends in one commit interval. */
+    static final int MAX_BATCH_BYTES = 256 * 1024;
+
     private final long windowMs;
     private final long segmentMs;
     private final Budget budget;
@@ -218,18 +221,20 @@ final class DedupStore extends WrappedStateStore<WindowStore<String, IdBatch>, S
             return;
         }
         ProcessorRecordContext last = ids.pendingContext;
-        IdBatch batch = ids.takePending();
-        long time = ids.lastBatchTime == Long.MIN_VALUE ? 0 : ids.lastBatchTime + 1;
-        for (long at : batch.receivedAt()) {
-            time = Math.max(time, at);
+        for (IdBatch batch : ids.takePending(MAX_BATCH_BYTES)) {
+            long time = ids.lastBatchTime == Long.MIN_VALUE ? 0 : ids.lastBatchTime + 1;
+            for (long at : batch.receivedAt()) {
+                time = Math.max(time, at);
+            }
+            ids.lastBatchTime = time;
+            if (internalContext != null && last != null) {
+                // Stamped with the batch time, not the last event's event time: the changelog expires records by
+                // timestamp.
+                internalContext.setRecordContext(new ProcessorRecordContext(time, last.offset(), last.partition(),
+                        last.topic(), new RecordHeaders()));
+            }
+            wrapped().put(ids.deviceId, batch, time);
         }
-        ids.lastBatchTime = time;
-        if (internalContext != null && last != null) {
-            // Stamped with the batch time, not the last event's event time: the changelog expires records by timestamp.
-            internalContext.setRecordContext(new ProcessorRecordContext(time, last.offset(), last.partition(), last.topic(),
-                    new RecordHeaders()));
-        }
-        wrapped().put(ids.deviceId, batch, time);
     }
 
     /** Drops devices (least recently seen first) whose every id is a window behind; stops at the first that is not. */
@@ -256,13 +261,9 @@ final class DedupStore extends WrappedStateStore<WindowStore<String, IdBatch>, S
                 if (ids == current) {
                     return;
                 }
-                writeBatch(ids);
+                writeBatch(ids); // nothing pending afterwards: if it is on the dirty list, the write-out skips it
                 eldest.remove();
                 release(ids.held());
-                if (ids.dirty) {
-                    ids.dirty = false;
-                    dirty.remove(ids);
-                }
             }
         } finally {
             if (internalContext != null) {

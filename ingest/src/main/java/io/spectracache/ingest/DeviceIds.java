@@ -1,6 +1,8 @@
 package io.spectracache.ingest;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
@@ -107,13 +109,31 @@ final class DeviceIds {
         return pendingCount > 0;
     }
 
-    /** The pending ids as one batch, and forgets them as pending (they stay remembered). */
-    IdBatch takePending() {
-        IdBatch batch = new IdBatch(Arrays.copyOf(pendingIds, pendingCount), Arrays.copyOf(pendingTimes, pendingCount));
+    /**
+     * The pending ids as batches of at most about {@code maxBytes} each (one, unless a device sent that much within
+     * one commit interval, a replayed backlog say: a record must stay well below Kafka's limit), and forgets them as
+     * pending (they stay remembered).
+     */
+    List<IdBatch> takePending(int maxBytes) {
+        List<IdBatch> batches = new ArrayList<>(1);
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < pendingCount; i++) {
+            // An upper bound of the encoded size: 3 bytes per char at most in UTF-8, 10 for the time and the length.
+            long size = 3L * pendingIds[i].length() + 10;
+            if (i > from && bytes + size > maxBytes) {
+                batches.add(new IdBatch(Arrays.copyOfRange(pendingIds, from, i), Arrays.copyOfRange(pendingTimes, from, i)));
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        batches.add(new IdBatch(Arrays.copyOfRange(pendingIds, from, pendingCount),
+                Arrays.copyOfRange(pendingTimes, from, pendingCount)));
         Arrays.fill(pendingIds, 0, pendingCount, null);
         pendingCount = 0;
         pendingContext = null;
-        return batch;
+        return batches;
     }
 
     private static long lastMillisOf(long index, long segmentMs) {

@@ -142,6 +142,30 @@ class DedupStoreTest {
         assertThat(store.heldIds()).isEqualTo(1);
     }
 
+    /**
+     * Regression (issue 7): a device that sends more ids within one commit interval than fit in a Kafka record (a
+     * replayed backlog) must not make one oversized batch, which would fail the transaction.
+     */
+    @Test
+    void shouldSplitTheIdsOfOneCommitIntoBatchesThatStayFarBelowKafkasRecordLimit() {
+        DedupStore store = store(1_000_000);
+        String longId = "x".repeat(1_000);
+        for (int i = 0; i < 2_000; i++) {
+            store.seenElseRemember("truck-1", longId + i, T0 + i % 10);
+        }
+
+        store.flushCache();
+
+        List<KeyValue<Windowed<String>, IdBatch>> records = records(store);
+        assertThat(records).hasSizeGreaterThan(1);
+        assertThat(records).allSatisfy(r -> assertThat(IdBatch.Serde.INSTANCE.serialize("t", r.value).length)
+                .isLessThanOrEqualTo(DedupStore.MAX_BATCH_BYTES));
+        assertThat(records.stream().mapToInt(r -> r.value.size()).sum()).isEqualTo(2_000);
+        assertThat(records.stream().map(r -> r.key.window().start()).distinct().count())
+                .as("every batch has a window start of its own, so none overwrites another").isEqualTo(records.size());
+        assertThat(store.seenElseRemember("truck-1", longId + 7, T0 + 20)).isTrue();
+    }
+
     @Test
     void shouldTreatTheWindowAsInclusiveOnBothSides() {
         DedupStore store = store(1_000);
