@@ -1,14 +1,11 @@
 package io.spectracache.keyvalue;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary form of a {@link KvEntry} in the {@code kv-cache} store and its changelog. Stateless and thread-safe.
@@ -26,7 +23,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka's {@link SerializationException}, so a newer format is never misread. {@code KvEntrySerdeTest} decodes a
  * committed golden file: changing this format means a new version number, never an edit of version 1.
  */
-final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deserializer<KvEntry> {
+final class KvEntrySerde extends StatelessSerde<KvEntry> {
     static final byte VERSION_1 = 1;
     private static final int FLAG_CONTENT_TYPE = 1;
     private static final int HEADER_BYTES = 2 + Long.BYTES + Long.BYTES;
@@ -94,25 +91,5 @@ final class KvEntrySerde implements Serde<KvEntry>, Serializer<KvEntry>, Deseria
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new SerializationException("not a valid KvEntry: " + e, e);
         }
-    }
-
-    @Override
-    public Serializer<KvEntry> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<KvEntry> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // The format is fixed by its version byte: nothing to configure.
-    }
-
-    @Override
-    public void close() {
-        // Stateless.
     }
 }

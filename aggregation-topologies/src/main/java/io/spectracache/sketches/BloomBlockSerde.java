@@ -1,14 +1,12 @@
 package io.spectracache.sketches;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.datasketches.common.SketchesException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored form of a {@link BloomBlock}. Stateless and thread-safe.
@@ -25,7 +23,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  * Nothing may follow the image.
  */
-public final class BloomBlockSerde implements Serde<BloomBlock>, Serializer<BloomBlock>, Deserializer<BloomBlock> {
+public final class BloomBlockSerde extends StatelessSerde<BloomBlock> {
     static final byte VERSION_1 = 1;
 
     @Override
@@ -69,25 +67,5 @@ public final class BloomBlockSerde implements Serde<BloomBlock>, Serializer<Bloo
         } catch (BufferUnderflowException | IllegalArgumentException | SketchesException e) {
             throw new SerializationException("not a Bloom block", e);
         }
-    }
-
-    @Override
-    public Serializer<BloomBlock> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<BloomBlock> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }

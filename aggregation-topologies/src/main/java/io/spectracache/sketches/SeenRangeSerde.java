@@ -1,13 +1,11 @@
 package io.spectracache.sketches;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored form of a {@link SeenRange}. Stateless and thread-safe.
@@ -20,7 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  * Nothing may follow.
  */
-public final class SeenRangeSerde implements Serde<SeenRange>, Serializer<SeenRange>, Deserializer<SeenRange> {
+public final class SeenRangeSerde extends StatelessSerde<SeenRange> {
     static final byte VERSION_1 = 1;
 
     @Override
@@ -55,25 +53,5 @@ public final class SeenRangeSerde implements Serde<SeenRange>, Serializer<SeenRa
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new SerializationException("not a seen range", e);
         }
-    }
-
-    @Override
-    public Serializer<SeenRange> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<SeenRange> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }

@@ -1,14 +1,12 @@
 package io.spectracache.sketches;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.datasketches.common.SketchesException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored form of a {@link SketchWindow}. Stateless and thread-safe.
@@ -23,8 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  * Nothing may follow the image.
  */
-public final class SketchWindowSerde implements Serde<SketchWindow>, Serializer<SketchWindow>,
-        Deserializer<SketchWindow> {
+public final class SketchWindowSerde extends StatelessSerde<SketchWindow> {
     static final byte VERSION_1 = 1;
     static final byte KIND_DISTINCT = 1;
     static final byte KIND_TOP_K = 2;
@@ -69,25 +66,5 @@ public final class SketchWindowSerde implements Serde<SketchWindow>, Serializer<
         } catch (BufferUnderflowException | IllegalArgumentException | SketchesException e) {
             throw new SerializationException("not a sketch window", e);
         }
-    }
-
-    @Override
-    public Serializer<SketchWindow> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<SketchWindow> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }

@@ -2,13 +2,10 @@ package io.spectracache.timeseries;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.serialization.StatelessSerde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored form of {@link DeviceTails}, what {@code timeseries-open-tails} holds: each open series of one device
@@ -23,7 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  * Only series with something since their base are written: a series that has none is its base.
  */
-public final class DeviceTailsSerde implements Serde<DeviceTails>, Serializer<DeviceTails>, Deserializer<DeviceTails> {
+public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
     static final byte VERSION_1 = 1;
 
     private final OpenSeriesSerde tails;
@@ -92,25 +89,5 @@ public final class DeviceTailsSerde implements Serde<DeviceTails>, Serializer<De
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw new SerializationException("not valid device tails: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public Serializer<DeviceTails> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<DeviceTails> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }

@@ -2,15 +2,12 @@ package io.spectracache.timeseries;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored forms of an {@link OpenSeries}, for the tiers it is built with. As a serde, the <em>base</em>: the whole
@@ -41,7 +38,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  * (varlong: zig-zag LEB128; uvarint, uvarlong: LEB128, as {@link Varints}.)
  */
-public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<OpenSeries>, Deserializer<OpenSeries> {
+public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
     static final byte VERSION_2 = 2;
 
     private final String[] tierNames;
@@ -252,25 +249,5 @@ public final class OpenSeriesSerde implements Serde<OpenSeries>, Serializer<Open
         byte[] bytes = new byte[length];
         in.get(bytes);
         return bytes;
-    }
-
-    @Override
-    public Serializer<OpenSeries> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<OpenSeries> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }

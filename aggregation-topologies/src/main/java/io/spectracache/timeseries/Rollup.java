@@ -2,8 +2,13 @@ package io.spectracache.timeseries;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.datasketches.common.SketchesArgumentException;
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * One rollup bucket of one series: count, sum, min, max, first and last (by time) and a KLL quantile sketch
@@ -12,6 +17,11 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * about 1.65 % at {@link #DEFAULT_K}).
  *
  * <p>Mutable and not thread-safe: a bucket is built by one stream task and read after decoding.
+ *
+ * <p><b>The sketch is decoded only when a quantile needs it.</b> A bucket read from a store keeps its sketch's stored
+ * form, and merging such buckets keeps the forms to merge; only {@link #quantile}, {@link #add} or a merge with a
+ * decoded bucket decodes them. Most range queries ask for avg, min, max and the like: 30 days of minute buckets
+ * then cost no KLL decoding at all, and a bucket read and written again unchanged is copied byte for byte.
  *
  * <pre>{@code
  * Rollup bucket = Rollup.empty();
@@ -31,20 +41,38 @@ public final class Rollup {
     private double first;
     private long lastAt;
     private double last;
-    private final KllDoublesSketch sketch;
+    /** The decoded sketch; null until a quantile, an added point or a merge with a decoded bucket needs it. */
+    private KllDoublesSketch sketch;
+    /** The stored form this bucket was read with (null if built here or decoded), holding {@link #storedCount} points. */
+    private Memory stored;
+    private long storedCount;
+    /** Stored forms merged into this bucket and not decoded yet (null when none). */
+    private List<Memory> pendingMerges;
 
-    private Rollup(KllDoublesSketch sketch) {
-        this.sketch = sketch;
+    private Rollup() {
     }
 
     /** A bucket with no points. */
     public static Rollup empty() {
-        return new Rollup(KllDoublesSketch.newHeapInstance(DEFAULT_K));
+        return new Rollup();
+    }
+
+    /**
+     * A bucket read from its stored form, whose sketch ({@code sketchForm}, DataSketches' compact serial form of a KLL
+     * doubles sketch holding {@code count} points) is decoded when first needed.
+     */
+    static Rollup restore(long count, double sum, double min, double max, long firstAt, double first, long lastAt,
+                          double last, Memory sketchForm) {
+        Rollup rollup = restore(count, sum, min, max, firstAt, first, lastAt, last, (KllDoublesSketch) null);
+        rollup.stored = requireNonNull(sketchForm, "sketchForm");
+        rollup.storedCount = count;
+        return rollup;
     }
 
     static Rollup restore(long count, double sum, double min, double max, long firstAt, double first, long lastAt,
                           double last, KllDoublesSketch sketch) {
-        Rollup rollup = new Rollup(requireNonNull(sketch, "sketch"));
+        Rollup rollup = new Rollup();
+        rollup.sketch = sketch;
         rollup.count = count;
         rollup.sum = sum;
         rollup.min = min;
@@ -71,7 +99,7 @@ public final class Rollup {
         sum += value;
         min = Math.min(min, value);
         max = Math.max(max, value);
-        sketch.update(value);
+        sketch().update(value);
     }
 
     /** Adds every point of {@code other} (another bucket, another partition, another instance). */
@@ -85,7 +113,20 @@ public final class Rollup {
         sum += other.sum;
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
-        sketch.merge(other.sketch);
+        if (sketch == null && other.sketch == null) {
+            // Both still in stored form: keep the forms to merge, decode them only if a quantile is asked for.
+            if (pendingMerges == null) {
+                pendingMerges = new ArrayList<>();
+            }
+            if (other.stored != null) {
+                pendingMerges.add(other.stored);
+            }
+            if (other.pendingMerges != null) {
+                pendingMerges.addAll(other.pendingMerges);
+            }
+        } else {
+            sketch().merge(other.sketch());
+        }
     }
 
     // Ties on time break by value (first: the smallest, last: the largest), never by arrival: then a bucket is the
@@ -147,11 +188,60 @@ public final class Rollup {
 
     /** The estimated quantile at {@code rank} (0..1, e.g. 0.95); NaN when empty. */
     public double quantile(double rank) {
-        return count == 0 ? Double.NaN : sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+        return count == 0 ? Double.NaN : sketch().getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
     }
 
+    /**
+     * The sketch, decoded (with every pending merge applied) on first use.
+     *
+     * @throws SerializationException if the stored form is not a KLL sketch of this bucket's points
+     */
     KllDoublesSketch sketch() {
+        if (sketch == null) {
+            KllDoublesSketch decoded = stored == null ? KllDoublesSketch.newHeapInstance(DEFAULT_K)
+                    : decode(stored, storedCount);
+            if (pendingMerges != null) {
+                // Decoded as the eager path decodes them (not wrapped): the same merge, item for item, byte for byte.
+                for (Memory form : pendingMerges) {
+                    decoded.merge(KllDoublesSketch.heapify(form));
+                }
+            }
+            sketch = decoded;
+            stored = null;
+            pendingMerges = null;
+        }
         return sketch;
+    }
+
+    /** The sketch's compact serial form: the stored bytes themselves when nothing changed them since they were read. */
+    byte[] sketchForm() {
+        if (sketch == null && pendingMerges == null) {
+            if (stored == null) {
+                return EMPTY_FORM.clone();
+            }
+            byte[] form = new byte[Math.toIntExact(stored.getCapacity())];
+            stored.getByteArray(0, form, 0, form.length);
+            return form;
+        }
+        return sketch().toByteArray();
+    }
+
+    private static final byte[] EMPTY_FORM = KllDoublesSketch.newHeapInstance(DEFAULT_K).toByteArray();
+
+    private static KllDoublesSketch decode(Memory form, long count) {
+        try {
+            KllDoublesSketch decoded = KllDoublesSketch.heapify(form);
+            if (decoded.getSerializedSizeBytes() != form.getCapacity()) {
+                throw new SerializationException("rollup sketch has " + form.getCapacity() + " bytes, its form "
+                        + decoded.getSerializedSizeBytes());
+            }
+            if (decoded.getN() != count) {
+                throw new SerializationException("rollup counts " + count + " points but its sketch " + decoded.getN());
+            }
+            return decoded;
+        } catch (SketchesArgumentException | IllegalArgumentException e) {
+            throw new SerializationException("not a valid rollup sketch: " + e.getMessage(), e);
+        }
     }
 
     /** Equal when every field and the sketch's serial form are equal. */
@@ -162,7 +252,7 @@ public final class Rollup {
                 && Double.compare(max(), that.max()) == 0 && firstAt == that.firstAt
                 && Double.compare(first(), that.first()) == 0 && lastAt == that.lastAt
                 && Double.compare(last(), that.last()) == 0
-                && java.util.Arrays.equals(sketch.toByteArray(), that.sketch.toByteArray());
+                && java.util.Arrays.equals(sketchForm(), that.sketchForm());
     }
 
     @Override

@@ -1,14 +1,12 @@
 package io.spectracache.timeseries;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.ByteBuffer;
 import org.apache.datasketches.common.SketchesArgumentException;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The stored form of a {@link Rollup}. Stateless and thread-safe.
@@ -24,7 +22,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *          stable across versions
  * </pre>
  */
-public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Deserializer<Rollup> {
+public final class RollupSerde extends StatelessSerde<Rollup> {
     static final byte VERSION_1 = 1;
 
     @Override
@@ -32,7 +30,7 @@ public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Des
         if (rollup == null) {
             return null;
         }
-        byte[] sketch = rollup.sketch().toByteArray();
+        byte[] sketch = rollup.sketchForm();
         ByteBuffer out = ByteBuffer.allocate(1 + 3 * Varints.MAX_VARLONG_BYTES + 5 * Double.BYTES + sketch.length);
         out.put(VERSION_1);
         Varints.writeVarlong(rollup.count(), out);
@@ -73,37 +71,19 @@ public final class RollupSerde implements Serde<Rollup>, Serializer<Rollup>, Des
             if (sketchBytes < 8 || (data[in.position() + 3] & 4) != 0 && sketchBytes < 16) {
                 throw new SerializationException("rollup sketch is truncated");
             }
-            KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(data).region(in.position(), sketchBytes));
-            if (sketch.getSerializedSizeBytes() != sketchBytes) {
+            // Checked through a read-only view (its header only, no copy); decoded when a quantile needs it.
+            Memory form = Memory.wrap(data).region(in.position(), sketchBytes);
+            KllDoublesSketch view = KllDoublesSketch.wrap(form);
+            if (view.getSerializedSizeBytes() != sketchBytes) {
                 throw new SerializationException("rollup sketch has " + sketchBytes + " bytes, its form "
-                        + sketch.getSerializedSizeBytes());
+                        + view.getSerializedSizeBytes());
             }
-            if (sketch.getN() != count) {
-                throw new SerializationException("rollup counts " + count + " points but its sketch " + sketch.getN());
+            if (view.getN() != count) {
+                throw new SerializationException("rollup counts " + count + " points but its sketch " + view.getN());
             }
-            return Rollup.restore(count, sum, min, max, firstAt, first, lastAt, last, sketch);
+            return Rollup.restore(count, sum, min, max, firstAt, first, lastAt, last, form);
         } catch (java.nio.BufferUnderflowException | SketchesArgumentException | IllegalArgumentException e) {
             throw new SerializationException("not a valid rollup: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public Serializer<Rollup> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<Rollup> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }

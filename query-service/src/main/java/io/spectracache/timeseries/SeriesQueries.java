@@ -22,6 +22,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -369,7 +370,7 @@ public final class SeriesQueries {
         BucketPlan plan = request.plan().plan();
         Map<String, Integer> devices = new TreeMap<>();
         Map<String, NavigableMap<Long, Rollup>> groups = new TreeMap<>();
-        for (Local series : localSeries(request.metric(), request.filter(), null, stores, active, read)) {
+        for (Local series : allLocalSeries(request.metric(), request.filter(), stores, active, read)) {
             DeviceState state = request.filter().needsState() || needsState(request.groupBy())
                     ? stores.get(DeviceStateStore.SPEC, series.deviceId(), series.partition(), read).orElse(null)
                     : null;
@@ -402,44 +403,53 @@ public final class SeriesQueries {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
         Cursor after = request.cursor() == null ? null : Cursor.parse(request.cursor());
         List<Block> blocks = new ArrayList<>();
-        int points = 0;
-        String next = null;
-        for (Local series : localSeries(request.metric(), request.filter(), after, stores, active, read)) {
+        int[] points = {0};
+        String[] next = {null};
+        // Walked lazily and left as soon as the page is full: a page costs its own series, not every series again.
+        localSeries(request.metric(), request.filter(), after, stores, active, read, series -> {
             if (request.filter().needsState() && !request.filter().admitsState(
                     stores.get(DeviceStateStore.SPEC, series.deviceId(), series.partition(), read).orElse(null))) {
-                continue;
+                return true;
             }
             String hex = HEX.formatHex(series.key().get());
             long from = after != null && hex.equals(after.key()) ? Math.max(request.from(), after.timestamp() + 1) : request.from();
             if (from >= request.to()) {
-                continue;
+                return true;
             }
             Chunk chunk = SeriesReads.raw(new LocalSeriesStores(stores, series.partition(), read),
                     request.chunkMaxSpanMs(), series.key(), from, request.to());
             if (chunk.size() == 0) {
-                continue;
+                return true;
             }
-            int take = Math.min(chunk.size(), request.limit() - points);
+            int take = Math.min(chunk.size(), request.limit() - points[0]);
             blocks.add(new Block(hex, series.deviceId(), java.util.Arrays.copyOf(chunk.timestamps(), take),
                     java.util.Arrays.copyOf(chunk.values(), take)));
-            points += take;
-            if (points >= request.limit()) {
-                next = new Cursor(hex, chunk.timestamp(take - 1)).encode();
-                break;
+            points[0] += take;
+            if (points[0] >= request.limit()) {
+                next[0] = new Cursor(hex, chunk.timestamp(take - 1)).encode();
+                return false;
             }
-        }
-        return new ScatterQuery.Part<>(new ScanPage(blocks, next), active);
+            return true;
+        });
+        return new ScatterQuery.Part<>(new ScanPage(blocks, next[0]), active);
+    }
+
+    private static List<Local> allLocalSeries(String metric, SeriesFilter filter, LocalStores stores,
+                                              Set<Integer> active, ReadOptions read) {
+        List<Local> found = new ArrayList<>();
+        localSeries(metric, filter, null, stores, active, read, found::add);
+        return found;
     }
 
     /**
-     * This instance's series of {@code metric} whose device passes the filter's id conditions, in series-key order
-     * across its active partitions, from {@code after}'s series on (inclusive: the caller skips what it gave).
-     * Explicit device lists are looked up one by one; otherwise the open store is walked, one entry per series.
+     * Gives {@code visit} this instance's series of {@code metric} whose device passes the filter's id conditions, in
+     * series-key order across its active partitions, from {@code after}'s series on (inclusive: the caller skips what
+     * it gave), until {@code visit} answers false. Explicit device lists are looked up one by one; otherwise the open
+     * store is walked, one entry per series, no further than the visitor wants.
      */
-    private static List<Local> localSeries(String metric, SeriesFilter filter, Cursor after, LocalStores stores,
-                                           Set<Integer> active, ReadOptions read) {
+    private static void localSeries(String metric, SeriesFilter filter, Cursor after, LocalStores stores,
+                                    Set<Integer> active, ReadOptions read, Predicate<Local> visit) {
         Bytes start = after == null ? null : Bytes.wrap(HEX.parseHex(after.key()));
-        List<Local> found = new ArrayList<>();
         if (filter.devices() != null) {
             TreeMap<Bytes, String> wanted = new TreeMap<>();
             for (String device : filter.devices()) {
@@ -450,12 +460,14 @@ public final class SeriesQueries {
             for (Map.Entry<Bytes, String> series : (start == null ? wanted : wanted.tailMap(start, true)).entrySet()) {
                 for (int partition : active) {
                     if (new LocalSeriesStores(stores, partition, read).open(series.getKey()) != null) {
-                        found.add(new Local(series.getKey(), series.getValue(), partition));
+                        if (!visit.test(new Local(series.getKey(), series.getValue(), partition))) {
+                            return;
+                        }
                         break;
                     }
                 }
             }
-            return found;
+            return;
         }
         record Head(KeyValue<Bytes, OpenSeries> entry, KeyValueIterator<Bytes, OpenSeries> source, int partition) {
         }
@@ -474,8 +486,9 @@ public final class SeriesQueries {
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
                 SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(head.entry().key);
-                if (id.metric().equals(metric) && filter.admitsId(id.deviceId())) {
-                    found.add(new Local(head.entry().key, id.deviceId(), head.partition()));
+                if (id.metric().equals(metric) && filter.admitsId(id.deviceId())
+                        && !visit.test(new Local(head.entry().key, id.deviceId(), head.partition()))) {
+                    return;
                 }
                 if (head.source().hasNext()) {
                     heads.add(new Head(head.source().next(), head.source(), head.partition()));
@@ -484,6 +497,5 @@ public final class SeriesQueries {
         } finally {
             open.forEach(KeyValueIterator::close);
         }
-        return found;
     }
 }

@@ -1,13 +1,10 @@
 package io.spectracache.timeseries.codec;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compresses a {@link Chunk}: Facebook's Gorilla (Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series
@@ -78,7 +75,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * Timestamps may go backwards in either version (a negative delta is just another integer); the series layer keeps
  * chunks sorted.
  */
-public final class GorillaCodec implements Serde<Chunk>, Serializer<Chunk>, Deserializer<Chunk> {
+public final class GorillaCodec extends StatelessSerde<Chunk> {
     static final byte VERSION_2 = 2;
     /** The most points one chunk may hold: a bound on what a decoder allocates for a corrupt count. */
     public static final int MAX_POINTS = 1 << 20;
@@ -256,25 +253,5 @@ public final class GorillaCodec implements Serde<Chunk>, Serializer<Chunk>, Dese
     @Override
     public Chunk deserialize(String topic, byte[] data) {
         return data == null ? null : decode(data);
-    }
-
-    @Override
-    public Serializer<Chunk> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<Chunk> deserializer() {
-        return this;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // nothing to configure
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
     }
 }
