@@ -35,6 +35,20 @@ import java.util.Map;
  * <p>The record is read once with Jackson's streaming parser, with no tree in between: this runs for every event.
  * Thread-safe; one instance serves any number of threads.
  *
+ * <p><b>The canonical form</b> is what {@code spectra.events} carries: the JSON that {@code DeviceEventSerde} writes
+ * for the event. One object, no whitespace, the fields in the order {@code deviceId}, {@code ts}, {@code eventId}
+ * (if any), {@code tenant} (if any), {@code metrics}, {@code location} (if any), {@code attributes}, none null;
+ * {@code ts} as {@link Instant#toString()} writes it (UTC, {@code Z}, a fraction of 0, 3, 6 or 9 digits, the fewest
+ * that hold it); numbers as the shortest decimal that reads back as the same double, in Java's
+ * {@code Double.toString} layout ({@code 21.5}, {@code 21.0}, {@code 1.0E7}); attribute values as strings; strings
+ * with only the escapes JSON requires ({@code \"}, {@code \\}, and control characters, short where JSON has a
+ * short form); a string the writer would escape with {@code \\u} (other control characters, characters outside the
+ * Basic Multilingual Plane) is never called canonical, as raw bytes may spell the hex digits in either case: such an
+ * event is encoded. The members of {@code metrics} and of {@code attributes} may come in any order. While parsing, the
+ * validator checks whether the raw bytes already are that form ({@link ValidationResult.Accepted#canonical()}); if so
+ * they are written to {@code spectra.events} as they came, else the event is encoded. The check is conservative: a
+ * number outside [0.001, 10^7) or with more than 15 significant digits counts as not canonical, and is encoded.
+ *
  * <pre>{@code
  * EventValidator validator = new EventValidator(IngestSettings.defaults(), Clock.systemUTC());
  * if (validator.validate(bytes) instanceof ValidationResult.Accepted accepted) {
@@ -97,7 +111,9 @@ public final class EventValidator {
                     + " for both");
         }
         try (JsonParser parser = json.createParser(value)) {
-            return new ValidationResult.Accepted(read(parser));
+            Canonical canonical = new Canonical();
+            DeviceEvent event = read(parser, canonical);
+            return new ValidationResult.Accepted(event, canonical.yes && canonical.length == value.length);
         } catch (Reject reject) {
             return new ValidationResult.Rejected(reject.reason, reject.getMessage());
         } catch (JsonProcessingException e) {
@@ -108,7 +124,7 @@ public final class EventValidator {
         }
     }
 
-    private DeviceEvent read(JsonParser parser) throws IOException, Reject {
+    private DeviceEvent read(JsonParser parser, Canonical canonical) throws IOException, Reject {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new Reject(RejectReason.MALFORMED_JSON, "not a JSON object");
         }
@@ -123,16 +139,44 @@ public final class EventValidator {
         while ((field = parser.nextFieldName()) != null) {
             JsonToken token = parser.nextToken();
             switch (field) {
-                case "deviceId" -> deviceId = optionalString(parser, token, field);
-                case "ts" -> ts = timestamp(parser, token);
-                case "eventId" -> eventId = optionalString(parser, token, field);
-                case "tenant" -> tenant = optionalString(parser, token, field);
-                case "metrics" -> metrics = metrics(parser, token);
-                case "location" -> location = location(parser, token);
-                case "attributes" -> attributes = attributes(parser, token);
-                default -> parser.skipChildren();
+                case "deviceId" -> {
+                    canonical.field(field, 0, token);
+                    deviceId = optionalString(parser, token, field);
+                    canonical.string(deviceId);
+                }
+                case "ts" -> {
+                    canonical.field(field, 1, token);
+                    ts = timestamp(parser, token, canonical);
+                }
+                case "eventId" -> {
+                    canonical.field(field, 2, token);
+                    eventId = optionalString(parser, token, field);
+                    canonical.string(eventId);
+                }
+                case "tenant" -> {
+                    canonical.field(field, 3, token);
+                    tenant = optionalString(parser, token, field);
+                    canonical.string(tenant);
+                }
+                case "metrics" -> {
+                    canonical.field(field, 4, token);
+                    metrics = metrics(parser, token, canonical);
+                }
+                case "location" -> {
+                    canonical.field(field, 5, token);
+                    location = location(parser, token, canonical);
+                }
+                case "attributes" -> {
+                    canonical.field(field, 6, token);
+                    attributes = attributes(parser, token, canonical);
+                }
+                default -> {
+                    canonical.yes = false;
+                    parser.skipChildren();
+                }
             }
         }
+        canonical.end();
         // nextFieldName() stopped at the closing brace; anything after it means the bytes are not one object.
         if (parser.nextToken() != null) {
             throw new Reject(RejectReason.MALFORMED_JSON, "unexpected content after the JSON object");
@@ -159,7 +203,7 @@ public final class EventValidator {
         };
     }
 
-    private Instant timestamp(JsonParser parser, JsonToken token) throws IOException, Reject {
+    private Instant timestamp(JsonParser parser, JsonToken token, Canonical canonical) throws IOException, Reject {
         Instant ts;
         switch (token) {
             case VALUE_NULL:
@@ -170,8 +214,14 @@ public final class EventValidator {
                     return null;
                 }
                 ts = parseIso(text);
+                if (canonical.yes && IsoInstant.isCanonical(text)) {
+                    canonical.length += text.length() + 2;
+                } else {
+                    canonical.yes = false;
+                }
                 break;
             case VALUE_NUMBER_INT:
+                canonical.yes = false;
                 if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     throw new Reject(RejectReason.ABSURD_TIMESTAMP, "ts " + quote(parser.getText()) + " is not epoch milliseconds");
                 }
@@ -223,7 +273,8 @@ public final class EventValidator {
         }
     }
 
-    private static Map<String, Double> metrics(JsonParser parser, JsonToken token) throws IOException, Reject {
+    private static Map<String, Double> metrics(JsonParser parser, JsonToken token, Canonical canonical)
+            throws IOException, Reject {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -241,12 +292,18 @@ public final class EventValidator {
             if (!Double.isFinite(number)) {
                 throw new Reject(RejectReason.WRONG_TYPE, "metrics." + name + " is not a finite number");
             }
-            metrics.put(name, number);
+            canonical.member(name, metrics.isEmpty());
+            canonical.number(parser, value, number);
+            if (metrics.put(name, number) != null) {
+                canonical.yes = false; // a repeated name: the last one wins, and only it is written
+            }
         }
+        canonical.length += 2;
         return metrics;
     }
 
-    private static GeoPoint location(JsonParser parser, JsonToken token) throws IOException, Reject {
+    private static GeoPoint location(JsonParser parser, JsonToken token, Canonical canonical)
+            throws IOException, Reject {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -256,14 +313,30 @@ public final class EventValidator {
         double lat = Double.NaN;
         double lon = Double.NaN;
         String name;
+        int members = 0;
         while ((name = parser.nextFieldName()) != null) {
             JsonToken value = parser.nextToken();
             switch (name) {
-                case "lat" -> lat = coordinate(parser, value, "lat");
-                case "lon" -> lon = coordinate(parser, value, "lon");
-                default -> parser.skipChildren(); // altitude, accuracy...: kept out of v1, never an error
+                case "lat" -> {
+                    lat = coordinate(parser, value, "lat");
+                    canonical.yes &= members == 0;
+                    canonical.member(name, true);
+                    canonical.number(parser, value, lat);
+                }
+                case "lon" -> {
+                    lon = coordinate(parser, value, "lon");
+                    canonical.yes &= members == 1;
+                    canonical.member(name, false);
+                    canonical.number(parser, value, lon);
+                }
+                default -> {
+                    canonical.yes = false;
+                    parser.skipChildren(); // altitude, accuracy...: kept out of v1, never an error
+                }
             }
+            members++;
         }
+        canonical.length += 2;
         if (Double.isNaN(lat) || Double.isNaN(lon)) {
             throw new Reject(RejectReason.INVALID_COORDINATES, "location needs both lat and lon");
         }
@@ -285,7 +358,8 @@ public final class EventValidator {
         return value;
     }
 
-    private static Map<String, String> attributes(JsonParser parser, JsonToken token) throws IOException, Reject {
+    private static Map<String, String> attributes(JsonParser parser, JsonToken token, Canonical canonical)
+            throws IOException, Reject {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -295,16 +369,29 @@ public final class EventValidator {
         Map<String, String> attributes = new HashMap<>();
         String name;
         while ((name = parser.nextFieldName()) != null) {
-            switch (parser.nextToken()) {
+            JsonToken value = parser.nextToken();
+            switch (value) {
                 // The JSON text, not a re-printed double: "1.10" stays "1.10", 12345678901234567890 stays exact.
-                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
-                        attributes.put(name, parser.getText());
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {
+                    String text = parser.getText();
+                    canonical.member(name, attributes.isEmpty());
+                    if (value == JsonToken.VALUE_STRING) {
+                        canonical.string(text);
+                    } else {
+                        canonical.yes = false; // written as a string
+                    }
+                    if (attributes.put(name, text) != null) {
+                        canonical.yes = false;
+                    }
+                }
                 case VALUE_NULL -> {
                     // An attribute set to null is an attribute not set.
+                    canonical.yes = false;
                 }
                 default -> throw wrongType(parser, "attributes." + name, "a string, number or boolean");
             }
         }
+        canonical.length += 2;
         return attributes;
     }
 
@@ -330,6 +417,150 @@ public final class EventValidator {
     private static String quote(String text) {
         String shown = text.length() <= QUOTE_CHARS ? text : text.substring(0, QUOTE_CHARS) + "…";
         return '"' + shown + '"';
+    }
+
+    /**
+     * Whether the bytes read so far are the canonical form, and how long that form is: if every token has its
+     * canonical text and the total matches the record's length, nothing else (whitespace, escapes) is in the bytes.
+     */
+    static final class Canonical {
+        boolean yes = true;
+        /** The canonical length of what was read: starts with the object's braces. */
+        long length = 2;
+        private int lastField = -1;
+        private int fields;
+        /** One bit per rank seen. */
+        private int seen;
+
+        /** A top-level field of the given rank in the canonical order, about to be read; null is never canonical. */
+        void field(String name, int rank, JsonToken token) {
+            if (rank <= lastField || token == JsonToken.VALUE_NULL) {
+                yes = false;
+            }
+            lastField = rank;
+            seen |= 1 << rank;
+            member(name, fields++ == 0);
+        }
+
+        /** A member name in an object, with its colon and (unless it is the first) the comma before it. */
+        void member(String name, boolean first) {
+            if (yes) {
+                length += quotedLength(name) + 1 + (first ? 0 : 1);
+            }
+        }
+
+        void string(String value) {
+            if (yes && value != null) {
+                length += quotedLength(value);
+            }
+        }
+
+        void number(JsonParser parser, JsonToken token, double value) throws IOException {
+            if (!yes) {
+                return;
+            }
+            if (token != JsonToken.VALUE_NUMBER_FLOAT
+                    || !isCanonicalDouble(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength(), value)) {
+                yes = false;
+                return;
+            }
+            length += parser.getTextLength();
+        }
+
+        /** The object ended: the writer always writes deviceId, ts, and metrics and attributes even when empty. */
+        void end() {
+            int always = 1 << 0 | 1 << 1 | 1 << 4 | 1 << 6;
+            if ((seen & always) != always) {
+                yes = false;
+            }
+        }
+
+        /** Longer than any record, so the length check fails. */
+        private static final long NOT_CANONICAL = Long.MAX_VALUE / 4;
+
+        /**
+         * The length of {@code s} as the writer quotes it (UTF-8, JSON's required escapes only), or
+         * {@link #NOT_CANONICAL} if the writer would use a {@code \\u} escape.
+         */
+        private static long quotedLength(String s) {
+            long n = 2;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    if (c < 0x20) {
+                        if (c != '\b' && c != '\t' && c != '\n' && c != '\f' && c != '\r') {
+                            // Written as a \\u escape, whose hex digits the raw bytes may spell in either case.
+                            return NOT_CANONICAL;
+                        }
+                        n += 2;
+                    } else {
+                        n += c == '"' || c == '\\' ? 2 : 1;
+                    }
+                } else if (c < 0x800) {
+                    n += 2;
+                } else if (Character.isSurrogate(c)) {
+                    // Outside the Basic Multilingual Plane: Jackson writes two \\u escapes (hex in either case in
+                    // the raw bytes, or 4 bytes of UTF-8): encoded, never forwarded.
+                    return NOT_CANONICAL;
+                } else {
+                    n += 3;
+                }
+            }
+            return n;
+        }
+
+        /**
+         * Whether {@code text} is exactly what the writer prints for {@code value}, decided without printing it: plain
+         * decimal notation, at least one fraction digit and no trailing zero (but {@code 21.0}), at most 15
+         * significant digits (so it is the only decimal of that length that reads back as {@code value}, and the
+         * shortest), within [0.001, 10^7), where the writer uses plain notation.
+         */
+        static boolean isCanonicalDouble(char[] text, int offset, int length, double value) {
+            double magnitude = Math.abs(value);
+            if (!(magnitude >= 1e-3 && magnitude < 1e7) || length == 0) {
+                return false;
+            }
+            int i = offset;
+            int end = offset + length;
+            if (text[i] == '-') {
+                i++;
+            }
+            int intStart = i;
+            while (i < end && isDigit(text[i])) {
+                i++;
+            }
+            int intDigits = i - intStart;
+            if (intDigits == 0 || (intDigits > 1 && text[intStart] == '0') || i >= end || text[i] != '.') {
+                return false;
+            }
+            int fracStart = ++i;
+            while (i < end && isDigit(text[i])) {
+                i++;
+            }
+            int fracDigits = end - fracStart;
+            if (i != end || fracDigits == 0) {
+                return false;
+            }
+            boolean zeroFraction = fracDigits == 1 && text[fracStart] == '0';
+            if (!zeroFraction && text[end - 1] == '0') {
+                return false;
+            }
+            int significant;
+            if (intDigits == 1 && text[intStart] == '0') {
+                int leadingZeros = 0;
+                while (leadingZeros < fracDigits && text[fracStart + leadingZeros] == '0') {
+                    leadingZeros++;
+                }
+                significant = fracDigits - leadingZeros;
+            } else {
+                significant = intDigits + (zeroFraction ? 0 : fracDigits);
+            }
+            return significant <= 15;
+        }
+
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
     }
 
     /** Why a record is rejected, as control flow. No stack trace: rejects are routine and must be cheap. */
@@ -404,6 +635,24 @@ public final class EventValidator {
             long epochSecond = LocalDateTime.of(year, month, day, hour, minute, second)
                     .toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds));
             return Instant.ofEpochSecond(epochSecond, nanos);
+        }
+
+        /**
+         * Whether {@code s}, already parsed, is exactly what {@link Instant#toString()} prints for it: UTC with
+         * {@code Z}, and a fraction of 0, 3, 6 or 9 digits, the fewest that hold it (so {@code .120}, never
+         * {@code .12} or {@code .120000}).
+         */
+        static boolean isCanonical(String s) {
+            int n = s.length();
+            if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                    || s.charAt(13) != ':' || s.charAt(16) != ':') {
+                return false;
+            }
+            return switch (n) {
+                case 20 -> true;
+                case 24, 27, 30 -> s.charAt(19) == '.' && !(s.charAt(n - 2) == '0' && s.charAt(n - 3) == '0' && s.charAt(n - 4) == '0');
+                default -> false;
+            };
         }
 
         private static int digits(String s, int from, int to) {

@@ -8,7 +8,6 @@ import io.spectracache.topics.Topics;
 import io.spectracache.topology.CapabilityTopology;
 import io.spectracache.topology.TopologyContext;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -19,9 +18,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The ingest capability: {@code events.raw} → validate → dead-letter or re-key by device → repartition →
@@ -37,7 +33,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * never shift when this or another capability changes: source {@code ingest-read-raw}, processor
  * {@code ingest-validate}, split {@code ingest-valid} / {@code ingest-rejected}, DLQ sink {@code ingest-write-dlq},
  * repartition topic {@code <application.id>-ingest-by-device-repartition}, processor {@code ingest-dedup} with store
- * {@link #DEDUP_STORE} (changelog {@code <application.id>-ingest-dedup-changelog}), sink {@code ingest-write-events}.
+ * {@link #DEDUP_STORE} (changelog {@code <application.id>-ingest-dedup-changelog}), sink {@code ingest-write-events}
+ * (absent when {@code spectra.events} is off).
  * Rejected records are written by this topology, not by a side producer, so under {@code exactly_once_v2} a record
  * lands either in {@code events} or in {@code events.dlq}, once.
  *
@@ -51,17 +48,27 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@code events.raw} (the producer's send time, or the broker's if the topic uses {@code LogAppendTime}), not on
  * event time: a resend carries the same event time however late it comes, and a gateway replaying an hour-old
  * backlog must still be de-duplicated. It is not the processing wall clock either, so replays after a crash decide
- * the same way. Ids are remembered in a window store rather than a key-value store with expiry: the window store
- * forgets by dropping whole time segments (no scan, no tombstone per id), and a lookup is one short range read.
+ * the same way. Ids are remembered by {@link DedupStore}: in memory per device (hashes and receipt times, a bounded
+ * number per instance, confirmed exactly before a drop), written behind as one record per device per commit into a
+ * window store, which forgets by dropping whole time segments (no scan, no tombstone per id). After a restart a
+ * device's ids load from its key range on its first event.
  * Known limit: if the raw timestamps of one partition run backwards by more than a few seconds (producers with
  * skewed clocks), an original older than the newest receipt minus the window may be forgotten early.
+ *
+ * <p><b>{@code spectra.events}</b> ({@link IngestSettings#eventsTopic()}, on by default) carries each kept event in
+ * its canonical JSON (defined by {@link EventValidator}): the raw record's own bytes when they are already in that
+ * form, else the event encoded once. Capabilities never read the topic: they get the parsed events in-process.
  *
  * <p><b>Metrics</b> ({@link IngestMeters}) are registered, at zero, by {@link #addTo}.
  */
 public final class IngestTopology implements CapabilityTopology {
-    /** Ids already seen, per device: key {@code <len>:<deviceId><eventId>}, value the event time in ms. */
-    public static final StoreSpec<String, Long> DEDUP_STORE =
-            new StoreSpec<>("ingest-dedup", Serdes.String(), Serdes.Long());
+    /**
+     * Ids already seen, per device: a window store keyed by device id whose records are batches of ids (one per
+     * device per commit), under {@link DedupStore}. The value serde is ingest's own; outside ingest, only the name
+     * and the key are meant to be used.
+     */
+    public static final StoreSpec<String, ?> DEDUP_STORE =
+            new StoreSpec<>("ingest-dedup", Serdes.String(), IdBatch.Serde.INSTANCE);
 
     /** The name of the repartition step; Kafka Streams names the topic {@code <application.id>-<this>-repartition}. */
     public static final String REPARTITION_NAME = "ingest-by-device";
@@ -95,57 +102,39 @@ public final class IngestTopology implements CapabilityTopology {
                 .withTimestampExtractor(new RawTimestampExtractor())
                 .withName("ingest-read-raw");
 
+        // One split: rejected records to the DLQ; valid events already on their device's partition (the common case:
+        // producers key by device id) straight on; the others over the repartition hop. Both meet again before
+        // de-duplication, in one task per partition, so de-duplication and every store stay exact either way.
         Map<String, KStream<String, Checked>> branches = builder
                 .stream(context.topicName(Topics.EVENTS_RAW), raw)
                 .process(() -> new ValidateProcessor(validator, metrics, rawPartitions), Named.as("ingest-validate"))
                 .split(Named.as("ingest-"))
                 .branch((key, checked) -> !checked.isValid(), Branched.as("rejected"))
-                .defaultBranch(Branched.as("valid"));
+                .branch((key, checked) -> checked.inPlace(), Branched.as("valid-in-place"))
+                .defaultBranch(Branched.as("valid-misplaced"));
 
         branches.get("ingest-rejected")
                 .map((key, checked) -> KeyValue.pair(checked.rawKey(), checked.rawValue()), Named.as("ingest-unwrap-rejected"))
                 .to(context.topicName(Topics.EVENTS_DLQ),
                         Produced.with(Topics.EVENTS_DLQ.keySerde(), Topics.EVENTS_DLQ.valueSerde()).withName("ingest-write-dlq"));
 
-        builder.addStateStore(dedupStore(settings.dedupWindow()));
-        KStream<String, DeviceEvent> byDevice;
-        if (rawPartitions == 0) {
-            byDevice = branches.get("ingest-valid")
-                    .mapValues(Checked::event, Named.as("ingest-unwrap-valid"))
-                    .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
-                            .withName(REPARTITION_NAME));
-        } else {
-            // Events already on their device's partition (the common case: producers key by device id) go straight
-            // on; only the others take the repartition hop. Both meet again before de-duplication, in one task per
-            // partition, so de-duplication and every store stay exact either way.
-            Map<String, KStream<String, Checked>> placed = branches.get("ingest-valid")
-                    .split(Named.as("ingest-valid-"))
-                    .branch((deviceId, checked) -> checked.inPlace(), Branched.as("in-place"))
-                    .defaultBranch(Branched.as("misplaced"));
-            KStream<String, DeviceEvent> repartitioned = placed.get("ingest-valid-misplaced")
-                    .mapValues(Checked::event, Named.as("ingest-unwrap-misplaced"))
-                    .repartition(Repartitioned.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde())
-                            .withName(REPARTITION_NAME)
-                            .withNumberOfPartitions(rawPartitions));
-            byDevice = placed.get("ingest-valid-in-place")
-                    .mapValues(Checked::event, Named.as("ingest-unwrap-in-place"))
-                    .merge(repartitioned, Named.as("ingest-by-device-merge"));
+        builder.addStateStore(new DedupStoreBuilder(DEDUP_STORE.name(), settings.dedupWindow(), settings.dedupMemoryMaxIds()));
+        Repartitioned<String, Checked> byDevice = Repartitioned.with(Topics.EVENTS.keySerde(), Checked.RepartitionSerde.INSTANCE)
+                .withName(REPARTITION_NAME);
+        KStream<String, Checked> repartitioned = branches.get("ingest-valid-misplaced")
+                .repartition(rawPartitions == 0 ? byDevice : byDevice.withNumberOfPartitions(rawPartitions));
+        // With the raw topic's partition count unknown, no event counts as in place (ValidateProcessor): every valid
+        // event takes the hop, and the stream after it is known to be partitioned by device.
+        KStream<String, Checked> placed = rawPartitions == 0 ? repartitioned : branches.get("ingest-valid-in-place")
+                .merge(repartitioned, Named.as("ingest-by-device-merge"));
+        KStream<String, Validated> kept = placed
+                .processValues(() -> new DedupProcessor(metrics), Named.as("ingest-dedup"), DEDUP_STORE.name());
+        if (settings.eventsTopic()) {
+            // The raw bytes when they are already canonical (the common case), so most events are not encoded again.
+            kept.to(context.topicName(Topics.EVENTS),
+                    Produced.with(Topics.EVENTS.keySerde(), Validated.JsonSerde.INSTANCE).withName("ingest-write-events"));
         }
-        KStream<String, DeviceEvent> events = byDevice
-                .processValues(() -> new DedupProcessor(settings.dedupWindow().toMillis(), metrics),
-                        Named.as("ingest-dedup"), DEDUP_STORE.name());
-        events.to(context.topicName(Topics.EVENTS),
-                Produced.with(Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde()).withName("ingest-write-events"));
+        KStream<String, DeviceEvent> events = kept.mapValues(Validated::event, Named.as("ingest-unwrap-kept"));
         context.provideEvents(events);
-    }
-
-    private static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration window) {
-        // Retention = window + 1 ms: an id is needed for one window after its receipt and no longer, and a window
-        // store drops an entry once it is a full retention behind the newest receipt, so with retention = window a
-        // resend exactly one window after its original was let through (DedupExactnessPropertiesTest found it).
-        // Caching stays off: almost every lookup misses, and a cache would only delay the changelog writes.
-        return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE.name(), window.plusMillis(1), window, false),
-                DEDUP_STORE.keySerde(), DEDUP_STORE.valueSerde());
     }
 }

@@ -5,8 +5,6 @@ import io.spectracache.events.DeviceEvent;
 import io.spectracache.topics.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,7 +13,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Validates each raw record. A valid event goes on keyed by its device, stamped with its event time and carrying
- * the raw record's timestamp in {@link ReceivedAt#HEADER} for de-duplication. A rejected record goes on unchanged
+ * the raw record's timestamp ({@link Validated#receivedAt()}) for de-duplication. A rejected record goes on unchanged
  * (key, value, headers) plus the {@link DeadLetter} headers, so the DLQ sink of the same topology writes it inside
  * the same transaction as everything else.
  */
@@ -46,10 +44,11 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Check
         if (result instanceof ValidationResult.Accepted accepted) {
             metrics.accepted();
             DeviceEvent event = accepted.event();
-            Headers headers = new RecordHeaders(record.headers().toArray());
-            ReceivedAt.set(headers, record.timestamp());
-            context.forward(new Record<>(event.deviceId(), Checked.valid(event, isInPlace(event.deviceId())),
-                    event.ts().toEpochMilli(), headers));
+            // The raw record's timestamp goes along as the receipt time (the record timestamp becomes the event time);
+            // the headers go on untouched, so nothing is copied per event.
+            Validated valid = new Validated(event, accepted.canonical() ? record.value() : null, record.timestamp());
+            context.forward(new Record<>(event.deviceId(), Checked.valid(valid, isInPlace(event.deviceId())),
+                    event.ts().toEpochMilli(), record.headers()));
         } else {
             ValidationResult.Rejected rejected = (ValidationResult.Rejected) result;
             metrics.deadLettered(rejected.reason());

@@ -17,10 +17,20 @@ import io.spectracache.events.DeviceEvent;
  */
 public sealed interface ValidationResult permits ValidationResult.Accepted, ValidationResult.Rejected {
 
-    /** The record is a valid event, normalised. */
-    record Accepted(DeviceEvent event) implements ValidationResult {
+    /**
+     * The record is a valid event, normalised.
+     *
+     * @param canonical whether the raw bytes are already the event's canonical JSON (what {@code spectra.events}
+     *                  carries; see {@link EventValidator}), so they can be written on as they came
+     */
+    record Accepted(DeviceEvent event, boolean canonical) implements ValidationResult {
         public Accepted {
             requireNonNull(event, "event");
+        }
+
+        /** An accepted event whose raw bytes are not (known to be) canonical. */
+        public Accepted(DeviceEvent event) {
+            this(event, false);
         }
     }
 

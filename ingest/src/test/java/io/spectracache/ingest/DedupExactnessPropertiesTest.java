@@ -29,10 +29,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -50,6 +50,10 @@ import org.junit.jupiter.api.Test;
  * before or after (symmetric, both ends inclusive); an event without an id is never dropped. The contract's one
  * stated limit (an original older than the newest receipt minus the window may be forgotten early when receipt
  * times run backwards) is not asserted either way: interleavings that reach it are discarded, and only those.
+ *
+ * <p>The layout under test is {@link DedupStore}'s: ids in memory per device, written behind as one batch per device
+ * per commit (TopologyTestDriver commits after every record), loaded back from the store after a restart or once the
+ * memory budget evicted the device.
  */
 class DedupExactnessPropertiesTest {
     private static final Instant NOW = Instant.parse("2026-11-24T19:00:00Z");
@@ -120,8 +124,44 @@ class DedupExactnessPropertiesTest {
                 .isEqualTo(expected);
     }
 
+    /**
+     * The memory layout (issue 7): ids are held in memory per device and written behind once per device per commit;
+     * with a budget of a few ids, devices leave memory between their events (their pending ids written out early)
+     * and load back from the store, so every decision below goes through that path, with or without a restart.
+     */
+    @Property(tries = 60)
+    void shouldStayExactWhenTheMemoryBudgetEvictsDevicesBetweenTheirEvents(
+            @ForAll("interleavings") List<Sent> sent, @ForAll Random random) {
+        List<Integer> expected = expectedCopies(sent);
+        long budget = 1 + random.nextInt(3);
+        boolean restart = random.nextBoolean() && sent.size() >= 2;
+        int restartAt = restart ? 1 + random.nextInt(sent.size() - 1) : sent.size();
+
+        List<Integer> written = new ArrayList<>();
+        List<TestRecord<byte[], byte[]>> changelog;
+        try (TopologyHarness before = harness(budget)) {
+            written.addAll(run(before, sent.subList(0, restartAt)));
+            changelog = before.driver().createOutputTopic(CHANGELOG, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList();
+        }
+        if (restart) {
+            try (TopologyHarness after = harness(budget)) {
+                restore(after, changelog);
+                written.addAll(run(after, sent.subList(restartAt, sent.size())));
+            }
+        }
+
+        assertThat(written).as("copies written to spectra.events with %d ids of memory%s, for %s", budget,
+                restart ? " and a restart before " + restartAt : "", sent).isEqualTo(expected);
+    }
+
     private static TopologyHarness harness() {
-        IngestSettings settings = IngestSettings.defaults().withDedupWindow(Duration.ofMillis(WINDOW_MS));
+        return harness(IngestSettings.DEFAULT_DEDUP_MEMORY_MAX_IDS);
+    }
+
+    private static TopologyHarness harness(long memoryMaxIds) {
+        IngestSettings settings = IngestSettings.defaults().withDedupWindow(Duration.ofMillis(WINDOW_MS))
+                .withDedupMemoryMaxIds(memoryMaxIds);
         return TopologyHarness.of(new IngestTopology(settings, Clock.fixed(NOW, ZoneOffset.UTC)))
                 .applicationId(APPLICATION_ID).startingAt(NOW).build();
     }
@@ -138,21 +178,22 @@ class DedupExactnessPropertiesTest {
 
     /**
      * What Kafka Streams does when a task starts without local state: every changelog record, in order, back into
-     * the store. A window store's changelog key is the store key, then the window start (8 bytes) and a sequence
-     * number (4 bytes); a null value is a deletion. TopologyTestDriver wipes its state directory on close and never
-     * restores, hence the replay by hand. If the de-duplication store stops being a window store, this method is the
-     * one to adapt: it fails here rather than let the property pass without a restore.
+     * the store. The de-duplication store ({@link DedupStore}) keeps its ids in a window store below it: a changelog
+     * key is the device id, then the batch's window start (8 bytes) and a sequence number (4 bytes); the value an
+     * {@link IdBatch}. TopologyTestDriver wipes its state directory on close and never restores, hence the replay by
+     * hand, into the window store under the memory, which starts empty as after a real restart. If the layout
+     * changes, this method is the one to adapt: it fails here rather than let the property pass without a restore.
      */
     private static void restore(TopologyHarness harness, List<TestRecord<byte[], byte[]>> changelog) {
-        WindowStore<String, Long> store = harness.driver().getWindowStore(IngestTopology.DEDUP_STORE.name());
-        assertThat(store).as("the de-duplication store is a window store").isNotNull();
+        StateStore outer = harness.driver().getStateStore(IngestTopology.DEDUP_STORE.name());
+        assertThat(outer).as("the de-duplication store is a DedupStore").isInstanceOf(DedupStore.class);
+        WindowStore<String, IdBatch> store = ((DedupStore) outer).wrapped();
         StringDeserializer keys = new StringDeserializer();
-        LongDeserializer values = new LongDeserializer();
         for (TestRecord<byte[], byte[]> record : changelog) {
             byte[] binary = record.key();
             String key = keys.deserialize(CHANGELOG, Arrays.copyOfRange(binary, 0, binary.length - 12));
             long windowStart = ByteBuffer.wrap(binary, binary.length - 12, 8).getLong();
-            store.put(key, values.deserialize(CHANGELOG, record.value()), windowStart);
+            store.put(key, IdBatch.Serde.INSTANCE.deserialize(CHANGELOG, record.value()), windowStart);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
@@ -58,44 +59,54 @@ class TopologyShapeTest {
      * needs.
      */
     private static final Map<String, String> ALLOWED_PER_EVENT_CHANGELOGS = Map.of(
-            "ingest-dedup",
-            "the per-event record is the de-duplication memory itself: an id must survive a crash right after its "
-                    + "event was written, or the resend after the restart would pass",
             "kv-cache",
             "the key-value cache, fed by spectra.kv.writes (a user's write, not a device event): caching is off so point "
                     + "and range queries see the same latest state (KeyValueTopology)");
+
+    /** A store that batches by itself: the class of its outermost layer, and how it batches. */
+    private record WriteBehind(String layer, String how) {
+    }
+
+    /** A store built by schemas' WriteBehindStores, and how it batches. */
+    private static WriteBehind writtenBehind(String how) {
+        return new WriteBehind(WriteBehindKeyValueStore.class.getSimpleName(), how);
+    }
 
     /**
      * Stores that batch by themselves (a custom StoreBuilder that changelogs once per key per commit), which the
      * record-cache layer check cannot see: name them here with how they batch. Checked against their layers too.
      */
-    private static final Map<String, String> WRITE_BEHIND_STORES = Map.of(
+    private static final Map<String, WriteBehind> WRITE_BEHIND_STORES = Map.of(
+            "ingest-dedup",
+            new WriteBehind("DedupStore", "the ids each device sent are held in memory and written as one batch per device "
+                    + "per commit, when Kafka Streams flushes before the commit (issue 7: it was one record per event)"),
             "device-state",
-            "WriteBehindKeyValueStore: an event updates the state object; each device updated since the last commit is "
-                    + "serialised and changelogged once, when Kafka Streams flushes before the commit",
+            writtenBehind("an event updates the state object; each device "
+                    + "updated since the last commit is serialised and changelogged once, when Kafka Streams flushes before "
+                    + "the commit"),
             "timeseries-open-tails",
-            "WriteBehindKeyValueStore: a reading changes its series' open chunk and buckets (objects) and logs what it "
+            writtenBehind("a reading changes its series' open chunk and buckets (objects) and logs what it "
                     + "did; each device changed since the last commit is changelogged once, with each series' log since "
-                    + "its base",
+                    + "its base"),
             "spatial-index",
-            "WriteBehindKeyValueStore: a position rewrites its device's index entry (a pending put, and a pending delete "
+            writtenBehind("a position rewrites its device's index entry (a pending put, and a pending delete "
                     + "when the device changed cell; objects); each key changed since the last commit is changelogged "
-                    + "once per commit",
+                    + "once per commit"),
             "spatial-devices",
-            "WriteBehindKeyValueStore: written when a device changes cell or fence membership, as an object; "
-                    + "changelogged once per device per commit",
+            writtenBehind("written when a device changes cell or fence membership, as an object; "
+                    + "changelogged once per device per commit"),
             "spatial-fence-members",
-            "WriteBehindKeyValueStore: written at geofence transitions only (not per event), and then once per key per "
-                    + "commit",
+            writtenBehind("written at geofence transitions only (not per event), and then once per key per "
+                    + "commit"),
             "sketches-windows",
-            "WriteBehindKeyValueStore: an event updates the HLL and frequent-items objects of its windows; each window "
-                    + "changed since the last commit is serialised and changelogged once",
+            writtenBehind("an event updates the HLL and frequent-items objects of its windows; each window "
+                    + "changed since the last commit is serialised and changelogged once"),
             "sketches-seen",
-            "WriteBehindKeyValueStore: an event moves its lanes' last-seen time and the partition clock (objects); "
-                    + "each lane changed since the last commit is changelogged once",
+            writtenBehind("an event moves its lanes' last-seen time and the partition clock (objects); "
+                    + "each lane changed since the last commit is changelogged once"),
             "sketches-filters",
-            "WriteBehindKeyValueStore: a new value sets bits in one Bloom block (an object); each block changed since "
-                    + "the last commit is changelogged once");
+            writtenBehind("a new value sets bits in one Bloom block (an object); each block changed since "
+                    + "the last commit is changelogged once"));
 
     /**
      * Changelogged stores without a record cache that hold a series' whole open state (its base), written when the
@@ -204,9 +215,10 @@ class TopologyShapeTest {
                 .isEqualTo(ALLOWED_PER_EVENT_CHANGELOGS.keySet());
         assertThat(changelogged).as("the changelogged stores include the write-behind ones named here")
                 .containsAll(WRITE_BEHIND_STORES.keySet());
-        WRITE_BEHIND_STORES.keySet().forEach(store -> assertThat(layers.get(store))
-                .as("store %s is named a write-behind store, so its outermost layer must be one", store)
-                .first().isEqualTo(WriteBehindKeyValueStore.class.getSimpleName()));
+        WRITE_BEHIND_STORES.forEach((store, writeBehind) -> assertThat(layers.get(store))
+                .as("store %s is named a write-behind store (%s), so its outermost layer must be %s", store,
+                        writeBehind.how(), writeBehind.layer())
+                .first().isEqualTo(writeBehind.layer()));
     }
 
     @Test
@@ -238,11 +250,32 @@ class TopologyShapeTest {
     @Test
     void shouldTellAPerEventChangelogFromACachedOneByMeasurement() {
         // The layer check above rests on TopologyTestDriver building the stores as Kafka Streams does; this pins it:
-        // the allowed per-event store really writes once per event here.
+        // the allowed per-event store really writes once per input record here.
+        TestInputTopic<String, byte[]> writes = driver.createInputTopic(Topics.KV_WRITES.name("spectra."),
+                new StringSerializer(), new ByteArraySerializer());
+        for (int i = 0; i < 3; i++) {
+            writes.pipeInput(new TestRecord<>("greeting", ("hello " + i).getBytes(UTF_8), Instant.parse("2026-11-24T19:00:00Z")));
+        }
+
+        assertThat(driver.createOutputTopic(APPLICATION_ID + "-kv-cache-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).getQueueSize()).isEqualTo(3);
+    }
+
+    /**
+     * Regression (issue 7): de-duplication wrote one changelog record per event (a window store without a cache),
+     * a Kafka write per event that the product did not need. Now a resend writes nothing, and an original is
+     * written with the other ids of its device at the commit (TopologyTestDriver commits after every record, so here
+     * that is one batch per new id).
+     */
+    @Test
+    void shouldWriteNoDeduplicationRecordForAResendAndOneBatchPerDevicePerCommit() {
         pipeEventsOfOneDevice(3);
+        pipeEventsOfOneDevice(3); // the same three ids again: resends
 
         assertThat(driver.createOutputTopic(APPLICATION_ID + "-ingest-dedup-changelog", new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()).getQueueSize()).isEqualTo(3);
+        assertThat(driver.createOutputTopic("spectra.events", new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .getQueueSize()).as("events written, resends dropped").isEqualTo(3);
     }
 
     @Test
