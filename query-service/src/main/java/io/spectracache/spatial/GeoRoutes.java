@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.query.Gathered;
 import io.spectracache.query.QueryService;
+import io.spectracache.rest.ApiOperation;
 import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +45,48 @@ final class GeoRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.get("/v1/geo/radius", this::radius);
-        routes.get("/v1/geo/box", this::box);
-        routes.post("/v1/geo/within", this::within);
-        routes.get("/v1/geo/nearest", this::nearest);
+        String answer = "a GeoJSON FeatureCollection (deviceId, ts, distanceM where it applies, tenant, attributes), with "
+                + "truncated, partial, failedInstances and partitions";
+        common(ApiOperation.get("/v1/geo/radius")
+                .summary("Devices within a radius of a point, nearest first, gathered from every instance")
+                .query("lat", "number", "centre latitude, degrees from -90 to 90")
+                .query("lon", "number", "centre longitude, degrees from -180 to 180")
+                .query("radiusM", "number", "metres on the sphere, more than 0 and at most spectracache.spatial.max.radius.m")
+                .query("limit", "integer", "at most this many devices, nearest first (default 100)"))
+                .json(200, answer, null)
+                .addTo(routes, this::radius);
+        common(ApiOperation.get("/v1/geo/box")
+                .summary("Devices in a latitude/longitude box, by device id; minLon > maxLon crosses the antimeridian")
+                .query("minLat", "number", "south edge, degrees")
+                .query("minLon", "number", "west edge, degrees")
+                .query("maxLat", "number", "north edge, degrees")
+                .query("maxLon", "number", "east edge, degrees")
+                .query("limit", "integer", "at most this many devices, by device id (default 100)"))
+                .json(200, answer, null)
+                .addTo(routes, this::box);
+        common(ApiOperation.post("/v1/geo/within")
+                .summary("Devices inside a GeoJSON Polygon or MultiPolygon (holes honoured, borders inside), by device id")
+                .body("application/geo+json")
+                .query("limit", "integer", "at most this many devices, by device id (default 100)"))
+                .json(200, answer, null)
+                .addTo(routes, this::within);
+        common(ApiOperation.get("/v1/geo/nearest")
+                .summary("The exact k nearest devices across every instance, nearest first")
+                .query("lat", "number", "latitude, degrees from -90 to 90")
+                .query("lon", "number", "longitude, degrees from -180 to 180")
+                .query("k", "integer", "how many, 1 to spectracache.spatial.max.results"))
+                .json(200, answer, null)
+                .addTo(routes, this::nearest);
+    }
+
+    /** The filters and read options every area query takes. */
+    private static ApiOperation common(ApiOperation operation) {
+        return operation.tag("spatial")
+                .query("tenant", "string", "only devices whose position came with this tenant")
+                .query("where", "string", "attr:value,... on the tenant and attributes of the event that carried the position")
+                .query("maxAge", "string", "leave out positions older than this in event time (15m, 2h, 7d or milliseconds)")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it");
     }
 
     private static String[] with(String... names) {

@@ -11,6 +11,7 @@ import io.spectracache.errors.NotFoundException;
 import io.spectracache.query.Gathered;
 import io.spectracache.query.Outcome;
 import io.spectracache.query.QueryService;
+import io.spectracache.rest.ApiOperation;
 import io.spectracache.rest.RestQueries;
 import io.spectracache.rest.RouteGroup;
 import java.time.Instant;
@@ -45,12 +46,43 @@ final class GeofenceRoutes implements RouteGroup {
 
     @Override
     public void addTo(RoutesConfig routes) {
-        routes.put("/v1/geofences/{id}", this::put);
-        routes.get("/v1/geofences/{id}", this::get);
-        routes.delete("/v1/geofences/{id}", this::delete);
-        routes.get("/v1/geofences", this::list);
-        routes.get("/v1/geofences/{id}/devices", this::members);
-        routes.get("/v1/devices/{id}/geofences", this::deviceFences);
+        ApiOperation.put("/v1/geofences/{id}").tag("geofences")
+                .summary("Creates or replaces a geofence (a GeoJSON Feature, or a bare Polygon/MultiPolygon) on spectra.geofences")
+                .description("Feature properties hysteresisM (metres) and dwellMs (event-time milliseconds) damp jitter on the "
+                        + "border; devices already inside enter at their next position update.")
+                .pathParam("id", "the fence id")
+                .body("application/geo+json")
+                .json(200, "the id and a consistency token of the write", null)
+                .addTo(routes, this::put);
+        ApiOperation.get("/v1/geofences/{id}").tag("geofences")
+                .summary("One geofence as stored")
+                .pathParam("id", "the fence id")
+                .query("after", "string", "a consistency token a write returned: answer only once this instance has it")
+                .json(200, "the fence: its GeoJSON Feature and version", null)
+                .addTo(routes, this::get);
+        ApiOperation.delete("/v1/geofences/{id}").tag("geofences")
+                .summary("Deletes a geofence; every device inside exits")
+                .pathParam("id", "the fence id")
+                .json(200, "the id and a consistency token of the write", null)
+                .addTo(routes, this::delete);
+        ApiOperation.get("/v1/geofences").tag("geofences")
+                .summary("Every geofence in id order, a page at a time")
+                .query("limit", "integer", "fences per page")
+                .query("cursor", "string", "the nextCursor of the previous page")
+                .json(200, "a page of fences with nextCursor", null)
+                .addTo(routes, this::list);
+        ApiOperation.get("/v1/geofences/{id}/devices").tag("geofences")
+                .summary("The devices inside a geofence now, by device id, gathered from every instance")
+                .pathParam("id", "the fence id")
+                .query("limit", "integer", "devices per page")
+                .query("cursor", "string", "the nextCursor of the previous page")
+                .json(200, "a GeoJSON FeatureCollection of Points with enteredAt, partial, failedInstances, nextCursor", null)
+                .addTo(routes, this::members);
+        ApiOperation.get("/v1/devices/{id}/geofences").tag("geofences")
+                .summary("A device's position and the fences it is in (or entering, or leaving)")
+                .pathParam("id", "the device id")
+                .json(200, "the position and the memberships", null)
+                .addTo(routes, this::deviceFences);
     }
 
     private static String id(Context ctx, String what) {
