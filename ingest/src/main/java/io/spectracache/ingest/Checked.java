@@ -2,11 +2,8 @@ package io.spectracache.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Map;
+import io.spectracache.serialization.StatelessSerde;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * One raw record after validation, on its way to the split: either a {@link #valid()} event, or the original key and
@@ -34,7 +31,7 @@ record Checked(Validated valid, boolean inPlace, byte[] rawKey, byte[] rawValue)
      * the {@link ReceivedAt} header, added on the way in and taken off on the way out, so it never reaches
      * {@code spectra.events}. Events already in place never see this header.
      */
-    static final class RepartitionSerde implements Serde<Checked>, Serializer<Checked>, Deserializer<Checked> {
+    static final class RepartitionSerde extends StatelessSerde<Checked> {
         static final RepartitionSerde INSTANCE = new RepartitionSerde();
 
         @Override
@@ -63,26 +60,6 @@ record Checked(Validated valid, boolean inPlace, byte[] rawKey, byte[] rawValue)
             long receivedAt = headers == null ? Validated.UNKNOWN : ReceivedAt.take(headers, Validated.UNKNOWN);
             Validated validated = Validated.JsonSerde.INSTANCE.deserialize(topic, data);
             return valid(new Validated(validated.event(), data, receivedAt), true);
-        }
-
-        @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            // Nothing to configure.
-        }
-
-        @Override
-        public Serializer<Checked> serializer() {
-            return this;
-        }
-
-        @Override
-        public Deserializer<Checked> deserializer() {
-            return this;
-        }
-
-        @Override
-        public void close() {
-            // Stateless.
         }
     }
 }

@@ -3,15 +3,12 @@ package io.spectracache.ingest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.serialization.StatelessSerde;
 import io.spectracache.serialization.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The event ids one device sent (and that were written to {@code spectra.events}) during one commit interval, with
@@ -65,8 +62,7 @@ record IdBatch(String[] ids, long[] receivedAt) {
     }
 
     /** The store's serde: stateless, thread-safe. */
-    static final class Serde implements org.apache.kafka.common.serialization.Serde<IdBatch>, Serializer<IdBatch>,
-            Deserializer<IdBatch> {
+    static final class Serde extends StatelessSerde<IdBatch> {
         static final Serde INSTANCE = new Serde();
 
         @Override
@@ -124,26 +120,6 @@ record IdBatch(String[] ids, long[] receivedAt) {
             } catch (BufferUnderflowException e) {
                 throw new SerializationException("truncated de-duplication batch", e);
             }
-        }
-
-        @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            // Nothing to configure: the format is fixed.
-        }
-
-        @Override
-        public Serializer<IdBatch> serializer() {
-            return this;
-        }
-
-        @Override
-        public Deserializer<IdBatch> deserializer() {
-            return this;
-        }
-
-        @Override
-        public void close() {
-            // Stateless.
         }
     }
 }

@@ -4,10 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.serialization.DeviceEventSerde;
-import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
+import io.spectracache.serialization.StatelessSerde;
 
 /**
  * A valid event on its way through ingest: the parsed event, its {@code spectra.events} bytes when they are already
@@ -36,7 +33,7 @@ record Validated(DeviceEvent event, byte[] json, long receivedAt) {
      * The serde of {@code spectra.events} as ingest writes it: the canonical bytes, encoded only if they are not known
      * yet. Reading gives the event back with its bytes.
      */
-    static final class JsonSerde implements Serde<Validated>, Serializer<Validated>, Deserializer<Validated> {
+    static final class JsonSerde extends StatelessSerde<Validated> {
         static final JsonSerde INSTANCE = new JsonSerde();
 
         @Override
@@ -47,26 +44,6 @@ record Validated(DeviceEvent event, byte[] json, long receivedAt) {
         @Override
         public Validated deserialize(String topic, byte[] data) {
             return data == null ? null : new Validated(DeviceEventSerde.INSTANCE.deserialize(topic, data), data, UNKNOWN);
-        }
-
-        @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            // Nothing to configure.
-        }
-
-        @Override
-        public Serializer<Validated> serializer() {
-            return this;
-        }
-
-        @Override
-        public Deserializer<Validated> deserializer() {
-            return this;
-        }
-
-        @Override
-        public void close() {
-            // Stateless.
         }
     }
 }
