@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +29,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * A real KRaft broker plus helpers to start SpectraCache instances against it and talk HTTP to them. The broker runs
  * in this JVM, or in a Testcontainers container under the Maven profile {@code containers} ({@link TestKafka}).
+ * Closing it closes every instance it started (closing one twice is harmless), then the broker: an instance a test
+ * class forgot would otherwise go on retrying a broker that is gone, taking CPU from every test after it in the JVM.
  */
 final class TestCluster implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -34,6 +38,7 @@ final class TestCluster implements AutoCloseable {
     final Path root;
     final TestKafka kafka;
     final String applicationId;
+    private final Deque<SpectraCache> started = new ArrayDeque<>();
 
     TestCluster(String applicationId) {
         try {
@@ -62,6 +67,7 @@ final class TestCluster implements AutoCloseable {
 
     SpectraCache startInstance(Map<String, Object> settings) {
         SpectraCache cache = SpectraCache.start(SpectraConfig.of(settings));
+        started.push(cache);
         assertThat(cache.awaitReady(Duration.ofSeconds(90))).as("instance ready").isTrue();
         return cache;
     }
@@ -135,6 +141,9 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        while (!started.isEmpty()) {
+            started.pop().close();
+        }
         kafka.close();
         deleteQuietly(root);
     }
