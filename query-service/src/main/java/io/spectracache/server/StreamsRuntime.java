@@ -61,7 +61,7 @@ final class StreamsRuntime implements AutoCloseable {
         Properties props = properties(config, bootstrapServers, self, registry);
         Topology topology = TopologyComposer.compose(capabilities, config, registry, partitionsOf, props);
         LOG.debug("topology:\n{}", topology.describe());
-        KafkaStreams streams = new KafkaStreams(topology, props);
+        KafkaStreams streams = new GuardedMetricsKafkaStreams(topology, props);
         ThreadFailures failures = new ThreadFailures(registry,
                 Duration.ofMillis(config.getLong(SpectraConfig.READINESS_FAILURE_WINDOW_MS_CONFIG)), Clock.systemUTC());
         streams.setUncaughtExceptionHandler(error -> {
