@@ -31,8 +31,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *
  * <p><b>Shape and names.</b> Every node, the repartition topic and the store are named, so internal topic names
  * never shift when this or another capability changes: source {@code ingest-read-raw}, processor
- * {@code ingest-validate}, split {@code ingest-valid} / {@code ingest-rejected}, DLQ sink {@code ingest-write-dlq},
- * repartition topic {@code <application.id>-ingest-by-device-repartition}, processor {@code ingest-dedup} with store
+ * {@code ingest-validate}, split {@code ingest-rejected} / {@code ingest-valid-in-place} /
+ * {@code ingest-valid-misplaced}, DLQ sink {@code ingest-write-dlq},
+ * repartition topic {@code <application.id>-ingest-by-device-repartition}, merge {@code ingest-by-device-merge},
+ * processor {@code ingest-dedup} with store
  * {@link #DEDUP_STORE} (changelog {@code <application.id>-ingest-dedup-changelog}), sink {@code ingest-write-events}
  * (absent when {@code spectra.events} is off).
  * Rejected records are written by this topology, not by a side producer, so under {@code exactly_once_v2} a record
