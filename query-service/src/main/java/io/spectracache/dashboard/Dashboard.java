@@ -51,7 +51,7 @@ public final class Dashboard implements AutoCloseable {
             Gathered<DeviceQueries.ScanPart> page = queries.scatter(DeviceQueries.SCAN,
                     new DeviceQueries.ScanRequest(null, cursor, limit), ReadOptions.LATEST);
             return new MapSample.Page(page.value().states(), page.value().nextCursor());
-        });
+        }, System::nanoTime);
         return new Dashboard(live, dlq, new DashboardRoutes(live, map, dlq));
     }
 

@@ -29,6 +29,8 @@ import java.util.List;
  *   <li>{@code GET /v1/sketches}: every distinct count, top-K, membership filter and watch list with its settings;</li>
  *   <li>{@code GET /v1/distinct/{name}?from=&to=&group=}: the estimate with its 95% bounds, the windows and
  *       partitions it covers; with {@code step=}, one estimate per step;</li>
+ *   <li>{@code GET /v1/distinct/{name}/groups?from=&to=&limit=}: the groups of a grouped count with events in the
+ *       range ({@link DistinctGroups});</li>
  *   <li>{@code GET /v1/topk/{name}?from=&to=&k=}: the heaviest items with their estimated counts and bounds;</li>
  *   <li>{@code GET /v1/membership/{filter}/{item}} and {@code POST /v1/membership/{filter}} (a JSON array of up to
  *       {@value SketchCatalog#MAX_ITEMS} items): "maybe" seen, or never;</li>
@@ -77,6 +79,17 @@ final class SketchRoutes implements RouteGroup {
                 .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
                 .json(200, "the estimate, or with step= a series of estimates", SketchAnswers.Distinct.class)
                 .addTo(routes, guarded(on, this::distinct));
+        ApiOperation.get("/v1/distinct/{name}/groups").tag("sketches")
+                .summary("The groups of a grouped distinct count that had events in a range, in string order")
+                .pathParam("name", "a grouped distinct count (GET /v1/sketches lists them with their groupBy)")
+                .query("from", "string", "start, inclusive: " + TIMES + " (default: an hour before to)")
+                .query("to", "string", "end, exclusive: " + TIMES + " (default: now)")
+                .query("limit", "integer", "most groups listed, 1 to " + DistinctGroups.MAX_LIMIT + " (default "
+                        + DistinctGroups.DEFAULT_LIMIT + "); truncated: true says there were more")
+                .query("consistency", "string", "latest (default: the newest state) or committed (only committed state)")
+                .query("after", "string", "a consistency token a write returned: answer only from state that includes it")
+                .json(200, "the groups, each a value for group=", DistinctGroups.Answer.class)
+                .addTo(routes, guarded(on, this::groups));
         ApiOperation.get("/v1/topk/{name}").tag("sketches")
                 .summary("The heaviest items over a range, with estimated counts and error bounds")
                 .pathParam("name", "the top-K (GET /v1/sketches lists them)")
@@ -155,6 +168,23 @@ final class SketchRoutes implements RouteGroup {
                 RestQueries.read(ctx));
         SketchQueryMeters.query(meters, "distinct", gathered.partial(), since(started));
         json(ctx, SketchAnswers.distinct(sketch.name(), group, range, gathered));
+    }
+
+    private void groups(Context ctx) {
+        RestQueries.onlyParameters(ctx, with("from", "to", "limit"));
+        long started = System.nanoTime();
+        DistinctDefinition sketch = catalog.distinct(ctx.pathParam("name"));
+        if (sketch.groupBy().isEmpty()) {
+            throw new InvalidRequestException("name: the distinct count '" + sketch.name() + "' is not grouped (it has "
+                    + "no " + SketchSettings.DISTINCT_CONFIG + "." + sketch.name() + ".group), so it has no groups to list");
+        }
+        int limit = (int) RestQueries.wholeNumber(ctx, "limit", 1, DistinctGroups.MAX_LIMIT, "groups")
+                .orElse(DistinctGroups.DEFAULT_LIMIT);
+        SketchCatalog.Range range = SketchCatalog.range(ctx.queryParam("from"), ctx.queryParam("to"), clock.millis());
+        Gathered<DistinctGroups.Part> gathered = queries.scatter(DistinctGroups.GROUPS, new DistinctGroups.Request(
+                SketchQueries.DistinctSpec.of(sketch), range.from(), range.to(), limit), RestQueries.read(ctx));
+        SketchQueryMeters.query(meters, "distinct-groups", gathered.partial(), since(started));
+        json(ctx, DistinctGroups.answer(sketch, range, gathered));
     }
 
     private void topK(Context ctx) {

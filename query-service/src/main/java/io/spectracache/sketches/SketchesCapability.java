@@ -58,7 +58,7 @@ public final class SketchesCapability implements Capability {
     @Override
     public List<Object> queries() {
         return List.of(SketchQueries.DISTINCT, SketchQueries.DISTINCT_SERIES, SketchQueries.TOP_K,
-                SketchQueries.MEMBERSHIP);
+                SketchQueries.MEMBERSHIP, DistinctGroups.GROUPS);
     }
 
     @Override

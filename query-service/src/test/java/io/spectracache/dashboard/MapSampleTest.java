@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class MapSampleTest {
@@ -35,9 +38,15 @@ class MapSampleTest {
         return new MapSample.Page(page, next);
     }
 
+    /** A clock a second further on at every reading: every refresh reads a page. */
+    private static LongSupplier everySecond() {
+        AtomicLong now = new AtomicLong();
+        return () -> now.addAndGet(MapSample.MIN_REFRESH_NANOS);
+    }
+
     @Test
     void shouldNeverShipMoreDevicesThanItsCapacityHoweverLargeTheFleet() {
-        MapSample sample = new MapSample(8, 5, (cursor, limit) -> scan(cursor, limit, false));
+        MapSample sample = new MapSample(8, 5, (cursor, limit) -> scan(cursor, limit, false), everySecond());
 
         for (int refresh = 0; refresh < 10; refresh++) {
             assertThat(sample.refresh().devices().size()).isLessThanOrEqualTo(8);
@@ -46,7 +55,7 @@ class MapSampleTest {
 
     @Test
     void shouldMoveThroughTheWholeFleetAndStartOverAtTheEnd() {
-        MapSample sample = new MapSample(100, 10, (cursor, limit) -> scan(cursor, limit, false));
+        MapSample sample = new MapSample(100, 10, (cursor, limit) -> scan(cursor, limit, false), everySecond());
 
         assertThat(sample.refresh().devices()).hasSize(10);
         assertThat(sample.refresh().devices()).hasSize(20);
@@ -56,9 +65,27 @@ class MapSampleTest {
 
     @Test
     void shouldLeaveOutDevicesThatNeverSentAPosition() {
-        MapSample sample = new MapSample(100, 100, (cursor, limit) -> scan(cursor, limit, true));
+        MapSample sample = new MapSample(100, 100, (cursor, limit) -> scan(cursor, limit, true), everySecond());
 
         assertThat(sample.refresh().devices()).hasSize((FLEET + 1) / 2)
                 .allSatisfy(point -> assertThat(point.lat()).isEqualTo(52.5));
+    }
+
+    @Test
+    void shouldScanOnceASecondHoweverManyPagesAskForTheMap() {
+        AtomicInteger scans = new AtomicInteger();
+        AtomicLong now = new AtomicLong();
+        MapSample sample = new MapSample(100, 10, (cursor, limit) -> {
+            scans.incrementAndGet();
+            return scan(cursor, limit, false);
+        }, now::get);
+
+        for (int page = 0; page < 100; page++) {
+            sample.refresh();
+        }
+        assertThat(scans).as("a hundred pages asking within a second").hasValue(1);
+        now.addAndGet(MapSample.MIN_REFRESH_NANOS);
+        assertThat(sample.refresh().devices()).as("a second later: one more page").hasSize(20);
+        assertThat(scans).hasValue(2);
     }
 }

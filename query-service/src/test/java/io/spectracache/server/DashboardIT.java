@@ -31,10 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 11 end to end: two instances, the first with a simulated fleet. The cluster view and the live figures from
- * either instance, {@code /metrics} read by a Prometheus text-format parser, the OpenAPI document against the routes
- * Javalin holds, the dashboard's own questions (live samples, map sample, dead letters), and the page in a real
- * headless Chromium ({@link DashboardBrowser}).
+ * Issue 11 end to end: two instances, the first with a simulated fleet, and two geofences over the fleet's city (a
+ * Polygon with a hole and a MultiPolygon). The cluster view and the live figures from either instance,
+ * {@code /metrics} read by a Prometheus text-format parser, the OpenAPI document against the routes Javalin holds,
+ * the dashboard's own questions (live samples, map sample, dead letters), the groups of a distinct count for the
+ * group selector, and the page in a real headless Chromium ({@link DashboardBrowser}): the live figures, the map,
+ * the device view, the distinct-count chart, the top-K table, the membership box and the geofences on the map.
  */
 @Tag("integration")
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -42,6 +44,15 @@ class DashboardIT {
     private static TestCluster cluster;
     private static SpectraCache first;
     private static SpectraCache second;
+    /** Over most of the simulated fleet's box (52.34–52.68 N, 13.09–13.76 E), with a hole in its middle. */
+    static final String RING_FENCE = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+            + "[[13.0,52.3],[13.8,52.3],[13.8,52.7],[13.0,52.7],[13.0,52.3]],"
+            + "[[13.35,52.45],[13.5,52.45],[13.5,52.55],[13.35,52.55],[13.35,52.45]]]},"
+            + "\"properties\":{\"name\":\"Berlin ring\"}}";
+    /** Two parts, each a corner of the fleet's box. */
+    static final String TWIN_FENCE = "{\"type\":\"MultiPolygon\",\"coordinates\":["
+            + "[[[13.09,52.34],[13.25,52.34],[13.25,52.42],[13.09,52.42],[13.09,52.34]]],"
+            + "[[[13.6,52.6],[13.76,52.6],[13.76,52.68],[13.6,52.68],[13.6,52.6]]]]}";
 
     @BeforeAll
     static void start() {
@@ -62,6 +73,11 @@ class DashboardIT {
                 assertThat(page.get("items")).isNotEmpty();
             }
         });
+        for (Map.Entry<String, String> fence : Map.of("berlin-ring", RING_FENCE, "twin-corners", TWIN_FENCE).entrySet()) {
+            HttpResponse<String> written = TestCluster.put(first.restPort(), "/v1/geofences/" + fence.getKey(),
+                    fence.getValue(), "application/geo+json");
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
+        }
     }
 
     @AfterAll
@@ -107,7 +123,8 @@ class DashboardIT {
     @Test
     void shouldAnswerTheJsonErrorBodyForAnUnknownParameterOfTheNewRoutes() throws Exception {
         for (String path : List.of("/v1/cluster?verbose=1", "/v1/dashboard/map?all=true", "/v1/dashboard/dlq?limit=0",
-                "/dashboard/nothing.js")) {
+                "/dashboard/nothing.js", "/v1/distinct/devices/groups?group=acme", "/v1/distinct/devices/groups?limit=0",
+                "/v1/distinct/nothing/groups")) {
             HttpResponse<String> response = TestCluster.get(first.restPort(), path);
             assertThat(response.statusCode()).as(path).isBetween(400, 404);
             assertThat(Json.mapper().readTree(response.body()).get("message").asText()).as(path).isNotBlank();
@@ -225,10 +242,28 @@ class DashboardIT {
     }
 
     @Test
+    void shouldListTheTenantsOfTheDistinctDeviceCountForTheGroupSelectorFromEitherInstance() throws Exception {
+        for (SpectraCache asked : List.of(first, second)) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                HttpResponse<String> response = TestCluster.get(asked.restPort(), "/v1/distinct/devices/groups?from=-1h");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                JsonNode answer = Json.mapper().readTree(response.body());
+                assertThat(answer.get("groupBy").asText()).isEqualTo("tenant");
+                assertThat(answer.get("groups")).extracting(JsonNode::asText).containsExactly("acme", "globex");
+                assertThat(answer.get("truncated").asBoolean()).isFalse();
+                assertThat(answer.get("partial").asBoolean()).isFalse();
+            });
+        }
+        JsonNode cut = Json.mapper().readTree(TestCluster.get(second.restPort(), "/v1/distinct/devices/groups?limit=1").body());
+        assertThat(cut.get("groups")).extracting(JsonNode::asText).containsExactly("acme");
+        assertThat(cut.get("truncated").asBoolean()).as("two tenants, one listed").isTrue();
+    }
+
+    @Test
     void shouldShowTheFleetMovingAndADeviceFoundByPrefixInHeadlessChromium() throws Exception {
         Path screenshot = Path.of("target", "dashboard.png");
         Files.createDirectories(screenshot.getParent());
-        DashboardBrowser.check("http://127.0.0.1:" + first.restPort() + "/", "truck-", screenshot);
+        DashboardBrowser.check("http://127.0.0.1:" + first.restPort() + "/", "truck-", 2, "berlin-ring", screenshot);
         assertThat(Files.size(screenshot)).isPositive();
     }
 }
