@@ -3,6 +3,7 @@ package io.spectracache.dashboard;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.errors.DeadLetter;
+import io.spectracache.errors.RetryLaterException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The newest dead letters of a DLQ topic, for the dashboard's browser: reads the last records of every partition
@@ -29,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class DlqReader implements AutoCloseable {
     static final int SHOWN_BYTES = 512;
     private static final Duration READ_TIME = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(DlqReader.class);
 
     /** One dead letter as the page shows it. */
     record Letter(String timestamp, String reason, String detail, String sourceTopic, Integer sourcePartition,
@@ -57,8 +62,24 @@ final class DlqReader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** At most {@code limit} of the newest dead letters, newest first; fewer if reading takes longer than 2 s. */
+    /**
+     * At most {@code limit} of the newest dead letters, newest first; fewer if reading takes longer than 2 s.
+     *
+     * @throws RetryLaterException when the broker does not answer the topic's partitions or offsets within 2 s (a
+     *                             busy or restarting broker: expected, so a 503 and a line at DEBUG, not a 500 with
+     *                             a stack trace)
+     */
     synchronized Answer latest(int limit) {
+        try {
+            return read(limit);
+        } catch (TimeoutException slow) {
+            LOG.debug("dead letters not read: {}", slow.toString());
+            throw RetryLaterException.notReady("the broker did not answer the dead-letter topic's offsets within "
+                    + READ_TIME.toMillis() + " ms; retry in a second");
+        }
+    }
+
+    private Answer read(int limit) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, READ_TIME)) {
             partitions.add(new TopicPartition(topic, info.partition()));

@@ -117,6 +117,7 @@ final class DashboardBrowser {
                     .allMatch(row -> !row.getAttribute("data-inside").isEmpty()));
             wait.until(d -> number(d.findElement(By.cssSelector("#fences tbody tr[data-fence='" + fenceWithDevices + "']")),
                     "data-inside") > 0);
+            driver.executeScript("window.scrollTo(0, 0)"); // the click on the top-K row scrolled the page
             File shot = driver.getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
         } finally {
