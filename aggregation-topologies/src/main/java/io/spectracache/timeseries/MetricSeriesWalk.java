@@ -62,6 +62,13 @@ public final class MetricSeriesWalk {
         }
     }
 
+    /** Whether the open store holds the series {@code key} (a {@link SeriesKeys#seriesPrefix}), from its key alone. */
+    public static boolean exists(SeriesStores stores, Bytes key) {
+        try (KeyValueIterator<Bytes, OpenSeries> range = stores.openRange(key, key)) {
+            return range.hasNext();
+        }
+    }
+
     /** How many ranges the walk has opened so far (its cost). */
     public long seeks() {
         return seeks;
