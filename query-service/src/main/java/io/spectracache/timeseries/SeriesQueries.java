@@ -25,7 +25,6 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -72,12 +71,43 @@ public final class SeriesQueries {
             Codec.json(ScanRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW, Codec.json(ScanPage.class),
             SeriesQueries::localScan, (request, parts) -> ScanPage.merge(parts));
 
+    /**
+     * The devices with a series of a metric whose ids pass a filter's id conditions, in series-key order; gathered
+     * from every instance. Read from keys alone (no open state decoded): the dictionary of a Flight stream.
+     */
+    public static final ScatterQuery<DevicesRequest, DeviceIds> DEVICES = ScatterQuery.of("series.devices",
+            Codec.json(DevicesRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW,
+            Codec.json(DeviceIds.class), SeriesQueries::localDevices, (request, parts) -> DeviceIds.merge(parts));
+
     /** The names of every metric with a series on any instance. */
     public static final ScatterQuery<MetricsRequest, MetricNames> METRICS = ScatterQuery.of("series.metrics",
             Codec.json(MetricsRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW,
             Codec.json(MetricNames.class), SeriesQueries::localMetrics, (request, parts) -> MetricNames.merge(parts));
 
     private SeriesQueries() {
+    }
+
+    /** Asks for the devices with a series of {@code metric} passing the filter's id conditions (not its state ones). */
+    public record DevicesRequest(String metric, SeriesFilter filter) {
+        public DevicesRequest {
+            requireNonNull(metric, "metric");
+            requireNonNull(filter, "filter");
+        }
+    }
+
+    /** Device ids in series-key order (by UTF-8 length, then bytes), each once. */
+    public record DeviceIds(List<String> deviceIds) {
+        public DeviceIds {
+            deviceIds = List.copyOf(deviceIds);
+        }
+
+        static DeviceIds merge(List<DeviceIds> parts) {
+            TreeMap<Bytes, String> ordered = new TreeMap<>();
+            for (DeviceIds part : parts) {
+                part.deviceIds().forEach(id -> ordered.put(SeriesKeys.devicePrefix(id), id));
+            }
+            return new DeviceIds(new ArrayList<>(ordered.values()));
+        }
     }
 
     /** Asks for at most {@code limit} metric names. */
@@ -422,8 +452,11 @@ public final class SeriesQueries {
                 return true;
             }
             int take = Math.min(chunk.size(), request.limit() - points[0]);
-            blocks.add(new Block(hex, series.deviceId(), java.util.Arrays.copyOf(chunk.timestamps(), take),
-                    java.util.Arrays.copyOf(chunk.values(), take)));
+            long[] timestamps = chunk.timestamps(); // a copy already: cut only when the page ends inside the series
+            double[] values = chunk.values();
+            blocks.add(take == chunk.size() ? new Block(hex, series.deviceId(), timestamps, values)
+                    : new Block(hex, series.deviceId(), java.util.Arrays.copyOf(timestamps, take),
+                    java.util.Arrays.copyOf(values, take)));
             points[0] += take;
             if (points[0] >= request.limit()) {
                 next[0] = new Cursor(hex, chunk.timestamp(take - 1)).encode();
@@ -432,6 +465,13 @@ public final class SeriesQueries {
             return true;
         });
         return new ScatterQuery.Part<>(new ScanPage(blocks, next[0]), active);
+    }
+
+    private static ScatterQuery.Part<DeviceIds> localDevices(DevicesRequest request, LocalStores stores, ReadOptions read) {
+        Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
+        List<String> devices = new ArrayList<>();
+        localSeries(request.metric(), request.filter(), null, stores, active, read, series -> devices.add(series.deviceId()));
+        return new ScatterQuery.Part<>(new DeviceIds(devices), active);
     }
 
     private static List<Local> allLocalSeries(String metric, SeriesFilter filter, LocalStores stores,
@@ -459,7 +499,7 @@ public final class SeriesQueries {
             }
             for (Map.Entry<Bytes, String> series : (start == null ? wanted : wanted.tailMap(start, true)).entrySet()) {
                 for (int partition : active) {
-                    if (new LocalSeriesStores(stores, partition, read).open(series.getKey()) != null) {
+                    if (MetricSeriesWalk.exists(new LocalSeriesStores(stores, partition, read), series.getKey())) {
                         if (!visit.test(new Local(series.getKey(), series.getValue(), partition))) {
                             return;
                         }
@@ -469,33 +509,26 @@ public final class SeriesQueries {
             }
             return;
         }
-        record Head(KeyValue<Bytes, OpenSeries> entry, KeyValueIterator<Bytes, OpenSeries> source, int partition) {
+        // Key-only walks, one per partition, merged in key order: no other metric's open state is decoded.
+        record Head(Bytes key, MetricSeriesWalk walk, int partition) {
         }
-        PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.entry().key.compareTo(b.entry().key));
-        List<KeyValueIterator<Bytes, OpenSeries>> open = new ArrayList<>();
-        try {
-            for (int partition : active) {
-                LocalSeriesStores series = new LocalSeriesStores(stores, partition, read);
-                KeyValueIterator<Bytes, OpenSeries> all = series.openRange(start == null ? Bytes.wrap(new byte[0]) : start,
-                        LAST_KEY);
-                open.add(all);
-                if (all.hasNext()) {
-                    heads.add(new Head(all.next(), all, partition));
-                }
+        PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.key().compareTo(b.key()));
+        for (int partition : active) {
+            MetricSeriesWalk walk = new MetricSeriesWalk(new LocalSeriesStores(stores, partition, read), metric, start);
+            if (walk.peek() != null) {
+                heads.add(new Head(walk.peek(), walk, partition));
             }
-            while (!heads.isEmpty()) {
-                Head head = heads.poll();
-                SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(head.entry().key);
-                if (id.metric().equals(metric) && filter.admitsId(id.deviceId())
-                        && !visit.test(new Local(head.entry().key, id.deviceId(), head.partition()))) {
-                    return;
-                }
-                if (head.source().hasNext()) {
-                    heads.add(new Head(head.source().next(), head.source(), head.partition()));
-                }
+        }
+        while (!heads.isEmpty()) {
+            Head head = heads.poll();
+            String deviceId = SeriesKeys.decodeSeries(head.key()).deviceId();
+            if (filter.admitsId(deviceId) && !visit.test(new Local(head.key(), deviceId, head.partition()))) {
+                return;
             }
-        } finally {
-            open.forEach(KeyValueIterator::close);
+            head.walk().advance();
+            if (head.walk().peek() != null) {
+                heads.add(new Head(head.walk().peek(), head.walk(), head.partition()));
+            }
         }
     }
 }
