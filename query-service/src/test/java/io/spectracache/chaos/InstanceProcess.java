@@ -45,9 +45,14 @@ public final class InstanceProcess implements AutoCloseable {
         return new InstanceProcess(name, dataDir, port, args, root.resolve(name + ".log"));
     }
 
-    /** Starts the process (again, after a kill: same data directory, same port). */
+    /**
+     * Starts the process (again, after a kill: same data directory, same port), its temporary files beside its data
+     * ({@link ManagedProcess#tmpdirUnder}).
+     */
     public void start() {
-        List<String> command = ManagedProcess.java(JVM, "-jar", ManagedProcess.spectracacheJar().toString());
+        List<String> jvm = new ArrayList<>(JVM);
+        jvm.add(ManagedProcess.tmpdirUnder(dataDir.resolveSibling(name + "-tmp")));
+        List<String> command = ManagedProcess.java(jvm, "-jar", ManagedProcess.spectracacheJar().toString());
         command.addAll(args);
         process = ManagedProcess.start(name, command, log);
     }

@@ -190,7 +190,9 @@ public final class KafkaCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = ManagedProcess.java(new ArrayList<>(JVM), "-cp", ManagedProcess.testClasspath(),
+        List<String> jvm = new ArrayList<>(JVM);
+        jvm.add(ManagedProcess.tmpdirUnder(root.resolve(name + "-tmp")));
+        List<String> command = ManagedProcess.java(jvm, "-cp", ManagedProcess.testClasspath(),
                 KafkaNode.class.getName(), file.toString(), clusterId);
         return ManagedProcess.start(name, command, root.resolve(name + ".log"));
     }
