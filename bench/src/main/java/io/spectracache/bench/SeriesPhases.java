@@ -390,7 +390,7 @@ final class SeriesPhases {
                     () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"), cpu::set);
             report.bulk.add(result);
             bulkCpu("Flight", result, cpu.get());
-            report.notes.add("Flight: " + flight.endpoints() + " endpoint(s) per GetFlightInfo (one per owning instance).");
+            report.notes.add("Flight: " + flight.endpoints() + " endpoint(s) per GetFlightInfo (one per partition, at its owner), pulled in parallel.");
             log.accept("bulk: Flight " + Format.rate(result.rowsPerSecond()) + " rows/s");
         }
         try (HttpConnection http = HttpConnection.open(HOST, restPort)) {

@@ -206,6 +206,11 @@ final class FlightApi extends NoOpFlightProducer {
             public <P, R> R page(ScatterQuery<P, R> query, P params) {
                 return queries.localPart(query, params, ReadOptions.LATEST, request.partitions());
             }
+
+            @Override
+            public boolean local() {
+                return true;
+            }
         };
     }
 

@@ -68,6 +68,14 @@ public interface FlightDataset {
      */
     interface Pages {
         <P, R> R page(ScatterQuery<P, R> query, P params);
+
+        /**
+         * True when pages are read on this instance only (a ticket naming partitions): their requests never travel to
+         * another instance, so they may carry what would be too large to send.
+         */
+        default boolean local() {
+            return false;
+        }
     }
 
     /** Pages of one read; closed when the stream ends, however it ends. */

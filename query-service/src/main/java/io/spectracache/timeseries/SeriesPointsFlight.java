@@ -104,11 +104,11 @@ final class SeriesPointsFlight implements FlightDataset {
             private boolean done;
             private DictionaryProvider.MapDictionaryProvider dictionaries;
             private Map<String, Integer> deviceIndex;
+            private List<String> devices;
 
             @Override
             public DictionaryProvider dictionaries(BufferAllocator allocator) {
-                List<String> devices = pages.page(SeriesQueries.DEVICES, new SeriesQueries.DevicesRequest(metric, filter))
-                        .deviceIds();
+                devices = pages.page(SeriesQueries.DEVICES, new SeriesQueries.DevicesRequest(metric, filter)).deviceIds();
                 deviceIndex = new HashMap<>(devices.size() * 2);
                 for (int i = 0; i < devices.size(); i++) {
                     deviceIndex.put(devices.get(i), i);
@@ -122,8 +122,9 @@ final class SeriesPointsFlight implements FlightDataset {
                 if (done) {
                     return false;
                 }
+                // Read here: the pages take the dictionary's series instead of walking the store's keys again.
                 SeriesQueries.ScanPage page = pages.page(SeriesQueries.SCAN, new SeriesQueries.ScanRequest(metric,
-                        range.from(), range.to(), filter, cursor, maxRows, span));
+                        range.from(), range.to(), filter, cursor, maxRows, span, pages.local() ? devices : null));
                 root.allocateNew();
                 int row = 0;
                 for (SeriesQueries.Block block : page.blocks()) {

@@ -241,9 +241,14 @@ public final class SeriesQueries {
     /**
      * A page request of raw points: series of {@code metric} on devices passing {@code filter}, strictly after
      * {@code cursor} (or from the first), at most {@code limit} points.
+     *
+     * @param knownDevices null, or the devices with a series of the metric as {@link #DEVICES} listed them on the one
+     *                     partition the page is read from, in series-key order: the page then reads their series
+     *                     instead of walking the store's keys again. Only for a page read on this instance (it is
+     *                     too large to send to another); ignored when the page reads several partitions.
      */
     public record ScanRequest(String metric, long from, long to, SeriesFilter filter, String cursor, int limit,
-                              long chunkMaxSpanMs) {
+                              long chunkMaxSpanMs, List<String> knownDevices) {
         public ScanRequest {
             requireNonNull(metric, "metric");
             requireNonNull(filter, "filter");
@@ -392,7 +397,7 @@ public final class SeriesQueries {
     }
 
     /** A series this instance holds, with the partition it is on. */
-    private record Local(Bytes key, String deviceId, int partition) {
+    record Local(Bytes key, String deviceId, int partition) {
     }
 
     private static ScatterQuery.Part<Groups> localGroups(GroupRequest request, LocalStores stores, ReadOptions read) {
@@ -436,7 +441,7 @@ public final class SeriesQueries {
         int[] points = {0};
         String[] next = {null};
         // Walked lazily and left as soon as the page is full: a page costs its own series, not every series again.
-        localSeries(request.metric(), request.filter(), after, stores, active, read, series -> {
+        Predicate<Local> visit = series -> {
             if (request.filter().needsState() && !request.filter().admitsState(
                     stores.get(DeviceStateStore.SPEC, series.deviceId(), series.partition(), read).orElse(null))) {
                 return true;
@@ -463,7 +468,12 @@ public final class SeriesQueries {
                 return false;
             }
             return true;
-        });
+        };
+        if (request.knownDevices() != null && active.size() == 1) {
+            knownSeries(request.metric(), request.knownDevices(), after, active.iterator().next(), visit);
+        } else {
+            localSeries(request.metric(), request.filter(), after, stores, active, read, visit);
+        }
         return new ScatterQuery.Part<>(new ScanPage(blocks, next[0]), active);
     }
 
@@ -472,6 +482,32 @@ public final class SeriesQueries {
         List<String> devices = new ArrayList<>();
         localSeries(request.metric(), request.filter(), null, stores, active, read, series -> devices.add(series.deviceId()));
         return new ScatterQuery.Part<>(new DeviceIds(devices), active);
+    }
+
+    /**
+     * Gives {@code visit} the series of {@code metric} of {@code devices} (in series-key order, all on
+     * {@code partition}) from {@code after}'s series on (inclusive), until it answers false; reads no store.
+     */
+    static void knownSeries(String metric, List<String> devices, Cursor after, int partition, Predicate<Local> visit) {
+        int low = 0;
+        if (after != null) {
+            Bytes start = Bytes.wrap(HEX.parseHex(after.key()));
+            int high = devices.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (SeriesKeys.seriesPrefix(devices.get(mid), metric).compareTo(start) < 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+        }
+        for (int i = low; i < devices.size(); i++) {
+            String device = devices.get(i);
+            if (!visit.test(new Local(SeriesKeys.seriesPrefix(device, metric), device, partition))) {
+                return;
+            }
+        }
     }
 
     private static List<Local> allLocalSeries(String metric, SeriesFilter filter, LocalStores stores,
