@@ -160,6 +160,54 @@ public final class OpenSeries {
         return true;
     }
 
+    /**
+     * The open chunk this series, read back from its tail, has on {@code base}: what {@link #completeOn} then
+     * {@link #chunk()} would give, without the buckets. Neither series changes and no rollup is touched, so a raw read
+     * decodes no sketch and replays no bucket. A complete series answers its own chunk.
+     *
+     * @param base the base of the same series as read back from its store, or null when it has none
+     * @return null when {@code base} is not the generation this tail continues (read both again)
+     */
+    public synchronized Chunk chunkOn(OpenSeries base) {
+        if (complete) {
+            return chunk();
+        }
+        if ((base == null ? 0 : base.generation()) != generation) {
+            return null;
+        }
+        OpenSeries raw = new OpenSeries(new String[0]);
+        if (base != null) {
+            synchronized (base) {
+                base.requireComplete();
+                raw.timestamps = Arrays.copyOf(base.timestamps, Math.max(8, base.size));
+                raw.values = Arrays.copyOf(base.values, Math.max(8, base.size));
+                raw.size = base.size;
+            }
+        }
+        log.replay(new OpenLog.Replay() {
+            @Override
+            public void reading(long mask, long time, double value) {
+                if ((mask & OpenLog.RAW) != 0) {
+                    raw.applyInsert(time, value);
+                }
+            }
+
+            @Override
+            public void takeChunk() {
+                raw.applyTakeChunk();
+            }
+
+            @Override
+            public void openBucket(int tier, long start) {
+            }
+
+            @Override
+            public void takeBucket(int tier) {
+            }
+        });
+        return raw.chunk();
+    }
+
     // ---- the processor's side (stream thread, holding this object's monitor) ----
 
     /** {@link #latest()}, for the caller holding the monitor. */

@@ -64,8 +64,7 @@ public final class SeriesReads {
     public static Chunk raw(SeriesStores stores, long chunkMaxSpanMs, Bytes key, long from, long to) {
         List<Chunk> parts = new ArrayList<>();
         if (to > from) {
-            OpenSeries series = open(stores, key);
-            Chunk openChunk = series == null ? Chunk.of(new long[0], new double[0]) : series.chunk();
+            Chunk openChunk = openChunk(stores, key);
             long openFirst = openChunk.size() == 0 ? Long.MAX_VALUE : openChunk.timestamp(0);
             long earliestStart = from - chunkMaxSpanMs + 1 > from ? Long.MIN_VALUE : from - chunkMaxSpanMs + 1;
             try (WindowStoreIterator<Chunk> chunks = stores.raw(key, Math.max(0, earliestStart), to - 1)) {
@@ -106,6 +105,37 @@ public final class SeriesReads {
             }
             if (base.generation() == tail.generation() && tail.completeOn(base)) {
                 return tail;
+            }
+            if (attempt == OPEN_READ_ATTEMPTS) {
+                throw RetryLaterException.notReady("the open part of series " + id + " continues base "
+                        + tail.generation() + " but its store holds " + base.generation() + "; retry");
+            }
+        }
+    }
+
+    /**
+     * The open chunk of one series, current, as {@link #open} would give it but without its buckets (no rollup is
+     * decoded or replayed): what a raw read needs. Empty when the series has none.
+     *
+     * @throws RetryLaterException as {@link #open}
+     */
+    static Chunk openChunk(SeriesStores stores, Bytes key) {
+        SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
+        Bytes device = SeriesKeys.devicePrefix(id.deviceId());
+        for (int attempt = 1; ; attempt++) {
+            // As open(): the tail first, then the base it continues.
+            DeviceTails tails = stores.tails(device);
+            OpenSeries tail = tails == null ? null : tails.series(id.metric());
+            if (tail != null && tail.isComplete()) {
+                return tail.chunk();
+            }
+            OpenSeries base = stores.open(key);
+            if (base == null || tail == null || base.generation() > tail.generation()) {
+                return base == null ? Chunk.of(new long[0], new double[0]) : base.chunk();
+            }
+            Chunk chunk = base.generation() == tail.generation() ? tail.chunkOn(base) : null;
+            if (chunk != null) {
+                return chunk;
             }
             if (attempt == OPEN_READ_ATTEMPTS) {
                 throw RetryLaterException.notReady("the open part of series " + id + " continues base "
@@ -195,20 +225,6 @@ public final class SeriesReads {
     }
 
     private static Chunk concat(List<Chunk> parts) {
-        int n = 0;
-        for (Chunk part : parts) {
-            n += part.size();
-        }
-        long[] timestamps = new long[n];
-        double[] values = new double[n];
-        int at = 0;
-        for (Chunk part : parts) {
-            for (int i = 0; i < part.size(); i++) {
-                timestamps[at] = part.timestamp(i);
-                values[at] = part.value(i);
-                at++;
-            }
-        }
-        return Chunk.of(timestamps, values);
+        return Chunks.concat(parts);
     }
 }

@@ -117,6 +117,9 @@ class OpenSeriesSerdeTest implements GoldenFormatContract<OpenSeries> {
             read = base == null ? bases.empty() : bases.deserialize("t", base);
         } else {
             assertThat(read.isComplete()).isFalse();
+            assertThat(read.chunkOn(base == null ? null : bases.deserialize("t", base)))
+                    .as("the chunk alone, as a raw read takes it").isEqualTo(live.chunk());
+            assertThat(read.isComplete()).as("chunkOn leaves the tail as it was").isFalse();
             assertThat(read.completeOn(base == null ? null : bases.deserialize("t", base))).isTrue();
         }
         assertThat(read).isEqualTo(live);
@@ -153,6 +156,9 @@ class OpenSeriesSerdeTest implements GoldenFormatContract<OpenSeries> {
         live.rebase();
         byte[] second = bases.serialize("t", live);
 
+        assertThat(read.chunkOn(bases.deserialize("t", second))).isNull();
+        assertThat(read.chunkOn(null)).isNull();
+        assertThat(read.chunkOn(bases.deserialize("t", first)).timestamps()).containsExactly(T0, T0 + 1);
         assertThat(read.completeOn(bases.deserialize("t", second))).isFalse();
         assertThat(read.completeOn(null)).isFalse();
         assertThat(read.isComplete()).isFalse();

@@ -188,6 +188,12 @@ final class SeriesBulk {
      * (at least once), and gives the measured passes' figures.
      */
     static BulkReads.Result repeat(String name, Duration warmup, Duration measure, Pass warmPass, Pass pass) throws Exception {
+        return repeat(name, warmup, measure, warmPass, pass, usage -> { });
+    }
+
+    /** As {@link #repeat(String, Duration, Duration, Pass, Pass)}, giving {@code cpu} the CPU used by the measured passes. */
+    static BulkReads.Result repeat(String name, Duration warmup, Duration measure, Pass warmPass, Pass pass,
+                                   java.util.function.Consumer<CpuAccounting.Usage> cpu) throws Exception {
         long warmEnd = System.nanoTime() + warmup.toNanos();
         do {
             warmPass.run();
@@ -195,6 +201,7 @@ final class SeriesBulk {
         long rows = 0;
         long bytes = 0;
         int passes = 0;
+        CpuAccounting.Snapshot before = CpuAccounting.snapshot();
         long start = System.nanoTime();
         long end = start + measure.toNanos();
         do {
@@ -203,6 +210,8 @@ final class SeriesBulk {
             bytes += one[1];
             passes++;
         } while (System.nanoTime() < end);
-        return new BulkReads.Result(name, rows, bytes, (System.nanoTime() - start) / 1e9, passes);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        cpu.accept(CpuAccounting.between(before, CpuAccounting.snapshot()));
+        return new BulkReads.Result(name, rows, bytes, seconds, passes);
     }
 }

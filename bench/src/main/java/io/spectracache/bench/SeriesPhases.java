@@ -380,15 +380,17 @@ final class SeriesPhases {
             devicesByMetric.get(metric).forEach(device -> series.add(new SeriesBulk.Series(device, metric)));
         }
         report.bulkExpectedRows = expectedRows;
+        java.util.concurrent.atomic.AtomicReference<CpuAccounting.Usage> cpu = new java.util.concurrent.atomic.AtomicReference<>();
         log.accept("bulk: every raw point of the fleet (" + Format.count(expectedRows) + " rows, " + series.size()
                 + " series) over Arrow Flight, then JSON");
         try (SeriesBulk.Flight flight = new SeriesBulk.Flight(HOST, flightPort)) {
             BulkReads.Result result = SeriesBulk.repeat("Arrow Flight: GetFlightInfo {\"dataset\":\"series\"} per metric, "
                             + "DoGet of every endpoint in parallel", options.warmup(), options.measure(),
                     () -> flight.read(metrics.subList(0, 1), from, to, "meter-"),
-                    () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"));
+                    () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"), cpu::set);
             report.bulk.add(result);
-            report.notes.add("Flight: " + flight.endpoints() + " endpoint(s) per GetFlightInfo (one per owning instance).");
+            bulkCpu("Flight", result, cpu.get());
+            report.notes.add("Flight: " + flight.endpoints() + " endpoint(s) per GetFlightInfo (one per partition, at its owner), pulled in parallel.");
             log.accept("bulk: Flight " + Format.rate(result.rowsPerSecond()) + " rows/s");
         }
         try (HttpConnection http = HttpConnection.open(HOST, restPort)) {
@@ -396,10 +398,24 @@ final class SeriesPhases {
             BulkReads.Result result = SeriesBulk.repeat("JSON REST: GET /v1/devices/{id}/series/{metric} per series, one "
                             + "keep-alive connection", Duration.ZERO, Duration.ZERO,
                     () -> SeriesBulk.json(http, HOST, restPort, warm, from, to),
-                    () -> checked(SeriesBulk.json(http, HOST, restPort, series, from, to), expectedRows, "JSON"));
+                    () -> checked(SeriesBulk.json(http, HOST, restPort, series, from, to), expectedRows, "JSON"), cpu::set);
             report.bulk.add(result);
+            bulkCpu("JSON", result, cpu.get());
             log.accept("bulk: JSON " + Format.rate(result.rowsPerSecond()) + " rows/s");
         }
+    }
+
+    /** CPU per row of one way's measured passes: this JVM (server and client), its three largest groups, the machine. */
+    private void bulkCpu(String way, BulkReads.Result result, CpuAccounting.Usage usage) {
+        StringBuilder note = new StringBuilder(way + ": CPU per row " + Format.decimal(usage.processSeconds() * 1e6 / result.rows(), 3)
+                + " µs in this JVM (server and client; " + Format.decimal(usage.processSeconds() / usage.wallSeconds(), 2)
+                + " cores over " + Format.decimal(usage.wallSeconds(), 1) + " s), of which");
+        usage.groups().entrySet().stream().limit(3).forEach(group -> note.append(" ").append(group.getKey()).append(" ")
+                .append(Format.decimal(group.getValue() * 1e6 / result.rows(), 3)).append(" µs;"));
+        note.append(" other processes ").append(Format.decimal(Math.max(0, usage.machineBusySeconds() - usage.processSeconds())
+                / usage.wallSeconds(), 2)).append(" cores.");
+        report.notes.add(note.toString());
+        log.accept("bulk: " + note);
     }
 
     private long[] checked(long[] got, long expected, String way) {

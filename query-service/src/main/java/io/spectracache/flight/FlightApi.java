@@ -38,6 +38,7 @@ import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * device state, a job copying the cache).
  *
  * <p>A ticket (and a command descriptor) is JSON: {@code {"dataset":"device-states","prefix":"truck-"}}.
- * {@code ListFlights} lists every dataset with its schema and a ready descriptor; {@code GetFlightInfo} answers an
- * endpoint at this instance, which gathers the answer from every instance page by page (bounded memory: one page
- * of {@value #ROWS_PER_BATCH} rows at a time, one record batch per page). A read that would miss an instance's part
+ * {@code ListFlights} lists every dataset with its schema and a ready descriptor; {@code GetFlightInfo} answers one
+ * endpoint per partition at the instance that owns it (or, while ownership moves, one endpoint at this instance,
+ * which gathers the answer from every instance page by page); bounded memory: one page
+ * of {@value #ROWS_PER_BATCH} rows at a time, one record batch per page. A read that would miss an instance's part
  * fails with {@code UNAVAILABLE} rather than return fewer rows. Errors a client can cause answer
  * {@code INVALID_ARGUMENT} with the same sentence REST would.
  */
@@ -158,9 +160,19 @@ final class FlightApi extends NoOpFlightProducer {
         }
         String name = request.dataset().name();
         Counter rows = rows(name);
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
-            listener.start(root);
-            while (!listener.isCancelled() && reader.next(root, ROWS_PER_BATCH)) {
+        try (FlightDataset.Reader open = reader; VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            // Batches are allocated at their full size once, so writers never grow them row by row.
+            root.getFieldVectors().forEach(vector -> vector.setInitialCapacity(ROWS_PER_BATCH));
+            // Every reader allocates a batch's buffers anew (allocateNew) and never writes to them once sent, so gRPC
+            // may send them as they are instead of copying each batch into its own buffers first.
+            listener.setUseZeroCopy(true);
+            DictionaryProvider dictionaries = open.dictionaries(allocator);
+            if (dictionaries == null) {
+                listener.start(root);
+            } else {
+                listener.start(root, dictionaries);
+            }
+            while (!listener.isCancelled() && open.next(root, ROWS_PER_BATCH)) {
                 listener.putNext();
                 rows.increment(root.getRowCount());
             }
@@ -194,12 +206,17 @@ final class FlightApi extends NoOpFlightProducer {
             public <P, R> R page(ScatterQuery<P, R> query, P params) {
                 return queries.localPart(query, params, ReadOptions.LATEST, request.partitions());
             }
+
+            @Override
+            public boolean local() {
+                return true;
+            }
         };
     }
 
     /**
-     * One endpoint per instance that owns part of the answer, each with a ticket naming that instance's partitions,
-     * so a client pulls the parts in parallel; when owners cannot all be named (a rebalance, an instance without
+     * One endpoint per partition, at the instance that owns it, each with a ticket naming that partition, so a client
+     * pulls the parts in parallel; when owners cannot all be named (a rebalance, an instance without
      * Flight), one endpoint here that gathers the whole.
      */
     private List<FlightEndpoint> endpoints(Request request, byte[] command) {
@@ -228,13 +245,17 @@ final class FlightApi extends NoOpFlightProducer {
             if (where == null) {
                 return gather;
             }
-            Map<String, String> ticket = new TreeMap<>(request.parameters());
-            ticket.put("dataset", request.dataset().name());
-            ticket.put(PARTITIONS, part.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")));
-            try {
-                endpoints.add(new FlightEndpoint(new Ticket(Json.mapper().writeValueAsBytes(ticket)), where));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            // One endpoint per partition: a client pulls them all in parallel, so even one instance's part is read
+            // by several threads at once (each partition's store is read by its own stream).
+            for (int partition : part.getValue()) {
+                Map<String, String> ticket = new TreeMap<>(request.parameters());
+                ticket.put("dataset", request.dataset().name());
+                ticket.put(PARTITIONS, String.valueOf(partition));
+                try {
+                    endpoints.add(new FlightEndpoint(new Ticket(Json.mapper().writeValueAsBytes(ticket)), where));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
         return endpoints;

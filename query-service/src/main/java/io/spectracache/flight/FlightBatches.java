@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -58,6 +61,53 @@ public final class FlightBatches {
                 return !page.rows().isEmpty() || !done;
             }
         };
+    }
+
+    /** Writes one item of an answer at one row of a batch (with the vectors' {@code setSafe}). */
+    @FunctionalInterface
+    public interface RowWriter<T> {
+        void write(VectorSchemaRoot root, int row, T item);
+    }
+
+    /**
+     * A reader over an answer computed whole (such as one merged across instances): {@code answer} is asked once, at
+     * the first batch, and its rows are then written at most {@code maxRows} a batch, in order.
+     */
+    public static <T> FlightDataset.Reader whole(Supplier<List<T>> answer, RowWriter<T> write) {
+        return new FlightDataset.Reader() {
+            private List<T> rows;
+            private int next;
+
+            @Override
+            public boolean next(VectorSchemaRoot root, int maxRows) {
+                if (rows == null) {
+                    rows = answer.get();
+                }
+                if (next >= rows.size()) {
+                    return false;
+                }
+                root.allocateNew();
+                int n = Math.min(maxRows, rows.size() - next);
+                for (int row = 0; row < n; row++) {
+                    write.write(root, row, rows.get(next + row));
+                }
+                next += n;
+                root.setRowCount(n);
+                return true;
+            }
+        };
+    }
+
+    /**
+     * Ends a batch written straight into its buffers: marks rows {@code [0, rows)} of every column valid and sets the
+     * row count. For batches of flat, non-nullable columns only.
+     */
+    public static void finish(VectorSchemaRoot root, int rows) {
+        int bytes = BitVectorHelper.getValidityBufferSize(rows);
+        for (FieldVector vector : root.getFieldVectors()) {
+            vector.getValidityBuffer().setOne(0, bytes);
+        }
+        root.setRowCount(rows);
     }
 
     /** A bulk read is whole or fails: a page missing an instance's part would silently lose rows. */

@@ -3,7 +3,9 @@ package io.spectracache.flight;
 import io.spectracache.errors.InvalidRequestException;
 import io.spectracache.query.ScatterQuery;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -66,15 +68,38 @@ public interface FlightDataset {
      */
     interface Pages {
         <P, R> R page(ScatterQuery<P, R> query, P params);
+
+        /**
+         * True when pages are read on this instance only (a ticket naming partitions): their requests never travel to
+         * another instance, so they may carry what would be too large to send.
+         */
+        default boolean local() {
+            return false;
+        }
     }
 
-    /** Pages of one read. */
-    interface Reader {
+    /** Pages of one read; closed when the stream ends, however it ends. */
+    interface Reader extends AutoCloseable {
+        /**
+         * The dictionaries of the schema's dictionary-encoded columns, sent once before the first batch; null when it
+         * has none. Called once, before {@link #next}; the reader owns them and releases them in {@link #close()}.
+         *
+         * @throws io.spectracache.errors.RetryLaterException if an instance did not answer
+         */
+        default DictionaryProvider dictionaries(BufferAllocator allocator) {
+            return null;
+        }
+
         /**
          * Fills {@code root} with the next page (at most {@code maxRows} rows); false when there is no more.
          *
          * @throws io.spectracache.errors.RetryLaterException if an instance did not answer (the page would be partial)
          */
         boolean next(VectorSchemaRoot root, int maxRows);
+
+        /** Releases what the reader holds (its dictionaries); never throws. */
+        @Override
+        default void close() {
+        }
     }
 }

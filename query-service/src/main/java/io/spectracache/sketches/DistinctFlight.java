@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -90,43 +89,22 @@ final class DistinctFlight implements FlightDataset {
         SketchCatalog.Range range = SketchCatalog.range(parameters.get("from"), parameters.get("to"), clock.millis());
         String step = parameters.get("step");
         SketchQueries.SeriesRequest request = step == null ? null : SketchCatalog.series(sketch, group, range, step);
-        return new Reader() {
-            private List<SketchAnswers.Bucket> rows;
-            private long width;
-            private int next;
-
-            @Override
-            public boolean next(VectorSchemaRoot root, int maxRows) {
-                if (rows == null) {
-                    if (request == null) {
-                        SketchQueries.DistinctPart part = pages.page(SketchQueries.DISTINCT, new SketchQueries.DistinctRequest(
-                                SketchQueries.DistinctSpec.of(sketch), group, range.from(), range.to()));
-                        SketchMerge.Estimate estimate = SketchMerge.estimate(part.sketch());
-                        rows = List.of(new SketchAnswers.Bucket(range.from(), estimate.estimate(), estimate.lower95(),
-                                estimate.upper95()));
-                        width = range.to() - range.from();
-                    } else {
-                        rows = SketchAnswers.buckets(request, pages.page(SketchQueries.DISTINCT_SERIES, request));
-                        width = request.step();
-                    }
-                }
-                if (next >= rows.size()) {
-                    return false;
-                }
-                root.allocateNew();
-                int n = Math.min(maxRows, rows.size() - next);
-                for (int row = 0; row < n; row++) {
-                    SketchAnswers.Bucket bucket = rows.get(next + row);
-                    ((TimeStampMilliTZVector) root.getVector(0)).setSafe(row, bucket.start());
-                    ((TimeStampMilliTZVector) root.getVector(1)).setSafe(row, bucket.start() + width);
-                    ((Float8Vector) root.getVector(2)).setSafe(row, bucket.estimate());
-                    ((Float8Vector) root.getVector(3)).setSafe(row, bucket.lower95());
-                    ((Float8Vector) root.getVector(4)).setSafe(row, bucket.upper95());
-                }
-                next += n;
-                root.setRowCount(n);
-                return true;
+        long width = request == null ? range.to() - range.from() : request.step();
+        return FlightBatches.whole(() -> {
+            if (request == null) {
+                SketchQueries.DistinctPart part = pages.page(SketchQueries.DISTINCT, new SketchQueries.DistinctRequest(
+                        SketchQueries.DistinctSpec.of(sketch), group, range.from(), range.to()));
+                SketchMerge.Estimate estimate = SketchMerge.estimate(part.sketch());
+                return List.of(new SketchAnswers.Bucket(range.from(), estimate.estimate(), estimate.lower95(),
+                        estimate.upper95()));
             }
-        };
+            return SketchAnswers.buckets(request, pages.page(SketchQueries.DISTINCT_SERIES, request));
+        }, (root, row, bucket) -> {
+            ((TimeStampMilliTZVector) root.getVector(0)).setSafe(row, bucket.start());
+            ((TimeStampMilliTZVector) root.getVector(1)).setSafe(row, bucket.start() + width);
+            ((Float8Vector) root.getVector(2)).setSafe(row, bucket.estimate());
+            ((Float8Vector) root.getVector(3)).setSafe(row, bucket.lower95());
+            ((Float8Vector) root.getVector(4)).setSafe(row, bucket.upper95());
+        });
     }
 }

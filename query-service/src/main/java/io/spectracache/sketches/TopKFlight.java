@@ -3,6 +3,7 @@ package io.spectracache.sketches;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.flight.FlightBatches;
 import io.spectracache.flight.FlightDataset;
 import io.spectracache.query.QueryTimes;
 import io.spectracache.query.ScatterQuery;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -86,33 +86,13 @@ final class TopKFlight implements FlightDataset {
         TopKDefinition sketch = catalog.topK(SketchFlight.required(parameters, "name"));
         int k = SketchCatalog.k(parameters.get("k"));
         SketchCatalog.Range range = SketchCatalog.range(parameters.get("from"), parameters.get("to"), clock.millis());
-        return new Reader() {
-            private List<SketchMerge.HeavyHitter> rows;
-            private int next;
-
-            @Override
-            public boolean next(VectorSchemaRoot root, int maxRows) {
-                if (rows == null) {
-                    SketchQueries.TopKPart part = pages.page(SketchQueries.TOP_K, new SketchQueries.TopKRequest(
-                            SketchQueries.TopKSpec.of(sketch), range.from(), range.to()));
-                    rows = SketchMerge.heavyHitters(part.sketch(), k);
-                }
-                if (next >= rows.size()) {
-                    return false;
-                }
-                root.allocateNew();
-                int n = Math.min(maxRows, rows.size() - next);
-                for (int row = 0; row < n; row++) {
-                    SketchMerge.HeavyHitter hitter = rows.get(next + row);
+        return FlightBatches.whole(() -> SketchMerge.heavyHitters(pages.page(SketchQueries.TOP_K,
+                new SketchQueries.TopKRequest(SketchQueries.TopKSpec.of(sketch), range.from(), range.to())).sketch(), k),
+                (root, row, hitter) -> {
                     ((VarCharVector) root.getVector(0)).setSafe(row, hitter.item().getBytes(UTF_8));
                     ((BigIntVector) root.getVector(1)).setSafe(row, hitter.estimate());
                     ((BigIntVector) root.getVector(2)).setSafe(row, hitter.lowerBound());
                     ((BigIntVector) root.getVector(3)).setSafe(row, hitter.upperBound());
-                }
-                next += n;
-                root.setRowCount(n);
-                return true;
-            }
-        };
+                });
     }
 }

@@ -5,23 +5,51 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.spectracache.flight.FlightBatches;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The Arrow shapes of series answers, the same over Flight and over REST's Arrow IPC stream: raw points as
- * (deviceId, metric, timestamp, value) and buckets as (group or deviceId, metric, start, one column per aggregate:
- * {@code count} as int64, the others float64).
+ * The Arrow shapes of series answers: raw points as (deviceId, metric, timestamp, value) and buckets as (group or
+ * deviceId, metric, start, one column per aggregate: {@code count} as int64, the others float64). Over Flight, raw
+ * points carry {@code deviceId} and {@code metric} dictionary-encoded ({@link #FLIGHT_POINTS}); REST's Arrow IPC
+ * stream of one series keeps them as plain strings ({@link #POINTS}).
  */
 public final class SeriesArrow {
-    /** Raw points. */
+    /** The dictionary id of {@code deviceId} in {@link #FLIGHT_POINTS}. */
+    public static final long DEVICE_DICTIONARY_ID = 1;
+    /** The dictionary id of {@code metric} in {@link #FLIGHT_POINTS}. */
+    public static final long METRIC_DICTIONARY_ID = 2;
+    private static final ArrowType.Int INT32 = new ArrowType.Int(32, true);
+    private static final ArrowType.Int INT8 = new ArrowType.Int(8, true);
+
+    /**
+     * Raw points over Flight: {@code deviceId} as int32 indices into a dictionary of device ids (id
+     * {@value #DEVICE_DICTIONARY_ID}), {@code metric} as int8 indices into a dictionary of the one metric (id
+     * {@value #METRIC_DICTIONARY_ID}); both dictionaries are sent once, before the first batch. pyarrow reads them
+     * as {@code DictionaryArray}s (pandas: categoricals); the Java client decodes them with the stream's
+     * {@code getDictionaryProvider()}.
+     */
+    public static final Schema FLIGHT_POINTS = new Schema(List.of(
+            new Field("deviceId", new FieldType(false, INT32, new DictionaryEncoding(DEVICE_DICTIONARY_ID, false, INT32)), null),
+            new Field("metric", new FieldType(false, INT8, new DictionaryEncoding(METRIC_DICTIONARY_ID, false, INT8)), null),
+            new Field("timestamp", FieldType.notNullable(FlightBatches.UTC_MILLIS), null),
+            new Field("value", FieldType.notNullable(FlightBatches.DOUBLE), null)));
+
+    /** Raw points with plain string columns (REST's Arrow IPC answer of one series). */
     public static final Schema POINTS = new Schema(List.of(
             new Field("deviceId", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null),
             new Field("metric", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null),
@@ -42,6 +70,86 @@ public final class SeriesArrow {
                     ? new ArrowType.Int(64, true) : FlightBatches.DOUBLE), null));
         }
         return new Schema(fields);
+    }
+
+    /**
+     * The dictionaries of a {@link #FLIGHT_POINTS} stream: {@code deviceIds} (index = position) and the metric (index
+     * 0). The caller closes the vectors (through {@link #close(DictionaryProvider.MapDictionaryProvider)}).
+     */
+    static DictionaryProvider.MapDictionaryProvider dictionaries(BufferAllocator allocator, List<String> deviceIds,
+                                                                 String metric) {
+        VarCharVector devices = strings("deviceId", allocator, deviceIds);
+        VarCharVector metrics = null;
+        try {
+            metrics = strings("metric", allocator, List.of(metric));
+            return new DictionaryProvider.MapDictionaryProvider(
+                    new Dictionary(devices, FLIGHT_POINTS.findField("deviceId").getDictionary()),
+                    new Dictionary(metrics, FLIGHT_POINTS.findField("metric").getDictionary()));
+        } catch (RuntimeException e) {
+            devices.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Releases the vectors of {@link #dictionaries}. */
+    static void close(DictionaryProvider.MapDictionaryProvider dictionaries) {
+        for (long id : dictionaries.getDictionaryIds()) {
+            dictionaries.lookup(id).getVector().close();
+        }
+    }
+
+    private static VarCharVector strings(String name, BufferAllocator allocator, List<String> values) {
+        VarCharVector vector = new VarCharVector(name, FieldType.notNullable(ArrowType.Utf8.INSTANCE), allocator);
+        try {
+            vector.allocateNew(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                vector.setSafe(i, values.get(i).getBytes(UTF_8));
+            }
+            vector.setValueCount(values.size());
+            return vector;
+        } catch (RuntimeException e) {
+            vector.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes one series' points {@code [offset, offset + n)} at row {@code row} of a {@link #FLIGHT_POINTS} batch,
+     * straight into the buffers (grown once if the batch is too small), with {@code deviceIndex} its device's
+     * dictionary index; marks no row valid and sets no count: {@link FlightBatches#finish} does, once per batch.
+     */
+    static void writeFlightPoints(VectorSchemaRoot root, int row, int deviceIndex, long[] timestamps, double[] values,
+                                  int offset, int n) {
+        IntVector devices = (IntVector) root.getVector(0);
+        TinyIntVector metrics = (TinyIntVector) root.getVector(1);
+        TimeStampMilliTZVector times = (TimeStampMilliTZVector) root.getVector(2);
+        Float8Vector points = (Float8Vector) root.getVector(3);
+        int end = row + n;
+        while (devices.getValueCapacity() < end) {
+            devices.reAlloc();
+        }
+        while (metrics.getValueCapacity() < end) {
+            metrics.reAlloc();
+        }
+        while (times.getValueCapacity() < end) {
+            times.reAlloc();
+        }
+        while (points.getValueCapacity() < end) {
+            points.reAlloc();
+        }
+        ArrowBuf deviceData = devices.getDataBuffer();
+        ArrowBuf timeData = times.getDataBuffer();
+        ArrowBuf valueData = points.getDataBuffer();
+        for (int i = 0; i < n; i++) {
+            long at = row + i;
+            deviceData.setInt(at * IntVector.TYPE_WIDTH, deviceIndex);
+            timeData.setLong(at * TimeStampMilliTZVector.TYPE_WIDTH, timestamps[offset + i]);
+            valueData.setDouble(at * Float8Vector.TYPE_WIDTH, values[offset + i]);
+        }
+        metrics.getDataBuffer().setZero(row, n);
     }
 
     /** Writes one series' points {@code [offset, offset + n)} at row {@code row} of {@code root}; sets no count. */

@@ -9,10 +9,13 @@ import io.spectracache.query.QueryTimes;
 import io.spectracache.query.ScatterQuery;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -20,6 +23,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * series-key order (by id length, then id), each device's points in time order, read through
  * {@link SeriesQueries#SCAN} a page at a time (memory stays bounded by the batch size, whatever the range).
  * Ticket: {@code {"dataset":"series","metric":"temp","from":"-1h","to":"now","prefix":"truck-"}}.
+ *
+ * <p>Columns {@code deviceId} and {@code metric} are dictionary-encoded ({@link SeriesArrow#FLIGHT_POINTS}): before the
+ * first batch, the stream sends the ids of the devices with a series of the metric (listed from keys, gathered like
+ * the pages) and the metric; each row then carries an int32 and an int8 index instead of two strings. A series whose
+ * device is not in that list (its first point arrived after the stream began) is left out of the stream. Memory: a
+ * page of points plus the list of device ids.
  */
 final class SeriesPointsFlight implements FlightDataset {
     private final SeriesServing settings;
@@ -42,7 +51,7 @@ final class SeriesPointsFlight implements FlightDataset {
 
     @Override
     public Schema schema() {
-        return SeriesArrow.POINTS;
+        return SeriesArrow.FLIGHT_POINTS;
     }
 
     @Override
@@ -93,25 +102,52 @@ final class SeriesPointsFlight implements FlightDataset {
         return new Reader() {
             private String cursor;
             private boolean done;
+            private DictionaryProvider.MapDictionaryProvider dictionaries;
+            private Map<String, Integer> deviceIndex;
+            private List<String> devices;
+
+            @Override
+            public DictionaryProvider dictionaries(BufferAllocator allocator) {
+                devices = pages.page(SeriesQueries.DEVICES, new SeriesQueries.DevicesRequest(metric, filter)).deviceIds();
+                deviceIndex = new HashMap<>(devices.size() * 2);
+                for (int i = 0; i < devices.size(); i++) {
+                    deviceIndex.put(devices.get(i), i);
+                }
+                dictionaries = SeriesArrow.dictionaries(allocator, devices, metric);
+                return dictionaries;
+            }
 
             @Override
             public boolean next(VectorSchemaRoot root, int maxRows) {
                 if (done) {
                     return false;
                 }
+                // Read here: the pages take the dictionary's series instead of walking the store's keys again.
                 SeriesQueries.ScanPage page = pages.page(SeriesQueries.SCAN, new SeriesQueries.ScanRequest(metric,
-                        range.from(), range.to(), filter, cursor, maxRows, span));
+                        range.from(), range.to(), filter, cursor, maxRows, span, pages.local() ? devices : null));
                 root.allocateNew();
                 int row = 0;
                 for (SeriesQueries.Block block : page.blocks()) {
-                    SeriesArrow.writePoints(root, row, block.deviceId(), metric, block.timestamps(), block.values(), 0,
+                    Integer device = deviceIndex.get(block.deviceId());
+                    if (device == null) {
+                        continue; // a series begun after the stream did: its device is not in the dictionary sent
+                    }
+                    SeriesArrow.writeFlightPoints(root, row, device, block.timestamps(), block.values(), 0,
                             block.timestamps().length);
                     row += block.timestamps().length;
                 }
-                root.setRowCount(row);
+                FlightBatches.finish(root, row);
                 cursor = page.nextCursor();
                 done = cursor == null;
                 return row > 0 || !done;
+            }
+
+            @Override
+            public void close() {
+                if (dictionaries != null) {
+                    SeriesArrow.close(dictionaries);
+                    dictionaries = null;
+                }
             }
         };
     }

@@ -25,7 +25,6 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -72,12 +71,43 @@ public final class SeriesQueries {
             Codec.json(ScanRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW, Codec.json(ScanPage.class),
             SeriesQueries::localScan, (request, parts) -> ScanPage.merge(parts));
 
+    /**
+     * The devices with a series of a metric whose ids pass a filter's id conditions, in series-key order; gathered
+     * from every instance. Read from keys alone (no open state decoded): the dictionary of a Flight stream.
+     */
+    public static final ScatterQuery<DevicesRequest, DeviceIds> DEVICES = ScatterQuery.of("series.devices",
+            Codec.json(DevicesRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW,
+            Codec.json(DeviceIds.class), SeriesQueries::localDevices, (request, parts) -> DeviceIds.merge(parts));
+
     /** The names of every metric with a series on any instance. */
     public static final ScatterQuery<MetricsRequest, MetricNames> METRICS = ScatterQuery.of("series.metrics",
             Codec.json(MetricsRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW,
             Codec.json(MetricNames.class), SeriesQueries::localMetrics, (request, parts) -> MetricNames.merge(parts));
 
     private SeriesQueries() {
+    }
+
+    /** Asks for the devices with a series of {@code metric} passing the filter's id conditions (not its state ones). */
+    public record DevicesRequest(String metric, SeriesFilter filter) {
+        public DevicesRequest {
+            requireNonNull(metric, "metric");
+            requireNonNull(filter, "filter");
+        }
+    }
+
+    /** Device ids in series-key order (by UTF-8 length, then bytes), each once. */
+    public record DeviceIds(List<String> deviceIds) {
+        public DeviceIds {
+            deviceIds = List.copyOf(deviceIds);
+        }
+
+        static DeviceIds merge(List<DeviceIds> parts) {
+            TreeMap<Bytes, String> ordered = new TreeMap<>();
+            for (DeviceIds part : parts) {
+                part.deviceIds().forEach(id -> ordered.put(SeriesKeys.devicePrefix(id), id));
+            }
+            return new DeviceIds(new ArrayList<>(ordered.values()));
+        }
     }
 
     /** Asks for at most {@code limit} metric names. */
@@ -211,9 +241,14 @@ public final class SeriesQueries {
     /**
      * A page request of raw points: series of {@code metric} on devices passing {@code filter}, strictly after
      * {@code cursor} (or from the first), at most {@code limit} points.
+     *
+     * @param knownDevices null, or the devices with a series of the metric as {@link #DEVICES} listed them on the one
+     *                     partition the page is read from, in series-key order: the page then reads their series
+     *                     instead of walking the store's keys again. Only for a page read on this instance (it is
+     *                     too large to send to another); ignored when the page reads several partitions.
      */
     public record ScanRequest(String metric, long from, long to, SeriesFilter filter, String cursor, int limit,
-                              long chunkMaxSpanMs) {
+                              long chunkMaxSpanMs, List<String> knownDevices) {
         public ScanRequest {
             requireNonNull(metric, "metric");
             requireNonNull(filter, "filter");
@@ -362,7 +397,7 @@ public final class SeriesQueries {
     }
 
     /** A series this instance holds, with the partition it is on. */
-    private record Local(Bytes key, String deviceId, int partition) {
+    record Local(Bytes key, String deviceId, int partition) {
     }
 
     private static ScatterQuery.Part<Groups> localGroups(GroupRequest request, LocalStores stores, ReadOptions read) {
@@ -406,7 +441,7 @@ public final class SeriesQueries {
         int[] points = {0};
         String[] next = {null};
         // Walked lazily and left as soon as the page is full: a page costs its own series, not every series again.
-        localSeries(request.metric(), request.filter(), after, stores, active, read, series -> {
+        Predicate<Local> visit = series -> {
             if (request.filter().needsState() && !request.filter().admitsState(
                     stores.get(DeviceStateStore.SPEC, series.deviceId(), series.partition(), read).orElse(null))) {
                 return true;
@@ -422,16 +457,57 @@ public final class SeriesQueries {
                 return true;
             }
             int take = Math.min(chunk.size(), request.limit() - points[0]);
-            blocks.add(new Block(hex, series.deviceId(), java.util.Arrays.copyOf(chunk.timestamps(), take),
-                    java.util.Arrays.copyOf(chunk.values(), take)));
+            long[] timestamps = chunk.timestamps(); // a copy already: cut only when the page ends inside the series
+            double[] values = chunk.values();
+            blocks.add(take == chunk.size() ? new Block(hex, series.deviceId(), timestamps, values)
+                    : new Block(hex, series.deviceId(), java.util.Arrays.copyOf(timestamps, take),
+                    java.util.Arrays.copyOf(values, take)));
             points[0] += take;
             if (points[0] >= request.limit()) {
                 next[0] = new Cursor(hex, chunk.timestamp(take - 1)).encode();
                 return false;
             }
             return true;
-        });
+        };
+        if (request.knownDevices() != null && active.size() == 1) {
+            knownSeries(request.metric(), request.knownDevices(), after, active.iterator().next(), visit);
+        } else {
+            localSeries(request.metric(), request.filter(), after, stores, active, read, visit);
+        }
         return new ScatterQuery.Part<>(new ScanPage(blocks, next[0]), active);
+    }
+
+    private static ScatterQuery.Part<DeviceIds> localDevices(DevicesRequest request, LocalStores stores, ReadOptions read) {
+        Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
+        List<String> devices = new ArrayList<>();
+        localSeries(request.metric(), request.filter(), null, stores, active, read, series -> devices.add(series.deviceId()));
+        return new ScatterQuery.Part<>(new DeviceIds(devices), active);
+    }
+
+    /**
+     * Gives {@code visit} the series of {@code metric} of {@code devices} (in series-key order, all on
+     * {@code partition}) from {@code after}'s series on (inclusive), until it answers false; reads no store.
+     */
+    static void knownSeries(String metric, List<String> devices, Cursor after, int partition, Predicate<Local> visit) {
+        int low = 0;
+        if (after != null) {
+            Bytes start = Bytes.wrap(HEX.parseHex(after.key()));
+            int high = devices.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (SeriesKeys.seriesPrefix(devices.get(mid), metric).compareTo(start) < 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+        }
+        for (int i = low; i < devices.size(); i++) {
+            String device = devices.get(i);
+            if (!visit.test(new Local(SeriesKeys.seriesPrefix(device, metric), device, partition))) {
+                return;
+            }
+        }
     }
 
     private static List<Local> allLocalSeries(String metric, SeriesFilter filter, LocalStores stores,
@@ -459,7 +535,7 @@ public final class SeriesQueries {
             }
             for (Map.Entry<Bytes, String> series : (start == null ? wanted : wanted.tailMap(start, true)).entrySet()) {
                 for (int partition : active) {
-                    if (new LocalSeriesStores(stores, partition, read).open(series.getKey()) != null) {
+                    if (MetricSeriesWalk.exists(new LocalSeriesStores(stores, partition, read), series.getKey())) {
                         if (!visit.test(new Local(series.getKey(), series.getValue(), partition))) {
                             return;
                         }
@@ -469,33 +545,26 @@ public final class SeriesQueries {
             }
             return;
         }
-        record Head(KeyValue<Bytes, OpenSeries> entry, KeyValueIterator<Bytes, OpenSeries> source, int partition) {
+        // Key-only walks, one per partition, merged in key order: no other metric's open state is decoded.
+        record Head(Bytes key, MetricSeriesWalk walk, int partition) {
         }
-        PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.entry().key.compareTo(b.entry().key));
-        List<KeyValueIterator<Bytes, OpenSeries>> open = new ArrayList<>();
-        try {
-            for (int partition : active) {
-                LocalSeriesStores series = new LocalSeriesStores(stores, partition, read);
-                KeyValueIterator<Bytes, OpenSeries> all = series.openRange(start == null ? Bytes.wrap(new byte[0]) : start,
-                        LAST_KEY);
-                open.add(all);
-                if (all.hasNext()) {
-                    heads.add(new Head(all.next(), all, partition));
-                }
+        PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.key().compareTo(b.key()));
+        for (int partition : active) {
+            MetricSeriesWalk walk = new MetricSeriesWalk(new LocalSeriesStores(stores, partition, read), metric, start);
+            if (walk.peek() != null) {
+                heads.add(new Head(walk.peek(), walk, partition));
             }
-            while (!heads.isEmpty()) {
-                Head head = heads.poll();
-                SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(head.entry().key);
-                if (id.metric().equals(metric) && filter.admitsId(id.deviceId())
-                        && !visit.test(new Local(head.entry().key, id.deviceId(), head.partition()))) {
-                    return;
-                }
-                if (head.source().hasNext()) {
-                    heads.add(new Head(head.source().next(), head.source(), head.partition()));
-                }
+        }
+        while (!heads.isEmpty()) {
+            Head head = heads.poll();
+            String deviceId = SeriesKeys.decodeSeries(head.key()).deviceId();
+            if (filter.admitsId(deviceId) && !visit.test(new Local(head.key(), deviceId, head.partition()))) {
+                return;
             }
-        } finally {
-            open.forEach(KeyValueIterator::close);
+            head.walk().advance();
+            if (head.walk().peek() != null) {
+                heads.add(new Head(head.walk().peek(), head.walk(), head.partition()));
+            }
         }
     }
 }

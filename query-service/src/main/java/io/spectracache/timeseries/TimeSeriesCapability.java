@@ -49,7 +49,7 @@ public final class TimeSeriesCapability implements Capability {
     @Override
     public List<Object> queries() {
         return List.of(SeriesQueries.LIST, SeriesQueries.RAW, SeriesQueries.BUCKETS, SeriesQueries.GROUP,
-                SeriesQueries.SCAN, SeriesQueries.METRICS);
+                SeriesQueries.SCAN, SeriesQueries.METRICS, SeriesQueries.DEVICES);
     }
 
     @Override

@@ -32,7 +32,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -338,14 +340,25 @@ class TimeSeriesIT {
         }
     }
 
+    /**
+     * Reads a {@code series} stream as a client would: {@code deviceId} and {@code metric} come dictionary-encoded
+     * (int indices into the dictionaries the stream sent first), decoded here with the stream's dictionaries.
+     */
     private static void readPoints(FlightClient from, Ticket ticket, Map<String, TreeMap<Long, Double>> into) throws Exception {
         try (FlightStream stream = from.getStream(ticket)) {
             while (stream.next()) {
                 VectorSchemaRoot root = stream.getRoot();
+                VarCharVector devices = (VarCharVector) stream.getDictionaryProvider()
+                        .lookup(root.getVector("deviceId").getField().getDictionary().getId()).getVector();
+                VarCharVector metrics = (VarCharVector) stream.getDictionaryProvider()
+                        .lookup(root.getVector("metric").getField().getDictionary().getId()).getVector();
                 for (int row = 0; row < root.getRowCount(); row++) {
-                    Double previous = into.computeIfAbsent(((VarCharVector) root.getVector("deviceId")).getObject(row).toString(),
-                            k -> new TreeMap<>()).put(((TimeStampMilliTZVector) root.getVector("timestamp")).get(row),
-                            ((Float8Vector) root.getVector("value")).get(row));
+                    String device = devices.getObject(((IntVector) root.getVector("deviceId")).get(row)).toString();
+                    assertThat(metrics.getObject(((TinyIntVector) root.getVector("metric")).get(row)).toString())
+                            .isEqualTo("temp");
+                    Double previous = into.computeIfAbsent(device, k -> new TreeMap<>())
+                            .put(((TimeStampMilliTZVector) root.getVector("timestamp")).get(row),
+                                    ((Float8Vector) root.getVector("value")).get(row));
                     assertThat(previous).as("no point is read twice").isNull();
                 }
             }

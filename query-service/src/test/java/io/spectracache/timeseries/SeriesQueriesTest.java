@@ -12,6 +12,26 @@ class SeriesQueriesTest {
     }
 
     @Test
+    void shouldResumeTheDictionarysSeriesAtTheCursorsSeriesSoThatAPageNeitherSkipsNorRepeatsOne() {
+        List<String> devices = List.of("a", "z", "ab", "bb", "abc"); // series-key order: by id length, then id
+        String cursorAtBb = new SeriesQueries.Cursor(java.util.HexFormat.of().formatHex(
+                SeriesKeys.seriesPrefix("bb", "temp").get()), 42).encode();
+        List<String> visited = new java.util.ArrayList<>();
+
+        SeriesQueries.knownSeries("temp", devices, SeriesQueries.Cursor.parse(cursorAtBb), 3, series -> {
+            assertThat(series.partition()).isEqualTo(3);
+            assertThat(series.key()).isEqualTo(SeriesKeys.seriesPrefix(series.deviceId(), "temp"));
+            visited.add(series.deviceId());
+            return true;
+        });
+        List<String> all = new java.util.ArrayList<>();
+        SeriesQueries.knownSeries("temp", devices, null, 0, series -> all.add(series.deviceId()) && all.size() < 2);
+
+        assertThat(visited).containsExactly("bb", "abc");
+        assertThat(all).as("stops when the page is full").containsExactly("a", "z");
+    }
+
+    @Test
     void shouldOrderCursorsAsTextInTheOrderOfTheStoreNegativeTimesIncluded() {
         String early = new SeriesQueries.Cursor("0a", -5).encode();
         String late = new SeriesQueries.Cursor("0a", 7).encode();

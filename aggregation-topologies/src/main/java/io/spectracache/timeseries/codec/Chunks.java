@@ -44,13 +44,36 @@ public final class Chunks {
 
     /** The points of {@code chunk} with {@code from <= timestamp < to}, in time order. */
     public static Chunk between(Chunk chunk, long from, long to) {
-        long[] timestamps = chunk.timestamps();
+        long[] timestamps = chunk.timestampArray();
         int start = lowerBound(timestamps, from);
         int end = lowerBound(timestamps, to);
         if (end <= start) {
             return Chunk.adopt(new long[0], new double[0]);
         }
-        return Chunk.adopt(Arrays.copyOfRange(timestamps, start, end), Arrays.copyOfRange(chunk.values(), start, end));
+        if (start == 0 && end == timestamps.length) {
+            return chunk; // chunks never change: the whole one serves as is
+        }
+        return Chunk.adopt(Arrays.copyOfRange(timestamps, start, end), Arrays.copyOfRange(chunk.valueArray(), start, end));
+    }
+
+    /** The points of {@code parts} one after the other (the caller keeps them in time order). */
+    public static Chunk concat(java.util.List<Chunk> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int n = 0;
+        for (Chunk part : parts) {
+            n += part.size();
+        }
+        long[] timestamps = new long[n];
+        double[] values = new double[n];
+        int at = 0;
+        for (Chunk part : parts) {
+            System.arraycopy(part.timestampArray(), 0, timestamps, at, part.size());
+            System.arraycopy(part.valueArray(), 0, values, at, part.size());
+            at += part.size();
+        }
+        return Chunk.adopt(timestamps, values);
     }
 
     private static int lowerBound(long[] sorted, long key) {
