@@ -273,16 +273,25 @@ public final class SketchReads {
         return topK(stores, sketch, WindowCover.plan(sketch.windows(), from, to, clock(stores)));
     }
 
-    /** As {@link #topK(SketchStores, TopKDefinition, long, long)}, over a cover planned by the caller. */
+    /**
+     * As {@link #topK(SketchStores, TopKDefinition, long, long)}, over a cover planned by the caller. {@code stores} may
+     * read several partitions at once, as for {@link #distinctInto}: every stored window read is merged as it is read.
+     */
     public static TopKPart topK(SketchStores stores, TopKDefinition sketch, WindowCover cover) {
-        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), null),
-                cover.windows());
+        Bytes lane = SketchKeys.lane(sketch.name(), null);
         ItemsSketch<String> merged = new ItemsSketch<>(sketch.maxMapSize());
         int read = 0;
-        for (WindowCover.Window window : cover.windows()) {
-            if (found.get(window) instanceof TopKWindow topK) {
-                topK.mergeInto(merged);
-                read++;
+        for (List<List<WindowCover.Window>> runs : runs(cover.windows()).descendingMap().values()) {
+            for (List<WindowCover.Window> run : runs) {
+                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                        key(lane, run.get(run.size() - 1)))) {
+                    while (stored.hasNext()) {
+                        if (stored.next().value instanceof TopKWindow topK) {
+                            topK.mergeInto(merged);
+                            read++;
+                        }
+                    }
+                }
             }
         }
         return new TopKPart(merged.toByteArray(TopKWindow.ITEMS), read, cover);

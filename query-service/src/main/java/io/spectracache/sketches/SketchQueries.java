@@ -378,13 +378,20 @@ public final class SketchQueries {
     private static ScatterQuery.Part<TopKPart> localTopK(TopKRequest request, LocalStores stores, ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(WINDOWS));
         TopKDefinition definition = request.sketch().definition();
+        // As for distinct counts: one request per read for the partitions that plan the same cover.
+        Map<WindowCover, Set<Integer>> byCover = new LinkedHashMap<>();
+        clocks(stores, active, read).forEach((partition, clock) -> byCover.computeIfAbsent(
+                WindowCover.plan(definition.windows(), request.from(), request.to(), clock),
+                cover -> new TreeSet<>()).add(partition));
         List<TopKPart> parts = new ArrayList<>();
-        for (int partition : active) {
-            SketchReads.TopKPart part = SketchReads.topK(new LocalSketchStores(stores, partition, read), definition,
-                    request.from(), request.to());
-            WindowCover cover = part.cover();
-            parts.add(cover.isEmpty() ? new TopKPart(part.sketch(), 0, 0, Long.MAX_VALUE, Long.MIN_VALUE)
-                    : new TopKPart(part.sketch(), part.windows(), cover.windows().size(), cover.from(), cover.to()));
+        for (Map.Entry<WindowCover, Set<Integer>> group : byCover.entrySet()) {
+            WindowCover cover = group.getKey();
+            if (cover.isEmpty()) {
+                continue;
+            }
+            SketchReads.TopKPart part = SketchReads.topK(new LocalSketchStores(stores, group.getValue(), read),
+                    definition, cover);
+            parts.add(new TopKPart(part.sketch(), part.windows(), cover.windows().size(), cover.from(), cover.to()));
         }
         return new ScatterQuery.Part<>(mergeTopK(request, parts), active);
     }
