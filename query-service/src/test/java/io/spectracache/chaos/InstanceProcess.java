@@ -1,12 +1,10 @@
 package io.spectracache.chaos;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,19 +46,12 @@ public final class InstanceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the process (again, after a kill: same data directory, same port). Its temporary files go under the data
-     * directory: a killed JVM never deletes the RocksDB library it extracted (15 MB a start), so in {@code /tmp} every
-     * kill of every test run would leave one behind.
+     * Starts the process (again, after a kill: same data directory, same port), its temporary files beside its data
+     * ({@link ManagedProcess#tmpdirUnder}).
      */
     public void start() {
-        Path tmp = dataDir.resolveSibling(name + "-tmp");
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         List<String> jvm = new ArrayList<>(JVM);
-        jvm.add("-Djava.io.tmpdir=" + tmp);
+        jvm.add(ManagedProcess.tmpdirUnder(dataDir.resolveSibling(name + "-tmp")));
         List<String> command = ManagedProcess.java(jvm, "-jar", ManagedProcess.spectracacheJar().toString());
         command.addAll(args);
         process = ManagedProcess.start(name, command, log);

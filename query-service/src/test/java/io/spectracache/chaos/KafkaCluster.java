@@ -190,15 +190,8 @@ public final class KafkaCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path tmp = root.resolve(name + "-tmp");
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // A killed broker never deletes the native libraries it extracted (lz4): keep them under root, not /tmp.
         List<String> jvm = new ArrayList<>(JVM);
-        jvm.add("-Djava.io.tmpdir=" + tmp);
+        jvm.add(ManagedProcess.tmpdirUnder(root.resolve(name + "-tmp")));
         List<String> command = ManagedProcess.java(jvm, "-cp", ManagedProcess.testClasspath(),
                 KafkaNode.class.getName(), file.toString(), clusterId);
         return ManagedProcess.start(name, command, root.resolve(name + ".log"));
