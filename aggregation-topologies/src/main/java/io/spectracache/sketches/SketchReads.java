@@ -142,24 +142,57 @@ public final class SketchReads {
     }
 
     /**
-     * Merges the distinct count of {@code group} (null: all groups) over {@code cover} on this partition into
-     * {@code union}, the caller's, so that many partitions merge into one union without an image per partition (each
-     * image costs a pass over the registers to write and another to merge it again).
+     * Merges the distinct count of {@code group} (null: all groups) over {@code cover} into {@code union}, the caller's,
+     * so that many partitions merge into one union without an image per partition (each image costs a pass over the
+     * registers to write and another to merge it again). {@code stores} may read several partitions at once (each
+     * range answering every partition's windows): every stored window read is merged as it is read, never held.
+     *
+     * <p>The coarsest windows are read and merged first: the first dense sketch a union takes is copied in one step,
+     * while merging it after finer ones costs a pass over its registers against the union's.
      *
      * @return how many stored windows were read
      */
     public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
                                    Union union) {
-        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), group),
-                cover.windows());
+        Bytes lane = SketchKeys.lane(sketch.name(), group);
         int read = 0;
-        for (WindowCover.Window window : cover.windows()) {
-            if (found.get(window) instanceof DistinctWindow distinct) {
-                distinct.mergeInto(union);
-                read++;
+        for (List<List<WindowCover.Window>> runs : runs(cover.windows()).descendingMap().values()) {
+            for (List<WindowCover.Window> run : runs) {
+                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                        key(lane, run.get(run.size() - 1)))) {
+                    while (stored.hasNext()) {
+                        if (stored.next().value instanceof DistinctWindow distinct) {
+                            distinct.mergeInto(union);
+                            read++;
+                        }
+                    }
+                }
             }
         }
         return read;
+    }
+
+    /**
+     * The covers of a series' steps, as {@link #distinctSeries} plans them for a partition with this {@code clock}.
+     *
+     * @throws IllegalArgumentException as {@link #distinctSeries}
+     */
+    public static List<WindowCover> seriesCovers(DistinctDefinition sketch, long from, long to, long step, long clock) {
+        if (from >= to || step <= 0) {
+            throw new IllegalArgumentException("a series needs from < to and a positive step; was " + from + ", " + to
+                    + ", " + step);
+        }
+        long span = to - from;
+        long buckets = span / step + (span % step == 0 ? 0 : 1);
+        if (span < 0 || buckets > MAX_BUCKETS) {
+            throw new IllegalArgumentException("a series has at most " + MAX_BUCKETS + " steps; " + (to - from) + " ms "
+                    + "in steps of " + step + " ms is more");
+        }
+        List<WindowCover> covers = new ArrayList<>((int) buckets);
+        for (long start = from; start < to; start += step) {
+            covers.add(WindowCover.plan(sketch.windows(), start, Math.min(to, start + step), clock));
+        }
+        return covers;
     }
 
     /**
@@ -171,30 +204,48 @@ public final class SketchReads {
      */
     public static int distinctSeriesInto(SketchStores stores, DistinctDefinition sketch, String group, long from,
                                          long to, long step, List<Union> unions) {
-        if (from >= to || step <= 0) {
-            throw new IllegalArgumentException("a series needs from < to and a positive step; was " + from + ", " + to
-                    + ", " + step);
+        return distinctSeriesInto(stores, sketch, group, seriesCovers(sketch, from, to, step, clock(stores)), unions);
+    }
+
+    /**
+     * As {@link #distinctSeriesInto(SketchStores, DistinctDefinition, String, long, long, long, List)}, over the
+     * steps' covers ({@link #seriesCovers}) planned by the caller; {@code stores} may read several partitions at once,
+     * as for {@link #distinctInto}.
+     *
+     * @return how many stored windows were read (a window shared by two steps' covers counts once per step)
+     * @throws IllegalArgumentException if there are not as many unions as covers
+     */
+    public static int distinctSeriesInto(SketchStores stores, DistinctDefinition sketch, String group,
+                                         List<WindowCover> covers, List<Union> unions) {
+        if (covers.size() != unions.size()) {
+            throw new IllegalArgumentException(covers.size() + " steps, but " + unions.size() + " unions");
         }
-        long span = to - from;
-        long buckets = span / step + (span % step == 0 ? 0 : 1);
-        if (buckets != unions.size()) {
-            throw new IllegalArgumentException(buckets + " steps, but " + unions.size() + " unions");
-        }
-        long clock = clock(stores);
-        List<WindowCover> covers = new ArrayList<>();
+        Map<WindowCover.Window, List<Integer>> steps = new HashMap<>();
         List<WindowCover.Window> all = new ArrayList<>();
-        for (long start = from; start < to; start += step) {
-            WindowCover cover = WindowCover.plan(sketch.windows(), start, Math.min(to, start + step), clock);
-            covers.add(cover);
-            all.addAll(cover.windows());
-        }
-        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), group), all);
-        int read = 0;
         for (int b = 0; b < covers.size(); b++) {
             for (WindowCover.Window window : covers.get(b).windows()) {
-                if (found.get(window) instanceof DistinctWindow distinct) {
-                    distinct.mergeInto(unions.get(b));
-                    read++;
+                steps.computeIfAbsent(window, w -> new ArrayList<>(1)).add(b);
+                all.add(window);
+            }
+        }
+        Bytes lane = SketchKeys.lane(sketch.name(), group);
+        int read = 0;
+        for (List<List<WindowCover.Window>> runs : runs(all).descendingMap().values()) {
+            for (List<WindowCover.Window> run : runs) {
+                long size = run.get(0).size();
+                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                        key(lane, run.get(run.size() - 1)))) {
+                    while (stored.hasNext()) {
+                        KeyValue<Bytes, SketchWindow> window = stored.next();
+                        if (window.value instanceof DistinctWindow distinct) {
+                            WindowCover.Window at = new WindowCover.Window(size,
+                                    SketchKeys.decodeWindow(window.key).start());
+                            for (int b : steps.getOrDefault(at, List.of())) {
+                                distinct.mergeInto(unions.get(b));
+                                read++;
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -222,16 +273,25 @@ public final class SketchReads {
         return topK(stores, sketch, WindowCover.plan(sketch.windows(), from, to, clock(stores)));
     }
 
-    /** As {@link #topK(SketchStores, TopKDefinition, long, long)}, over a cover planned by the caller. */
+    /**
+     * As {@link #topK(SketchStores, TopKDefinition, long, long)}, over a cover planned by the caller. {@code stores} may
+     * read several partitions at once, as for {@link #distinctInto}: every stored window read is merged as it is read.
+     */
     public static TopKPart topK(SketchStores stores, TopKDefinition sketch, WindowCover cover) {
-        Map<WindowCover.Window, SketchWindow> found = fetch(stores, SketchKeys.lane(sketch.name(), null),
-                cover.windows());
+        Bytes lane = SketchKeys.lane(sketch.name(), null);
         ItemsSketch<String> merged = new ItemsSketch<>(sketch.maxMapSize());
         int read = 0;
-        for (WindowCover.Window window : cover.windows()) {
-            if (found.get(window) instanceof TopKWindow topK) {
-                topK.mergeInto(merged);
-                read++;
+        for (List<List<WindowCover.Window>> runs : runs(cover.windows()).descendingMap().values()) {
+            for (List<WindowCover.Window> run : runs) {
+                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                        key(lane, run.get(run.size() - 1)))) {
+                    while (stored.hasNext()) {
+                        if (stored.next().value instanceof TopKWindow topK) {
+                            topK.mergeInto(merged);
+                            read++;
+                        }
+                    }
+                }
             }
         }
         return new TopKPart(merged.toByteArray(TopKWindow.ITEMS), read, cover);

@@ -2,20 +2,16 @@ package io.spectracache.spatial;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
+import io.spectracache.storage.ForwardingKeyValueStore;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The innermost layer of {@code spatial-devices} over its RocksDB store: everything passes through, except a
@@ -23,8 +19,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * lets a store define). So the fence catalog is read through the same query path, owners and readiness as every
  * other store, though Kafka Streams keeps the fences themselves in a global store that IQv2 cannot reach.
  */
-final class FenceCatalogStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-        implements KeyValueStore<Bytes, byte[]> {
+final class FenceCatalogStore extends ForwardingKeyValueStore {
     private final FenceIndex fences;
 
     FenceCatalogStore(KeyValueStore<Bytes, byte[]> inner, FenceIndex fences) {
@@ -34,22 +29,7 @@ final class FenceCatalogStore extends WrappedStateStore<KeyValueStore<Bytes, byt
 
     /** A supplier of RocksDB stores each wrapped in this layer. */
     static KeyValueBytesStoreSupplier supplier(KeyValueBytesStoreSupplier rocks, FenceIndex fences) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return rocks.name();
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new FenceCatalogStore(rocks.get(), fences);
-            }
-
-            @Override
-            public String metricsScope() {
-                return rocks.metricsScope();
-            }
-        };
+        return ForwardingKeyValueStore.supplier(rocks, inner -> new FenceCatalogStore(inner, fences));
     }
 
     @Override
@@ -82,60 +62,5 @@ final class FenceCatalogStore extends WrappedStateStore<KeyValueStore<Bytes, byt
             }
         }
         return true;
-    }
-
-    @Override
-    public void put(Bytes key, byte[] value) {
-        wrapped().put(key, value);
-    }
-
-    @Override
-    public byte[] putIfAbsent(Bytes key, byte[] value) {
-        return wrapped().putIfAbsent(key, value);
-    }
-
-    @Override
-    public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
-        wrapped().putAll(entries);
-    }
-
-    @Override
-    public byte[] delete(Bytes key) {
-        return wrapped().delete(key);
-    }
-
-    @Override
-    public byte[] get(Bytes key) {
-        return wrapped().get(key);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return wrapped().range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return wrapped().reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> all() {
-        return wrapped().all();
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return wrapped().reverseAll();
-    }
-
-    @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        return wrapped().prefixScan(prefix, prefixKeySerializer);
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        return wrapped().approximateNumEntries();
     }
 }

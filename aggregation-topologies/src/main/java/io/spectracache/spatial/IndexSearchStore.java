@@ -1,12 +1,12 @@
 package io.spectracache.spatial;
 
+import io.spectracache.storage.ForwardingKeyValueStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.PositionBound;
@@ -17,7 +17,6 @@ import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The innermost layer of {@code spatial-index} over its RocksDB store: everything passes through, except an
@@ -25,8 +24,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * level and position bound are the store's) and reading each candidate's position straight from the value bytes;
  * only hits are decoded into {@link SpatialSearch.Hit}s.
  */
-final class IndexSearchStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-        implements KeyValueStore<Bytes, byte[]> {
+final class IndexSearchStore extends ForwardingKeyValueStore {
 
     IndexSearchStore(KeyValueStore<Bytes, byte[]> inner) {
         super(inner);
@@ -34,22 +32,7 @@ final class IndexSearchStore extends WrappedStateStore<KeyValueStore<Bytes, byte
 
     /** A supplier of RocksDB stores each wrapped in this layer. */
     static KeyValueBytesStoreSupplier supplier(KeyValueBytesStoreSupplier rocks) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return rocks.name();
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new IndexSearchStore(rocks.get());
-            }
-
-            @Override
-            public String metricsScope() {
-                return rocks.metricsScope();
-            }
-        };
+        return ForwardingKeyValueStore.supplier(rocks, IndexSearchStore::new);
     }
 
     @Override
@@ -142,60 +125,5 @@ final class IndexSearchStore extends WrappedStateStore<KeyValueStore<Bytes, byte
         Map<String, String> attributes = SpatialSerdes.IndexedPositionSerde.readTenantAndAttributes(in, tenant);
         String device = new String(key, CellKeys.CELL_BYTES, key.length - CellKeys.CELL_BYTES, StandardCharsets.UTF_8);
         return new SpatialSearch.Hit(device, lat, lon, ts, distance, tenant[0], attributes, 0);
-    }
-
-    @Override
-    public void put(Bytes key, byte[] value) {
-        wrapped().put(key, value);
-    }
-
-    @Override
-    public byte[] putIfAbsent(Bytes key, byte[] value) {
-        return wrapped().putIfAbsent(key, value);
-    }
-
-    @Override
-    public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
-        wrapped().putAll(entries);
-    }
-
-    @Override
-    public byte[] delete(Bytes key) {
-        return wrapped().delete(key);
-    }
-
-    @Override
-    public byte[] get(Bytes key) {
-        return wrapped().get(key);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return wrapped().range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return wrapped().reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> all() {
-        return wrapped().all();
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return wrapped().reverseAll();
-    }
-
-    @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        return wrapped().prefixScan(prefix, prefixKeySerializer);
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        return wrapped().approximateNumEntries();
     }
 }

@@ -38,6 +38,32 @@ public final class SpatialSearch {
     }
 
     /**
+     * The partitions a search reads, asked once per round for every partition's hits: {@link #each} asks each
+     * partition's {@link SpatialStores#search} in turn; the query service answers all its local partitions in one
+     * Interactive Queries request.
+     */
+    @FunctionalInterface
+    public interface Partitions {
+        /**
+         * The positions in these cell ranges that the test accepts, one list per partition in a fixed partition order
+         * (a hit's {@link Hit#source} is the index of its list; the hits need not carry it yet).
+         */
+        List<List<Hit>> search(List<CellKeys.CellRange> ranges, HitTest test);
+
+        /** Each of {@code partitions} in turn, in list order. */
+        static Partitions each(List<? extends SpatialStores> partitions) {
+            List<SpatialStores> copy = List.copyOf(partitions);
+            return (ranges, test) -> {
+                List<List<Hit>> all = new ArrayList<>(copy.size());
+                for (SpatialStores partition : copy) {
+                    all.add(partition.search(ranges, test));
+                }
+                return all;
+            };
+        }
+    }
+
+    /**
      * One device found.
      *
      * @param distanceM  metres from the query's centre (radius, nearest); 0 for box and polygon
@@ -59,13 +85,21 @@ public final class SpatialSearch {
     }
 
     /**
+     * As {@link #radius(Partitions, double, double, double, Predicate, int, int)}, over each of {@code partitions} in turn.
+     */
+    public static List<Hit> radius(List<? extends SpatialStores> partitions, double lat, double lon, double radiusM,
+                                   Predicate<Hit> admit, int limit, int maxCells) {
+        return radius(Partitions.each(partitions), lat, lon, radiusM, admit, limit, maxCells);
+    }
+
+    /**
      * Every device within {@code radiusM} of a centre that {@code admit} accepts, nearest first, at most {@code limit}.
      * Reads outwards in at most four rounds (from a 64th of the radius, at least 500 m, growing 4 times), stopping at
      * the first whose radius holds {@code limit} admitted devices: those are the nearest of the whole radius (no device
      * beyond a round's radius is nearer than one inside it), so a wide radius over a dense city reads only as far as
      * its answer needs; in a sparse area the rounds reread at most a third more than one read of the whole radius.
      */
-    public static List<Hit> radius(List<? extends SpatialStores> partitions, double lat, double lon, double radiusM,
+    public static List<Hit> radius(Partitions partitions, double lat, double lon, double radiusM,
                                    Predicate<Hit> admit, int limit, int maxCells) {
         double r = Math.min(radiusM, Math.max(radiusM / 64, FIRST_NEAREST_RADIUS_M));
         while (true) {
@@ -81,8 +115,16 @@ public final class SpatialSearch {
         }
     }
 
-    /** Every device in a box ({@link Spherical#boxContains}) that {@code admit} accepts, by device id, at most {@code limit}. */
+    /**
+     * As {@link #box(Partitions, double, double, double, double, Predicate, int, int)}, over each of {@code partitions} in turn.
+     */
     public static List<Hit> box(List<? extends SpatialStores> partitions, double minLat, double minLon, double maxLat, double maxLon,
+                                Predicate<Hit> admit, int limit, int maxCells) {
+        return box(Partitions.each(partitions), minLat, minLon, maxLat, maxLon, admit, limit, maxCells);
+    }
+
+    /** Every device in a box ({@link Spherical#boxContains}) that {@code admit} accepts, by device id, at most {@code limit}. */
+    public static List<Hit> box(Partitions partitions, double minLat, double minLon, double maxLat, double maxLon,
                                 Predicate<Hit> admit, int limit, int maxCells) {
         List<Hit> hits = scan(partitions, CellKeys.box(minLat, minLon, maxLat, maxLon, maxCells),
                 (pLat, pLon) -> Spherical.boxContains(minLat, minLon, maxLat, maxLon, pLat, pLon) ? 0 : Double.NaN, admit);
@@ -90,10 +132,18 @@ public final class SpatialSearch {
     }
 
     /**
+     * As {@link #within(Partitions, Geometry, Predicate, int, int)}, over each of {@code partitions} in turn.
+     */
+    public static List<Hit> within(List<? extends SpatialStores> partitions, Geometry area, Predicate<Hit> admit, int limit,
+                                   int maxCells) {
+        return within(Partitions.each(partitions), area, admit, limit, maxCells);
+    }
+
+    /**
      * Every device in a polygonal area (borders included: JTS {@code covers}) that {@code admit} accepts, by device
      * id, at most {@code limit}. Each part of a MultiPolygon is covered by its own cells.
      */
-    public static List<Hit> within(List<? extends SpatialStores> partitions, Geometry area, Predicate<Hit> admit, int limit,
+    public static List<Hit> within(Partitions partitions, Geometry area, Predicate<Hit> admit, int limit,
                                    int maxCells) {
         PreparedGeometry prepared = PreparedGeometryFactory.prepare(area);
         List<double[]> boxes = new ArrayList<>();
@@ -107,11 +157,19 @@ public final class SpatialSearch {
     }
 
     /**
+     * As {@link #nearest(Partitions, double, double, int, Predicate, int)}, over each of {@code partitions} in turn.
+     */
+    public static List<Hit> nearest(List<? extends SpatialStores> partitions, double lat, double lon, int k, Predicate<Hit> admit,
+                                    int maxCells) {
+        return nearest(Partitions.each(partitions), lat, lon, k, admit, maxCells);
+    }
+
+    /**
      * The {@code k} devices nearest a point that {@code admit} accepts, nearest first (fewer when fewer are admitted):
      * exact, since a round ends only when the radius it read holds at least {@code k} of them, and no device outside
      * that radius can be nearer than one inside it.
      */
-    public static List<Hit> nearest(List<? extends SpatialStores> partitions, double lat, double lon, int k, Predicate<Hit> admit,
+    public static List<Hit> nearest(Partitions partitions, double lat, double lon, int k, Predicate<Hit> admit,
                                     int maxCells) {
         double radius = FIRST_NEAREST_RADIUS_M;
         while (true) {
@@ -127,14 +185,15 @@ public final class SpatialSearch {
         }
     }
 
-    private static List<Hit> scan(List<? extends SpatialStores> partitions, List<CellKeys.CellRange> ranges, HitTest test,
+    private static List<Hit> scan(Partitions partitions, List<CellKeys.CellRange> ranges, HitTest test,
                                   Predicate<Hit> admit) {
         List<Hit> hits = new ArrayList<>();
-        for (int source = 0; source < partitions.size(); source++) {
-            for (Hit hit : partitions.get(source).search(ranges, test)) {
-                Hit found = hit.from(source);
-                if (admit.test(found)) {
-                    hits.add(found);
+        List<List<Hit>> found = partitions.search(ranges, test);
+        for (int source = 0; source < found.size(); source++) {
+            for (Hit hit : found.get(source)) {
+                Hit tagged = hit.from(source);
+                if (admit.test(tagged)) {
+                    hits.add(tagged);
                 }
             }
         }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
@@ -208,6 +209,101 @@ class SketchesTopologyTest {
         for (int b = 0; b < 5; b++) {
             assertThat(unions.get(b).getEstimate()).as("step %s", b).isEqualTo(series.get(b).part().estimate());
         }
+    }
+
+    /**
+     * Regression for a view over several partitions (the query service reads all its local partitions in one request)
+     * losing windows: the same window of two partitions has the same key, and reading the windows into a map by
+     * window kept only the last partition's.
+     */
+    @Test
+    void shouldMergeEveryPartitionsWindowWhenOneViewReadsSeveralPartitionsWithTheSameWindowKeys() {
+        start(SketchSettings.defaults());
+        for (int device = 0; device < 100; device++) {
+            send("truck-" + device, "acme", T0 + device * SECOND);
+        }
+        java.util.TreeMap<Bytes, SketchWindow> firstPartition = new java.util.TreeMap<>();
+        try (KeyValueIterator<Bytes, SketchWindow> all = windows().all()) {
+            all.forEachRemaining(entry -> firstPartition.put(entry.key, entry.value));
+        }
+        long firstClock = SketchReads.clock(stores());
+        harness.close();
+        start(SketchSettings.defaults());
+        for (int device = 100; device < 300; device++) {
+            send("truck-" + device, "acme", T0 + device * SECOND);
+        }
+        SketchStores secondPartition = stores();
+        SketchStores both = new SketchStores() {
+            @Override
+            public KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to) {
+                List<KeyValue<Bytes, SketchWindow>> entries = new ArrayList<>();
+                firstPartition.subMap(from, true, to, true).forEach((key, value) -> entries.add(KeyValue.pair(key, value)));
+                try (KeyValueIterator<Bytes, SketchWindow> second = secondPartition.windows(from, to)) {
+                    second.forEachRemaining(entries::add);
+                }
+                return listed(entries);
+            }
+
+            @Override
+            public SeenRange seen(Bytes key) {
+                throw new UnsupportedOperationException("not read by distinctInto");
+            }
+
+            @Override
+            public KeyValueIterator<Bytes, SeenRange> seen(Bytes from, Bytes to) {
+                throw new UnsupportedOperationException("not read by distinctInto");
+            }
+
+            @Override
+            public BloomBlock block(Bytes key) {
+                throw new UnsupportedOperationException("not read by distinctInto");
+            }
+
+            @Override
+            public KeyValueIterator<Bytes, BloomBlock> blocks(Bytes from, Bytes to) {
+                throw new UnsupportedOperationException("not read by distinctInto");
+            }
+        };
+        WindowCover cover = WindowCover.plan(devices().windows(), T0, T0 + HOUR,
+                Math.max(firstClock, SketchReads.clock(secondPartition)));
+        org.apache.datasketches.hll.Union union = new org.apache.datasketches.hll.Union(DistinctWindow.LG_K);
+
+        int read = SketchReads.distinctInto(both, devices(), null, cover, union);
+
+        assertThat(Math.round(union.getEstimate())).isEqualTo(300);
+        assertThat(read).isEqualTo(SketchReads.distinctInto(secondPartition, devices(), null, cover,
+                new org.apache.datasketches.hll.Union(DistinctWindow.LG_K)) * 2);
+    }
+
+    private static <V> KeyValueIterator<Bytes, V> listed(List<KeyValue<Bytes, V>> entries) {
+        return new KeyValueIterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < entries.size();
+            }
+
+            @Override
+            public KeyValue<Bytes, V> next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return entries.get(next++);
+            }
+
+            @Override
+            public Bytes peekNextKey() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return entries.get(next).key;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Test

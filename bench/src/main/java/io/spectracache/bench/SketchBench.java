@@ -338,14 +338,34 @@ final class SketchBench {
                 + Format.decimal(max * 100, 3) + " % over " + errors.size() + " hours" + (note == null ? "" : "; " + note));
     }
 
+    /** A read phase whose REST server CPU per request is recorded in {@link #serverCpuMicros}. */
+    private interface Phase {
+        LatencyResult run() throws InterruptedException;
+    }
+
+    /** REST server CPU µs per request of each phase that measured it, warm-up included (as SpatialBench counts it). */
+    final Map<String, Double> serverCpuMicros = new LinkedHashMap<>();
+
+    private LatencyResult withServerCpu(Phase phase) throws InterruptedException {
+        double before = SpatialBench.restServerCpuSeconds();
+        LatencyResult result = phase.run();
+        if (result.calls() > 0) {
+            double micros = (SpatialBench.restServerCpuSeconds() - before) * 1e6 / result.calls();
+            serverCpuMicros.put(result.name(), micros);
+            log.accept("sketch reads: " + result.name() + ": server CPU " + Format.decimal(micros, 1) + " µs per request");
+        }
+        return result;
+    }
+
     private void measureQueries(int port, String day, String week, long end) throws InterruptedException {
         int one = 1;
-        reads.add(readPhase.run("SpectraCache GET /v1/distinct/devices, 24 h", fixed(port, day), one, 1));
-        reads.add(readPhase.run("SpectraCache GET /v1/distinct/devices, 24 h, group=acme", fixed(port, day + "&group=acme"),
-                one, 1));
-        reads.add(readPhase.run("SpectraCache GET /v1/distinct/devices, 7 days step=1h", fixed(port, week), one, 1));
-        reads.add(readPhase.run("SpectraCache GET /v1/topk/noisiest-devices, last hour, k=10",
-                fixed(port, "/v1/topk/noisiest-devices?from=" + (end - HOUR) + "&to=" + end + "&k=10"), one, 1));
+        reads.add(withServerCpu(() -> readPhase.run("SpectraCache GET /v1/distinct/devices, 24 h", fixed(port, day), one, 1)));
+        reads.add(withServerCpu(() -> readPhase.run("SpectraCache GET /v1/distinct/devices, 24 h, group=acme",
+                fixed(port, day + "&group=acme"), one, 1)));
+        reads.add(withServerCpu(() -> readPhase.run("SpectraCache GET /v1/distinct/devices, 7 days step=1h",
+                fixed(port, week), one, 1)));
+        reads.add(withServerCpu(() -> readPhase.run("SpectraCache GET /v1/topk/noisiest-devices, last hour, k=10",
+                fixed(port, "/v1/topk/noisiest-devices?from=" + (end - HOUR) + "&to=" + end + "&k=10"), one, 1)));
         String[] items = new String[historyIds.length];
         Arrays.setAll(items, i -> "seen-devices/" + historyIds[i]);
         reads.add(readPhase.run("SpectraCache GET /v1/membership/seen-devices/{id}", Clients.socketHttp(HOST, port,
@@ -553,12 +573,14 @@ final class SketchBench {
         }
         if (!reads.isEmpty()) {
             md.append("\n### Queries (closed loop, HdrHistogram)\n\n");
-            md.append("| query | clients | req/s | p50 | p99 | p99.9 | failed |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            md.append("| query | clients | req/s | p50 | p99 | p99.9 | failed | server CPU µs/request |\n"
+                    + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (LatencyResult r : reads) {
+                Double cpu = serverCpuMicros.get(r.name());
                 md.append("| ").append(r.name()).append(" | ").append(r.clients()).append(" | ")
                         .append(Format.rate(r.requestsPerSecond())).append(" | ").append(Format.micros(r.p50())).append(" | ")
                         .append(Format.micros(r.p99())).append(" | ").append(Format.micros(r.p999())).append(" | ")
-                        .append(r.failed()).append(" |\n");
+                        .append(r.failed()).append(" | ").append(cpu == null ? "–" : Format.decimal(cpu, 1)).append(" |\n");
             }
             reads.stream().filter(r -> r.name().startsWith("SpectraCache POST /v1/membership")).forEach(r -> md.append("\n")
                     .append("Membership batches at ").append(r.clients()).append(" client(s): ")

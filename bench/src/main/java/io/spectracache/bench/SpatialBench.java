@@ -294,7 +294,7 @@ final class SpatialBench {
     }
 
     /** CPU seconds of this JVM's REST server threads (Jetty's pool: a geo query is answered on them, stores included). */
-    private static double restServerCpuSeconds() {
+    static double restServerCpuSeconds() {
         CpuAccounting.Snapshot now = CpuAccounting.snapshot();
         double seconds = 0;
         for (Map.Entry<Long, String> thread : now.names().entrySet()) {

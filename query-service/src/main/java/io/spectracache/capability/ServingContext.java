@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.query.QueryService;
+import io.spectracache.query.TopicTail;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -17,9 +18,11 @@ import org.apache.kafka.common.config.AbstractConfig;
  * @param writes       an idempotent producer with {@code acks=all}, shared by capabilities that accept writes;
  *                     owned by the instance
  * @param writeTimeout how long a write waits for Kafka's acknowledgement before it answers "retry later"
+ * @param topicTail    reads the newest records of a topic (read committed, no consumer group); owned by the instance
  */
 public record ServingContext(AbstractConfig settings, QueryService queries, MeterRegistry meters,
-                             Producer<String, byte[]> writes, Duration writeTimeout, String topicPrefix) {
+                             Producer<String, byte[]> writes, Duration writeTimeout, String topicPrefix,
+                             TopicTail topicTail) {
     public ServingContext {
         requireNonNull(settings, "settings");
         requireNonNull(queries, "queries");
@@ -27,5 +30,6 @@ public record ServingContext(AbstractConfig settings, QueryService queries, Mete
         requireNonNull(writes, "writes");
         requireNonNull(writeTimeout, "writeTimeout");
         requireNonNull(topicPrefix, "topicPrefix");
+        requireNonNull(topicTail, "topicTail");
     }
 }

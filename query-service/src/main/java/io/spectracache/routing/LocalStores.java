@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
@@ -104,6 +105,35 @@ public final class LocalStores {
         StateQueryRequest<R> request = bounded(StateQueryRequest.inStore(storeName).withQuery(query)
                 .withPartitions(Set.of(partition)), read);
         return awaitPartition(request, partition, read.after()).getResult();
+    }
+
+    /**
+     * Runs one IQv2 {@code query} on several partitions of a local store in ONE request, with the same waiting,
+     * isolation and failure rules as {@link #query}: each {@code KafkaStreams.query} takes the state updater's lock and
+     * walks every task, so a scatter part that asks each local partition in turn pays that once per partition. Results
+     * that hold iterators are the caller's to close (all of them; on a failure none is left open).
+     *
+     * @return each asked partition's result, in partition order; empty when {@code partitions} is
+     * @throws RetryLaterException if one of the partitions is not active here, not ready, or has not reached
+     *                             {@code after} in time
+     */
+    public <R> Map<Integer, R> queryAll(String storeName, Query<R> query, Set<Integer> partitions, ReadOptions read) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        StateQueryRequest<R> request = bounded(StateQueryRequest.inStore(storeName).withQuery(query)
+                .withPartitions(Set.copyOf(partitions)), read);
+        Map<Integer, QueryResult<R>> results = awaitAll(request, read.after());
+        Map<Integer, R> answers = new TreeMap<>();
+        results.forEach((partition, result) -> answers.put(partition, result.getResult()));
+        for (int partition : partitions) {
+            if (!answers.containsKey(partition)) {
+                answers.values().stream().filter(AutoCloseable.class::isInstance).forEach(LocalStores::closeQuietly);
+                throw RetryLaterException.ownerUnavailable("partition " + partition + " of " + storeName
+                        + " is not active on this instance");
+            }
+        }
+        return answers;
     }
 
     /** The active partitions of {@code storeName} on this instance (empty when none). */
@@ -237,21 +267,23 @@ public final class LocalStores {
             while (true) {
                 StateQueryResult<R> results = run(request);
                 boolean behind = false;
-                for (QueryResult<R> result : results.getPartitionResults().values()) {
-                    if (result.isFailure()) {
-                        failUnlessBehind(result, request.getStoreName());
-                        behind = true;
+                try {
+                    for (QueryResult<R> result : results.getPartitionResults().values()) {
+                        if (result.isFailure()) {
+                            failUnlessBehind(result, request.getStoreName());
+                            behind = true;
+                        }
+                    }
+                } finally {
+                    if (results.getPartitionResults().values().stream().anyMatch(QueryResult::isFailure)) {
+                        // Iterators of the partitions that did answer are open: close them before asking again or
+                        // failing.
+                        closeAnswered(results);
                     }
                 }
                 if (!behind) {
                     return results.getPartitionResults();
                 }
-                // Iterators of the partitions that did answer are open: close them before asking again.
-                results.getPartitionResults().values().stream()
-                        .filter(QueryResult::isSuccess)
-                        .map(QueryResult::getResult)
-                        .filter(AutoCloseable.class::isInstance)
-                        .forEach(LocalStores::closeQuietly);
                 if (System.nanoTime() > deadline) {
                     throw behind(after);
                 }
@@ -263,6 +295,14 @@ public final class LocalStores {
                 waiting.release();
             }
         }
+    }
+
+    private static void closeAnswered(StateQueryResult<?> results) {
+        results.getPartitionResults().values().stream()
+                .filter(QueryResult::isSuccess)
+                .map(QueryResult::getResult)
+                .filter(AutoCloseable.class::isInstance)
+                .forEach(LocalStores::closeQuietly);
     }
 
     /** Takes a waiting place, or answers "retry later" when every place is taken. */

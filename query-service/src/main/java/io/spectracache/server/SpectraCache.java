@@ -23,6 +23,7 @@ import io.spectracache.observability.MetricsConventions;
 import io.spectracache.observability.StoreMeters;
 import io.spectracache.query.QueryService;
 import io.spectracache.query.TokenCheck;
+import io.spectracache.query.TopicTail;
 import io.spectracache.rest.ClientAccess;
 import io.spectracache.rest.HealthRoutes;
 import io.spectracache.rest.InternalQueryRoutes;
@@ -181,8 +182,10 @@ public final class SpectraCache implements AutoCloseable {
                 java.time.Clock.systemUTC());
         started.push(new StoreMeters(cluster, registry, streams.kafkaStreams()::metrics,
                 topologyOfTopic(config)).start(5));
+        TopicTail tail = new TopicTail(bootstrapServers, config.kafkaClientOverrides(), "spectracache-topic-tail");
+        started.push(tail);
         serving = new ServingContext(config, queries, registry, writes,
-                Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix());
+                Duration.ofMillis(config.getLong(SpectraConfig.WRITE_TIMEOUT_MS_CONFIG)), config.topicPrefix(), tail);
     }
 
     private void startServers(SpectraConfig config) {

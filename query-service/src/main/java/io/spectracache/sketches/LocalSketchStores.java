@@ -4,54 +4,149 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.ReadOptions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * {@link SketchStores} over this instance's active copy of one partition, read with Interactive Queries v2 through
- * {@link LocalStores}: every read honours the request's read-your-writes token and isolation, and fails with a
- * retry-later error (never a Streams exception) when the partition moved. Range reads answer iterators the caller
- * closes ({@link SketchReads} does).
+ * {@link SketchStores} over this instance's active copies of one or more partitions, read with Interactive Queries v2
+ * through {@link LocalStores}, one request per read whatever the number of partitions: every read honours the
+ * request's read-your-writes token and isolation, and fails with a retry-later error (never a Streams exception) when
+ * a partition moved. Range reads answer iterators the caller closes ({@link SketchReads} does); over several partitions
+ * a range answers each partition's entries in turn (each partition's in key order), and a key read the
+ * {@linkplain #seen(Bytes) widest} of the partitions' entries.
  */
 final class LocalSketchStores implements SketchStores {
     private final LocalStores stores;
-    private final int partition;
+    private final Set<Integer> partitions;
     private final ReadOptions read;
 
     LocalSketchStores(LocalStores stores, int partition, ReadOptions read) {
+        this(stores, Set.of(partition), read);
+    }
+
+    /**
+     * Reads {@code partitions} together: meant for reads that merge every partition's entries (distinct counts), not
+     * for those that must tell partitions apart.
+     *
+     * @throws IllegalArgumentException if {@code partitions} is empty
+     */
+    LocalSketchStores(LocalStores stores, Set<Integer> partitions, ReadOptions read) {
         this.stores = requireNonNull(stores, "stores");
-        this.partition = partition;
+        if (partitions.isEmpty()) {
+            throw new IllegalArgumentException("at least one partition is read");
+        }
+        this.partitions = new TreeSet<>(partitions);
         this.read = requireNonNull(read, "read");
     }
 
     @Override
     public KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to) {
-        return stores.query(SketchesTopology.WINDOWS_STORE.name(), RangeQuery.<Bytes, SketchWindow>withRange(from, to),
-                partition, read);
+        return ranges(SketchesTopology.WINDOWS_STORE.name(), RangeQuery.withRange(from, to));
     }
 
+    /** The entry of {@code key}; over several partitions, from the earliest {@code first} to the latest {@code last}. */
     @Override
     public SeenRange seen(Bytes key) {
-        return stores.query(SketchesTopology.SEEN_STORE.name(), KeyQuery.<Bytes, SeenRange>withKey(key), partition, read);
+        SeenRange widest = null;
+        for (SeenRange seen : stores.queryAll(SketchesTopology.SEEN_STORE.name(), KeyQuery.<Bytes, SeenRange>withKey(key),
+                partitions, read).values()) {
+            if (seen != null) {
+                widest = widest == null ? seen
+                        : new SeenRange(Math.min(widest.first(), seen.first()), Math.max(widest.last(), seen.last()));
+            }
+        }
+        return widest;
     }
 
     @Override
     public KeyValueIterator<Bytes, SeenRange> seen(Bytes from, Bytes to) {
-        return stores.query(SketchesTopology.SEEN_STORE.name(), RangeQuery.<Bytes, SeenRange>withRange(from, to),
-                partition, read);
+        return ranges(SketchesTopology.SEEN_STORE.name(), RangeQuery.withRange(from, to));
     }
 
+    /**
+     * One Bloom block; over several partitions, the first partition's that has it (blocks are per partition: read
+     * filters one partition at a time).
+     */
     @Override
     public BloomBlock block(Bytes key) {
-        return stores.query(SketchesTopology.FILTERS_STORE.name(), KeyQuery.<Bytes, BloomBlock>withKey(key), partition,
-                read);
+        for (BloomBlock block : stores.queryAll(SketchesTopology.FILTERS_STORE.name(),
+                KeyQuery.<Bytes, BloomBlock>withKey(key), partitions, read).values()) {
+            if (block != null) {
+                return block;
+            }
+        }
+        return null;
     }
 
     @Override
     public KeyValueIterator<Bytes, BloomBlock> blocks(Bytes from, Bytes to) {
-        return stores.query(SketchesTopology.FILTERS_STORE.name(), RangeQuery.<Bytes, BloomBlock>withRange(from, to),
-                partition, read);
+        return ranges(SketchesTopology.FILTERS_STORE.name(), RangeQuery.withRange(from, to));
+    }
+
+    private <V> KeyValueIterator<Bytes, V> ranges(String store, Query<KeyValueIterator<Bytes, V>> query) {
+        List<KeyValueIterator<Bytes, V>> each = new ArrayList<>(stores.queryAll(store, query, partitions, read).values());
+        return each.size() == 1 ? each.get(0) : new Concatenated<>(each);
+    }
+
+    /** Several partitions' iterators, one after the other; closing it closes them all. */
+    private static final class Concatenated<V> implements KeyValueIterator<Bytes, V> {
+        private final List<KeyValueIterator<Bytes, V>> all;
+        private final Iterator<KeyValueIterator<Bytes, V>> sources;
+        private KeyValueIterator<Bytes, V> current;
+
+        Concatenated(List<KeyValueIterator<Bytes, V>> all) {
+            this.all = all;
+            this.sources = all.iterator();
+            this.current = sources.hasNext() ? sources.next() : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (current != null && !current.hasNext()) {
+                current = sources.hasNext() ? sources.next() : null;
+            }
+            return current != null;
+        }
+
+        @Override
+        public KeyValue<Bytes, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next();
+        }
+
+        @Override
+        public Bytes peekNextKey() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.peekNextKey();
+        }
+
+        @Override
+        public void close() {
+            RuntimeException failure = null;
+            for (KeyValueIterator<Bytes, V> source : all) {
+                try {
+                    source.close();
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 }

@@ -9,15 +9,20 @@ import io.spectracache.routing.ReadOptions;
 import io.spectracache.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.memory.Memory;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.query.KeyQuery;
 
 /**
  * The queries of the sketches capability, for every transport. Every sketch is kept per partition, so every question
@@ -323,18 +328,35 @@ public final class SketchQueries {
         int planned = 0;
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
-        for (int partition : active) {
-            LocalSketchStores local = new LocalSketchStores(stores, partition, read);
-            WindowCover cover = WindowCover.plan(definition.windows(), request.from(), request.to(),
-                    SketchReads.clock(local));
-            windowsRead += SketchReads.distinctInto(local, definition, request.group(), cover, union);
-            if (!cover.isEmpty()) {
-                planned = Math.max(planned, cover.windows().size());
-                from = Math.min(from, cover.from());
-                to = Math.max(to, cover.to());
+        // One IQv2 request per read for all the partitions that plan the same cover (in steady state, all of them):
+        // each KafkaStreams.query takes the state updater's lock and walks every task.
+        Map<WindowCover, Set<Integer>> byCover = new LinkedHashMap<>();
+        clocks(stores, active, read).forEach((partition, clock) -> byCover.computeIfAbsent(
+                WindowCover.plan(definition.windows(), request.from(), request.to(), clock),
+                cover -> new TreeSet<>()).add(partition));
+        for (Map.Entry<WindowCover, Set<Integer>> group : byCover.entrySet()) {
+            WindowCover cover = group.getKey();
+            if (cover.isEmpty()) {
+                continue;
             }
+            windowsRead += SketchReads.distinctInto(new LocalSketchStores(stores, group.getValue(), read),
+                    definition, request.group(), cover, union);
+            planned = Math.max(planned, cover.windows().size());
+            from = Math.min(from, cover.from());
+            to = Math.max(to, cover.to());
         }
         return new ScatterQuery.Part<>(new DistinctPart(image(union), windowsRead, planned, from, to), active);
+    }
+
+    /**
+     * Each active partition's clock ({@link SketchReads#clock}), {@link Long#MIN_VALUE} when it has none, read in one
+     * request.
+     */
+    private static Map<Integer, Long> clocks(LocalStores stores, Set<Integer> active, ReadOptions read) {
+        Map<Integer, Long> clocks = new TreeMap<>();
+        stores.queryAll(SketchesTopology.SEEN_STORE.name(), KeyQuery.<Bytes, SeenRange>withKey(SketchKeys.CLOCK), active,
+                read).forEach((partition, seen) -> clocks.put(partition, seen == null ? Long.MIN_VALUE : seen.last()));
+        return clocks;
     }
 
     private static ScatterQuery.Part<SeriesPart> localSeries(SeriesRequest request, LocalStores stores, ReadOptions read) {
@@ -344,23 +366,32 @@ public final class SketchQueries {
         for (int b = 0; b < request.buckets(); b++) {
             unions.add(new Union(DistinctWindow.LG_K));
         }
-        for (int partition : active) {
-            SketchReads.distinctSeriesInto(new LocalSketchStores(stores, partition, read), definition, request.group(),
-                    request.from(), request.to(), request.step(), unions);
-        }
+        Map<List<WindowCover>, Set<Integer>> byCovers = new LinkedHashMap<>();
+        clocks(stores, active, read).forEach((partition, clock) -> byCovers.computeIfAbsent(
+                SketchReads.seriesCovers(definition, request.from(), request.to(), request.step(), clock),
+                covers -> new TreeSet<>()).add(partition));
+        byCovers.forEach((covers, partitions) -> SketchReads.distinctSeriesInto(
+                new LocalSketchStores(stores, partitions, read), definition, request.group(), covers, unions));
         return new ScatterQuery.Part<>(new SeriesPart(unions.stream().map(SketchQueries::image).toList()), active);
     }
 
     private static ScatterQuery.Part<TopKPart> localTopK(TopKRequest request, LocalStores stores, ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(WINDOWS));
         TopKDefinition definition = request.sketch().definition();
+        // As for distinct counts: one request per read for the partitions that plan the same cover.
+        Map<WindowCover, Set<Integer>> byCover = new LinkedHashMap<>();
+        clocks(stores, active, read).forEach((partition, clock) -> byCover.computeIfAbsent(
+                WindowCover.plan(definition.windows(), request.from(), request.to(), clock),
+                cover -> new TreeSet<>()).add(partition));
         List<TopKPart> parts = new ArrayList<>();
-        for (int partition : active) {
-            SketchReads.TopKPart part = SketchReads.topK(new LocalSketchStores(stores, partition, read), definition,
-                    request.from(), request.to());
-            WindowCover cover = part.cover();
-            parts.add(cover.isEmpty() ? new TopKPart(part.sketch(), 0, 0, Long.MAX_VALUE, Long.MIN_VALUE)
-                    : new TopKPart(part.sketch(), part.windows(), cover.windows().size(), cover.from(), cover.to()));
+        for (Map.Entry<WindowCover, Set<Integer>> group : byCover.entrySet()) {
+            WindowCover cover = group.getKey();
+            if (cover.isEmpty()) {
+                continue;
+            }
+            SketchReads.TopKPart part = SketchReads.topK(new LocalSketchStores(stores, group.getValue(), read),
+                    definition, cover);
+            parts.add(new TopKPart(part.sketch(), part.windows(), cover.windows().size(), cover.from(), cover.to()));
         }
         return new ScatterQuery.Part<>(mergeTopK(request, parts), active);
     }

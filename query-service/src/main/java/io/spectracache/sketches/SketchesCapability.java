@@ -66,7 +66,8 @@ public final class SketchesCapability implements Capability {
         SketchCatalog catalog = new SketchCatalog(SketchSettings.from(serving.settings()));
         return List.of(new SketchRoutes(serving.queries(), catalog,
                 new WatchWriter(serving.writes(), serving.topicPrefix(), serving.writeTimeout()), serving.meters(),
-                serving.topicPrefix(), Clock.systemUTC()));
+                serving.topicPrefix(), Clock.systemUTC()),
+                new WatchMatchRoutes(catalog, new WatchMatches(serving.topicTail(), serving.topicPrefix())));
     }
 
     @Override

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.ReadOptions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -13,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 /**
  * {@link SpatialStores} over this instance's active copy of one partition, read with Interactive Queries v2 through
  * {@link LocalStores}: every read honours the request's token and isolation, and fails with a retry-later error when
- * the partition moved. Area searches are one {@link IndexSearch} per partition. The index and the members are read as of the last commit (write-behind: range reads see what
+ * the partition moved. Area searches are one {@link IndexSearch} for every local partition ({@link #all}).
+ * The index and the members are read as of the last commit (write-behind: range reads see what
  * was written out), so a position is in answers at most one commit interval after it was processed; a device's entry
  * is read as the stream thread left it.
  */
@@ -48,6 +52,19 @@ final class LocalSpatialStores implements SpatialStores {
         IndexedPosition position = stores.query(SpatialTopology.INDEX_STORE.name(),
                 KeyQuery.<Bytes, IndexedPosition>withKey(CellKeys.indexKey(entry.cell(), deviceId)), partition, read);
         return position == null ? null : DevicePosition.of(entry, position);
+    }
+
+    /**
+     * Every partition of {@code partitions} searched in ONE IQv2 request ({@link LocalStores#queryAll}): an
+     * {@link IndexSearch} per partition, in partition order, so a round of a search costs one
+     * {@code KafkaStreams.query} whatever the number of local partitions.
+     */
+    static SpatialSearch.Partitions all(LocalStores stores, Set<Integer> partitions, ReadOptions read) {
+        requireNonNull(stores, "stores");
+        requireNonNull(read, "read");
+        Set<Integer> asked = new TreeSet<>(partitions);
+        return (ranges, test) -> new ArrayList<>(stores.queryAll(SpatialTopology.INDEX_STORE.name(),
+                new IndexSearch(ranges, test, Long.MIN_VALUE), asked, read).values());
     }
 
     /** One IQv2 call for every range ({@link IndexSearch}), tested on the store's raw bytes. */

@@ -23,6 +23,7 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.locationtech.jts.geom.Geometry;
 
@@ -169,11 +170,10 @@ public final class SpatialQueries {
 
     private static ScatterQuery.Part<Features> local(LocalStores stores, ReadOptions read, GeoFilter filter, int limit,
                                                      boolean distance,
-                                                     BiFunction<List<SpatialStores>, Predicate<SpatialSearch.Hit>,
+                                                     BiFunction<SpatialSearch.Partitions, Predicate<SpatialSearch.Hit>,
                                                              List<SpatialSearch.Hit>> search) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(SpatialTopology.INDEX_STORE.name()));
-        List<SpatialStores> partitions = new ArrayList<>(active.size());
-        active.forEach(partition -> partitions.add(new LocalSpatialStores(stores, partition, read)));
+        SpatialSearch.Partitions partitions = LocalSpatialStores.all(stores, active, read);
         Predicate<SpatialSearch.Hit> admit = hit -> filter.admitsTime(hit.ts()) && filter.admits(hit.tenant(), hit.attributes());
         List<SpatialSearch.Hit> hits = search.apply(partitions, admit);
         boolean truncated = hits.size() > limit;
@@ -230,10 +230,10 @@ public final class SpatialQueries {
         List<Positioned> rows = new ArrayList<>();
         boolean more = false;
         try {
-            for (int partition : active) {
-                KeyValueIterator<Bytes, IndexedPosition> range = new LocalSpatialStores(stores, partition, read)
-                        .index(from, LAST_INDEX_KEY);
-                open.add(range);
+            // One IQv2 request for every local partition's range.
+            open.addAll(stores.queryAll(SpatialTopology.INDEX_STORE.name(),
+                    RangeQuery.<Bytes, IndexedPosition>withRange(from, LAST_INDEX_KEY), active, read).values());
+            for (KeyValueIterator<Bytes, IndexedPosition> range : open) {
                 if (range.hasNext()) {
                     heads.add(new Head(range.next(), range));
                 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spectracache.chaos.InstanceProcess;
 import io.spectracache.serialization.Json;
 import io.spectracache.spatial.GeofenceTransition;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * Geofence transitions end to end (issue 10): scripted tracks of several devices through a fence, across a rebalance
  * (one of two instances stops), a restart (it comes back on its data directory), a replay of every raw event and a late
  * copy of each, and the fence's deletion. {@code spectra.geofence.transitions}, read with {@code read_committed}, holds
- * exactly the expected enters and exits: none duplicated, none lost, each device's in event-time order.
+ * exactly the expected enters and exits: none duplicated, none lost, each device's in event-time order. A second
+ * test kills an instance running as its own process (SIGKILL) mid-track and has another join mid-track.
  */
 @Tag("integration")
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -88,15 +90,23 @@ class GeofenceTransitionsIT {
         return expected;
     }
 
-    private static final List<ConsumerRecord<byte[], byte[]>> READ = new ArrayList<>();
+    /** What this test's consumer read so far (JUnit makes one instance per test). */
+    private final List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
 
-    private static Map<String, List<String>> written(KafkaConsumer<byte[], byte[]> consumer) throws Exception {
-        consumer.poll(Duration.ofMillis(500)).forEach(READ::add);
+    /** Positions already read: a record the test's consumer is handed again (after its own group rebalanced) counts once. */
+    private final java.util.Set<String> positions = new java.util.HashSet<>();
+
+    private Map<String, List<String>> written(KafkaConsumer<byte[], byte[]> consumer) throws Exception {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            if (positions.add(record.partition() + "@" + record.offset())) {
+                read.add(record);
+            }
+        }
         Map<String, List<String>> seen = new TreeMap<>();
         for (int d = 0; d < DEVICES; d++) {
             seen.put(device(d), new ArrayList<>());
         }
-        for (ConsumerRecord<byte[], byte[]> record : READ) {
+        for (ConsumerRecord<byte[], byte[]> record : read) {
             GeofenceTransition t = Json.mapper().readValue(record.value(), GeofenceTransition.class);
             assertThat(new String(record.key(), UTF_8)).isEqualTo(t.deviceId());
             assertThat(record.timestamp()).isEqualTo(t.ts().toEpochMilli());
@@ -106,7 +116,7 @@ class GeofenceTransitionsIT {
         return seen;
     }
 
-    private static void awaitTransitions(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<String>> expected) {
+    private void awaitTransitions(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<String>> expected) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(written(consumer)).isEqualTo(expected));
     }
@@ -189,6 +199,60 @@ class GeofenceTransitionsIT {
             } finally {
                 a.close();
                 b.close();
+            }
+        }
+    }
+
+    /**
+     * Regression for transitions lost or written twice when an instance dies between processing a position and
+     * committing it: instance {@code a} runs as its own OS process and is killed with SIGKILL right after a batch of
+     * steps was sent (its open transaction is aborted, the restarted process fences the old producer and processes the
+     * batch again), then comes back on its data directory; later a second instance joins mid-track and takes half the
+     * partitions. The transitions topic, read committed, holds exactly the expected sequence per device.
+     */
+    @Test
+    void shouldNeitherLoseNorDuplicateATransitionWhenAnInstanceIsKilledMidTrackOrAnotherJoins() throws Exception {
+        try (TestCluster cluster = new TestCluster("geofence-kill-it");
+             KafkaConsumer<byte[], byte[]> consumer = cluster.committedConsumer("transitions-kill-reader")) {
+            Map<String, String> processSettings = Map.of(
+                    SpectraConfig.APPLICATION_ID_CONFIG, cluster.applicationId,
+                    SpectraConfig.TOPIC_PARTITIONS_CONFIG, "4",
+                    SpectraConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+            InstanceProcess a = InstanceProcess.of("a", cluster.root, cluster.kafka.bootstrapServers(), processSettings);
+            SpectraCache b = null;
+            try {
+                a.start();
+                assertThat(a.awaitReady(Duration.ofSeconds(120))).as("a ready; log:\n%s", a.logTail()).isTrue();
+                consumer.subscribe(List.of("spectra.geofence.transitions"));
+                HttpResponseAssert.ok(TestCluster.put(a.restPort(), "/v1/geofences/port", PORT, "application/geo+json"));
+                steps(cluster, 0, 3);
+                awaitTransitions(consumer, expected(3, false));
+
+                // A hard kill while the next steps are being processed: whatever a had not committed is aborted.
+                steps(cluster, 3, 6);
+                a.kill();
+                assertThat(a.isAlive()).isFalse();
+                a.start(); // same data directory and port: a static member, back before its session times out
+                assertThat(a.awaitReady(Duration.ofSeconds(120))).as("a ready after the kill; log:\n%s", a.logTail())
+                        .isTrue();
+                awaitTransitions(consumer, expected(6, false));
+
+                // A rebalance: b joins mid-track and takes half the partitions while positions keep coming.
+                steps(cluster, 6, 8);
+                b = cluster.startInstance(cluster.instanceSettings("b"));
+                steps(cluster, 8, STEPS);
+                awaitTransitions(consumer, expected(STEPS, false));
+                SpectraCache joined = b;
+                await().atMost(Duration.ofSeconds(60)).until(() -> members(joined.restPort()).equals(insideAt(STEPS - 1))
+                        && members(a.restPort()).equals(insideAt(STEPS - 1)));
+                // Nothing more arrives later: no duplicate of anything above.
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(written(consumer)).isEqualTo(expected(STEPS, false)));
+            } finally {
+                if (b != null) {
+                    b.close();
+                }
+                a.close();
             }
         }
     }

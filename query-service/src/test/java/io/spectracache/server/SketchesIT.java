@@ -324,7 +324,7 @@ class SketchesIT {
     }
 
     @Test
-    void shouldCopyEventsOfAWatchedDeviceToTheMatchesTopicOnceItIsOnTheList() throws Exception {
+    void shouldCopyEventsOfAWatchedDeviceToTheMatchesTopicOnceItIsOnTheListAndAnswerThemAsItsNewestMatches() throws Exception {
         HttpResponse<String> added = post("/v1/watch/stolen", "[\"stolen-truck\"]");
         assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
         assertThat(json(added).get("topic").asText()).isEqualTo("spectra.watch.stolen");
@@ -351,6 +351,33 @@ class SketchesIT {
                 assertThat(matched).containsExactly("stolen-truck");
             });
         }
+        // Readable over REST from either instance (the topic is read whole), newest first, committed only.
+        for (SpectraCache instance : List.of(first, second)) {
+            HttpResponse<String> read = TestCluster.get(instance.restPort(), "/v1/watch/stolen/matches?limit=3");
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            JsonNode answer = json(read);
+            assertThat(answer.get("watch").asText()).isEqualTo("stolen");
+            assertThat(answer.get("topic").asText()).isEqualTo("spectra.watch.matches");
+            assertThat(answer.get("complete").asBoolean()).isTrue();
+            JsonNode found = answer.get("matches");
+            assertThat(found.size()).isBetween(1, 3);
+            Instant previous = Instant.MAX;
+            for (JsonNode match : found) {
+                assertThat(match.get("deviceId").asText()).isEqualTo("stolen-truck");
+                assertThat(match.get("event").get("deviceId").asText()).isEqualTo("stolen-truck");
+                assertThat(match.get("event").get("eventId").asText()).startsWith("w");
+                Instant at = Instant.parse(match.get("timestamp").asText());
+                assertThat(at).as("newest first").isBeforeOrEqualTo(previous);
+                previous = at;
+            }
+        }
+        HttpResponse<String> tooMany = TestCluster.get(second.restPort(), "/v1/watch/stolen/matches?limit=1001");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json(tooMany).get("message").asText()).contains("limit");
+        HttpResponse<String> unknownMatches = TestCluster.get(second.restPort(), "/v1/watch/nothing/matches");
+        assertThat(unknownMatches.statusCode()).isEqualTo(404);
+        assertThat(json(unknownMatches).get("message").asText()).contains("no watch list named 'nothing'; defined: stolen");
+
         HttpResponse<String> removed = TestCluster.delete(second.restPort(), "/v1/watch/stolen/stolen-truck");
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
         HttpResponse<String> unknown = post("/v1/watch/nothing", "[\"a\"]");
