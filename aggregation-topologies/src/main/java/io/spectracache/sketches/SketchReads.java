@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
@@ -155,14 +156,24 @@ public final class SketchReads {
     public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
                                    Union union) {
         Bytes lane = SketchKeys.lane(sketch.name(), group);
+        return forEachStored(stores, lane, cover, DistinctWindow.class, distinct -> distinct.mergeInto(union));
+    }
+
+    /**
+     * Hands every stored window of {@code type} in {@code lane} that {@code cover} names to {@code merge}, the coarsest
+     * windows first, one range read per run of adjacent windows; how many it handed.
+     */
+    private static <W extends SketchWindow> int forEachStored(SketchStores stores, Bytes lane, WindowCover cover,
+                                                              Class<W> type, Consumer<W> merge) {
         int read = 0;
         for (List<List<WindowCover.Window>> runs : runs(cover.windows()).descendingMap().values()) {
             for (List<WindowCover.Window> run : runs) {
                 try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
                         key(lane, run.get(run.size() - 1)))) {
                     while (stored.hasNext()) {
-                        if (stored.next().value instanceof DistinctWindow distinct) {
-                            distinct.mergeInto(union);
+                        SketchWindow window = stored.next().value;
+                        if (type.isInstance(window)) {
+                            merge.accept(type.cast(window));
                             read++;
                         }
                     }
@@ -280,20 +291,7 @@ public final class SketchReads {
     public static TopKPart topK(SketchStores stores, TopKDefinition sketch, WindowCover cover) {
         Bytes lane = SketchKeys.lane(sketch.name(), null);
         ItemsSketch<String> merged = new ItemsSketch<>(sketch.maxMapSize());
-        int read = 0;
-        for (List<List<WindowCover.Window>> runs : runs(cover.windows()).descendingMap().values()) {
-            for (List<WindowCover.Window> run : runs) {
-                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
-                        key(lane, run.get(run.size() - 1)))) {
-                    while (stored.hasNext()) {
-                        if (stored.next().value instanceof TopKWindow topK) {
-                            topK.mergeInto(merged);
-                            read++;
-                        }
-                    }
-                }
-            }
-        }
+        int read = forEachStored(stores, lane, cover, TopKWindow.class, topK -> topK.mergeInto(merged));
         return new TopKPart(merged.toByteArray(TopKWindow.ITEMS), read, cover);
     }
 
