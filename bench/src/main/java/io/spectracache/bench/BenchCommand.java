@@ -168,8 +168,14 @@ public final class BenchCommand implements Callable<Integer> {
             + "fleet of --spatial-devices against Redis GEOSEARCH, fence checks): see SpatialBench.")
     boolean noSpatial;
 
-    @Option(names = "--spatial-devices", description = "Devices of the spatial query fleet. Default 1,000,000 (100,000 with --quick).")
+    @Option(names = "--spatial-devices", description = "Devices of the spatial query fleet. Default 1,000,000 (100,000 with --quick); "
+            + "0: no fleet, queries or fence checks.")
     Integer spatialDevices;
+
+    @Option(names = "--spatial-rounds", defaultValue = "3", description = "Pairs of ingest rounds with spatial off and on, "
+            + "each round on a fresh instance with the same events, the pairs alternating which goes first; 0: none. "
+            + "Default ${DEFAULT-VALUE}.")
+    int spatialRounds;
 
     @Option(names = "--no-sketches", description = "Skip every sketch phase (issue 9): ingest with the default sketches on "
             + "and off, distinct-count, top-K and membership queries on a week of history, Redis PFADD/PFCOUNT/PFMERGE.")
@@ -311,7 +317,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (!noSpatial) {
                 try {
                     spatialSection = SpatialBench.run(new SpatialBench.Settings(settings, bootstrap, dataDir.resolve("spatial"),
-                            prefix, runId, quick ? 100_000 : 300_000, devices, spatialDevices != null ? spatialDevices
+                            prefix, runId, quick ? 100_000 : 300_000, devices, spatialRounds, spatialDevices != null ? spatialDevices
                             : quick ? 100_000 : 1_000_000, 10_000, clients, warmup, measure, seed, !noRedis,
                             Duration.ofSeconds(ingestTimeoutSeconds)), this::log);
                 } catch (Exception e) {

@@ -28,8 +28,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The spatial benchmark (issue 10), in the same run as the rest and side by side with Redis:
  * <ol>
  *   <li><b>Ingest with spatial off and on</b>: the benchmark's own events (each with a location) through the full
- *       pipeline, once with {@code spectracache.spatial.enabled=false} and once with it on, alternately; events/s end
- *       to end and stream-thread CPU µs per event, and the ratio (the target: spatial on keeps at least 85 %).</li>
+ *       pipeline, in pairs of rounds with {@code spectracache.spatial.enabled} false and true (the pairs alternating
+ *       which goes first), each round a fresh instance, after one unmeasured round; events/s end to end and
+ *       stream-thread CPU µs per event, per pair and their mean (the target: spatial on keeps at least 85 %).</li>
  *   <li><b>A fleet of (by default) 1,000,000 devices</b> clustered in cities like a real one (200 cities of Zipf-like
  *       sizes, a few km across), one position each, through the pipeline: position updates per second.</li>
  *   <li><b>Queries over that fleet</b> at 1 and 32 clients (closed loop, keep-alive sockets): radius 1 km and 10 km
@@ -49,11 +50,12 @@ final class SpatialBench {
      * @param base          SpectraCache settings of the run (broker, threads, guarantee...); application id, topic
      *                      prefix and data directory are set per phase here
      * @param ingestEvents  events of each spatial-off/on ingest (a multiple of {@code ingestDevices})
-     * @param fleetDevices  devices of the query fleet
+     * @param ingestPairs   pairs of ingest rounds, spatial off and on (0: no ingest phase)
+     * @param fleetDevices  devices of the query fleet (0: no fleet, queries or fence checks)
      */
     record Settings(Map<String, Object> base, String bootstrap, Path dataDir, String prefix, String runId, int ingestEvents,
-                    int ingestDevices, int fleetDevices, int fences, List<Integer> clients, Duration warmup, Duration measure,
-                    long seed, boolean redis, Duration timeout) {
+                    int ingestDevices, int ingestPairs, int fleetDevices, int fences, List<Integer> clients, Duration warmup,
+                    Duration measure, long seed, boolean redis, Duration timeout) {
     }
 
     private final Settings settings;
@@ -73,9 +75,11 @@ final class SpatialBench {
     private String run() throws Exception {
         md.append("\n## Spatial (issue 10)\n\n");
         ingestOffAndOn();
-        double[][] fleet = cityFleet(settings.fleetDevices(), settings.seed());
-        fleetAndQueries(fleet);
-        fenceChecks(fleet);
+        if (settings.fleetDevices() > 0) {
+            double[][] fleet = cityFleet(settings.fleetDevices(), settings.seed());
+            fleetAndQueries(fleet);
+            fenceChecks(fleet);
+        }
         return md.toString();
     }
 
@@ -92,33 +96,75 @@ final class SpatialBench {
     private record Ingest(String label, double eventsPerSecond, double streamMicrosPerEvent, double processMicrosPerEvent) {
     }
 
-    private void ingestOffAndOn() throws Exception {
-        List<Ingest> runs = new ArrayList<>();
-        String[] order = {"off", "on", "off", "on"};
-        for (int i = 0; i < order.length; i++) {
-            boolean on = order[i].equals("on");
-            runs.add(ingest("spatial-" + order[i] + "-" + i, on));
+    /**
+     * The order of the measured ingest rounds: pairs alternating which goes first (off, on, then on, off, ...), so
+     * that whatever drifts along the run (the JIT, the broker's log, the page cache) weighs on both sides alike.
+     */
+    static List<Boolean> onOffOrder(int pairs) {
+        List<Boolean> order = new ArrayList<>(2 * pairs);
+        for (int pair = 0; pair < pairs; pair++) {
+            boolean onFirst = pair % 2 == 1;
+            order.add(onFirst);
+            order.add(!onFirst);
         }
-        double off = runs.stream().filter(r -> r.label().contains("-off")).mapToDouble(Ingest::eventsPerSecond).average().orElse(0);
-        double on = runs.stream().filter(r -> r.label().contains("-on")).mapToDouble(Ingest::eventsPerSecond).average().orElse(0);
-        double offCpu = runs.stream().filter(r -> r.label().contains("-off")).mapToDouble(Ingest::streamMicrosPerEvent).average().orElse(0);
-        double onCpu = runs.stream().filter(r -> r.label().contains("-on")).mapToDouble(Ingest::streamMicrosPerEvent).average().orElse(0);
+        return order;
+    }
+
+    private void ingestOffAndOn() throws Exception {
+        int pairs = settings.ingestPairs();
+        if (pairs <= 0) {
+            return;
+        }
+        // One unmeasured round with spatial on first: the JIT compiles both paths' common part and the spatial
+        // processor here, not in the first measured round.
+        ingest("spatial-warmup", true);
+        List<Boolean> order = onOffOrder(pairs);
+        List<Ingest> runs = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            boolean on = order.get(i);
+            runs.add(ingest("spatial-" + (on ? "on" : "off") + "-" + i, on));
+        }
         md.append("### Ingest with spatial off and on\n\n")
                 .append(Format.count(settings.ingestEvents())).append(" events over ").append(Format.count(settings.ingestDevices()))
                 .append(" devices (every event has a location), end to end (first send → every device's count complete), ")
-                .append("alternately with `spectracache.spatial.enabled` false and true; each run its own instance and topics.\n\n")
-                .append("| run | events/s end to end | stream threads, CPU µs per event | whole process, CPU µs per event |\n")
-                .append("| --- | ---: | ---: | ---: |\n");
-        for (Ingest run : runs) {
-            md.append("| ").append(run.label()).append(" | ").append(Format.rate(run.eventsPerSecond())).append(" | ")
-                    .append(Format.decimal(run.streamMicrosPerEvent(), 1)).append(" | ")
-                    .append(Format.decimal(run.processMicrosPerEvent(), 1)).append(" |\n");
+                .append("with `spectracache.spatial.enabled` false and true in ").append(pairs).append(" pairs, the pairs ")
+                .append("alternating which goes first (off, on, then on, off...); every round its own instance and topics, ")
+                .append("after one unmeasured round with spatial on.\n\n")
+                .append("| pair | off: events/s | on: events/s | on / off | stream threads, CPU µs per event: off → on ")
+                .append("| whole process, CPU µs per event: off → on |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        double ratioSum = 0;
+        double deltaSum = 0;
+        double minRatio = Double.MAX_VALUE;
+        double maxRatio = 0;
+        StringBuilder ratios = new StringBuilder();
+        for (int pair = 0; pair < pairs; pair++) {
+            Ingest first = runs.get(2 * pair);
+            Ingest second = runs.get(2 * pair + 1);
+            Ingest off = order.get(2 * pair) ? second : first;
+            Ingest on = order.get(2 * pair) ? first : second;
+            double ratio = on.eventsPerSecond() / off.eventsPerSecond();
+            ratioSum += ratio;
+            deltaSum += on.streamMicrosPerEvent() - off.streamMicrosPerEvent();
+            minRatio = Math.min(minRatio, ratio);
+            maxRatio = Math.max(maxRatio, ratio);
+            ratios.append(ratios.isEmpty() ? "" : ", ").append(Format.percent(ratio));
+            md.append("| ").append(pair + 1).append(order.get(2 * pair) ? " (on first)" : " (off first)").append(" | ")
+                    .append(Format.rate(off.eventsPerSecond())).append(" | ").append(Format.rate(on.eventsPerSecond()))
+                    .append(" | ").append(Format.percent(ratio)).append(" | ")
+                    .append(Format.decimal(off.streamMicrosPerEvent(), 1)).append(" → ")
+                    .append(Format.decimal(on.streamMicrosPerEvent(), 1)).append(" | ")
+                    .append(Format.decimal(off.processMicrosPerEvent(), 1)).append(" → ")
+                    .append(Format.decimal(on.processMicrosPerEvent(), 1)).append(" |\n");
         }
-        md.append("\nSpatial on keeps **").append(Format.percent(on / off)).append("** of the rate with it off (target ≥ 85 %); ")
-                .append("stream threads spend ").append(Format.decimal(onCpu - offCpu, 1))
-                .append(" µs more CPU per event with it on.\n\n");
-        log.accept("spatial: ingest on/off: " + Format.percent(on / off) + " of the rate, +" + Format.decimal(onCpu - offCpu, 1)
-                + " µs stream-thread CPU per event");
+        double meanRatio = ratioSum / pairs;
+        double meanDelta = deltaSum / pairs;
+        md.append("\nSpatial on keeps **").append(Format.percent(meanRatio)).append("** of the rate with it off, the mean of ")
+                .append(pairs).append(" pairs (").append(Format.percent(minRatio)).append(" to ").append(Format.percent(maxRatio))
+                .append("; target ≥ 85 %); stream threads spend ").append(Format.decimal(meanDelta, 1))
+                .append(" µs more CPU per event with it on (mean of the pairs).\n\n");
+        log.accept("spatial: ingest on/off per pair " + ratios + ", mean " + Format.percent(meanRatio) + " of the rate, +"
+                + Format.decimal(meanDelta, 1) + " µs stream-thread CPU per event");
     }
 
     private Ingest ingest(String phase, boolean spatial) throws Exception {
@@ -276,21 +322,41 @@ final class SpatialBench {
         md.append("Server CPU per request: SpectraCache's REST threads (which answer the query, store reads included) or the "
                 + "redis-server process, over the phase (warm-up included) divided by its requests: unlike req/s, it "
                 + "hardly moves with the load other processes put on the machine.\n\n");
-        md.append("| query | clients | req/s | p50 | p99 | p99.9 | max | failed | server CPU µs/request |\n"
-                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("GC pauses: this JVM's stop-the-world collections over the phase (warm-up included; the JVM holds the broker, "
+                + "the server and the clients), count and total time.\n\n");
+        md.append("| query | clients | req/s | p50 | p99 | p99.9 | max | failed | server CPU µs/request | GC pauses |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row row : rows) {
             LatencyResult r = row.result();
             md.append("| ").append(row.name()).append(" | ").append(r.clients()).append(" | ").append(Format.rate(r.requestsPerSecond()))
                     .append(" | ").append(Format.micros(r.p50())).append(" | ").append(Format.micros(r.p99())).append(" | ")
                     .append(Format.micros(r.p999())).append(" | ").append(Format.micros(r.max())).append(" | ").append(r.failed())
                     .append(r.error() == null ? "" : " (" + r.error() + ")").append(" | ")
-                    .append(Double.isNaN(row.serverCpuMicros()) ? "–" : Format.decimal(row.serverCpuMicros(), 1)).append(" |\n");
+                    .append(Double.isNaN(row.serverCpuMicros()) ? "–" : Format.decimal(row.serverCpuMicros(), 1)).append(" | ")
+                    .append(row.name().startsWith("Redis") ? "–" : row.gcPauses() + " (" + row.gcPauseMillis() + " ms)").append(" |\n");
         }
         md.append('\n');
     }
 
-    /** @param serverCpuMicros CPU the server spent per request, warm-up included (NaN: unknown) */
-    private record Row(String name, LatencyResult result, double serverCpuMicros) {
+    /**
+     * @param serverCpuMicros CPU the server spent per request, warm-up included (NaN: unknown)
+     * @param gcPauses        stop-the-world collections of this JVM over the phase, warm-up included
+     * @param gcPauseMillis   their total time
+     */
+    private record Row(String name, LatencyResult result, double serverCpuMicros, long gcPauses, long gcPauseMillis) {
+    }
+
+    /** This JVM's collections so far that stop the world, and their milliseconds (G1's concurrent cycles left out). */
+    static long[] gcPauses() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!gc.getName().contains("Concurrent") && gc.getCollectionCount() > 0) {
+                count += gc.getCollectionCount();
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+        }
+        return new long[] {count, millis};
     }
 
     /** CPU seconds of this JVM's REST server threads (Jetty's pool: a geo query is answered on them, stores included). */
@@ -348,15 +414,19 @@ final class SpatialBench {
                         java.util.function.DoubleSupplier serverCpuSeconds) throws InterruptedException {
         log.accept("spatial reads: " + name + ", " + clients + " client(s)");
         double cpuBefore = serverCpuSeconds.getAsDouble();
+        long[] gcBefore = gcPauses();
         LatencyResult result = ClosedLoop.run(name, factory, clients, keys, settings.warmup(), settings.measure(),
                 settings.seed() + clients);
         double cpuMicros = result.calls() == 0 ? Double.NaN
                 : (serverCpuSeconds.getAsDouble() - cpuBefore) * 1e6 / result.calls();
+        long[] gcAfter = gcPauses();
+        long gcCount = gcAfter[0] - gcBefore[0];
+        long gcMillis = gcAfter[1] - gcBefore[1];
         log.accept("spatial reads: " + Format.rate(result.requestsPerSecond()) + " req/s, p50 " + Format.micros(result.p50())
                 + ", p99 " + Format.micros(result.p99()) + (result.failed() > 0 ? ", " + result.failed() + " failed" : "")
                 + (result.error() != null ? ", error: " + result.error() : "") + ", server CPU "
-                + Format.decimal(cpuMicros, 1) + " µs per request");
-        return new Row(name, result, cpuMicros);
+                + Format.decimal(cpuMicros, 1) + " µs per request, " + gcCount + " GC pauses (" + gcMillis + " ms)");
+        return new Row(name, result, cpuMicros, gcCount, gcMillis);
     }
 
     private void redis(double[][] fleet, List<Row> rows) throws Exception {
