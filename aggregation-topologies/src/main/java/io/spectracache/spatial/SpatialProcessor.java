@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.events.GeoPoint;
+import io.spectracache.state.WriteBehindKeyValueStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,11 +17,13 @@ import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Point;
 
@@ -32,6 +35,12 @@ import org.locationtech.jts.geom.Point;
  * applied, counted), the S2 cell, the index entry written (moved when the cell changed), the fences near the position
  * from the R-tree, and the device's entry only when its cell or fences changed. All writes are pending objects until
  * the commit. No Kafka write unless a transition happens.
+ *
+ * <p><b>Per commit.</b> Each device written since the last commit costs one index entry (and one device entry if its
+ * cell or fences changed), however often it moved: a device that leaves a cell it entered since the last write-out
+ * drops that cell's pending entry ({@link WriteBehindKeyValueStore#discard}) instead of writing the entry and then
+ * its tombstone; only the cell written out before gets a tombstone. So a device hopping through ten cells between
+ * two commits writes one entry and one tombstone, not ten of each with their changelog records.
  *
  * <p><b>Transitions.</b> Per device and fence: outside → (inside for the fence's dwell time) → entered → (outside,
  * beyond its hysteresis distance, for its dwell time) → outside. Each enter and exit is forwarded to
@@ -48,11 +57,13 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
     private final Counter updated;
     private final Counter late;
     private final Map<String, Counter> transitions = new HashMap<>();
-    private final Map<String, DevicePosition> recent;
+    private final Map<String, Tracked> recent;
 
     private ProcessorContext<String, GeofenceTransition> context;
     private KeyValueStore<String, DeviceEntry> devices;
     private KeyValueStore<Bytes, IndexedPosition> index;
+    /** The write-behind layer of {@link #index}, to drop entries never written out; null: none (every move tombstones). */
+    private WriteBehindKeyValueStore<Bytes, IndexedPosition> indexBehind;
     private KeyValueStore<Bytes, FenceMember> members;
     /** The fence snapshot this task has reconciled its members with; -1: not yet (after start, every member is checked). */
     private long reconciled;
@@ -71,7 +82,7 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         int capacity = settings.cacheMaxDevices();
         this.recent = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, DevicePosition> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Tracked> eldest) {
                 return size() > capacity;
             }
         };
@@ -91,6 +102,7 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         this.context = context;
         this.devices = context.getStateStore(SpatialTopology.DEVICES_STORE.name());
         this.index = context.getStateStore(SpatialTopology.INDEX_STORE.name());
+        this.indexBehind = writeBehindOf(index);
         this.members = context.getStateStore(SpatialTopology.MEMBERS_STORE.name());
         this.reconciled = -1;
         recent.clear();
@@ -110,7 +122,9 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         String deviceId = event.deviceId();
         long t = event.ts().toEpochMilli();
         GeoPoint at = event.location();
-        DevicePosition previous = device(deviceId);
+        long writeOuts = indexBehind == null ? 0 : indexBehind.writeOuts();
+        Tracked tracked = device(deviceId);
+        DevicePosition previous = tracked == null ? null : tracked.position();
         if (previous != null && t < previous.ts()) {
             late.increment();
             return;
@@ -124,20 +138,55 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
             memberships = applyPosition(deviceId, memberships, snapshot, at.lat(), at.lon(), t, out);
         }
         DevicePosition next = new DevicePosition(at.lat(), at.lon(), t, cell, memberships);
+        // The one cell whose index entry may be in the store below (written out), or UNKNOWN_CELL: any may be.
+        long cellBelow = tracked == null ? UNKNOWN_CELL
+                : tracked.writeOuts() != writeOuts ? previous.cell() : tracked.cellBelow();
         if (previous != null && previous.cell() != cell) {
-            index.put(CellKeys.indexKey(previous.cell(), deviceId), null); // a delete that does not read the old value
+            Bytes left = CellKeys.indexKey(previous.cell(), deviceId);
+            if (indexBehind != null && cellBelow != UNKNOWN_CELL && previous.cell() != cellBelow) {
+                indexBehind.discard(left); // entered since the last write-out: never written, nothing to delete
+            } else {
+                index.put(left, null); // a delete that does not read the old value
+            }
         }
         index.put(CellKeys.indexKey(cell, deviceId), new IndexedPosition(at.lat(), at.lon(), t, event.tenant(),
                 event.attributes()));
-        store(deviceId, previous, next);
+        store(deviceId, previous, new Tracked(next, cellBelow, writeOuts));
         updated.increment();
         if (out != null) {
             out.forEach(this::emit);
         }
     }
 
-    private DevicePosition device(String deviceId) {
-        DevicePosition cached = recent.get(deviceId);
+    /**
+     * A device's position and what the processor knows of its index entries in the store below.
+     *
+     * @param cellBelow the only cell whose index entry for the device may have been written out to the store below,
+     *                  or {@link #UNKNOWN_CELL}: any may have been (a device read back from the stores)
+     * @param writeOuts the index store's {@link WriteBehindKeyValueStore#writeOuts()} when {@code cellBelow} was
+     *                  decided: once it moved, everything the device wrote is below, at its position's cell
+     */
+    private record Tracked(DevicePosition position, long cellBelow, long writeOuts) {
+    }
+
+    /** Not a cell id (S2 ids are never 0). */
+    private static final long UNKNOWN_CELL = 0;
+
+    /** The write-behind layer under the stores Kafka Streams hands a processor (decorators are unwrapped), or null. */
+    @SuppressWarnings("unchecked")
+    static <K, V> WriteBehindKeyValueStore<K, V> writeBehindOf(StateStore store) {
+        StateStore layer = store;
+        while (layer != null) {
+            if (layer instanceof WriteBehindKeyValueStore<?, ?> behind) {
+                return (WriteBehindKeyValueStore<K, V>) behind;
+            }
+            layer = layer instanceof WrappedStateStore<?, ?, ?> wrapped ? wrapped.wrapped() : null;
+        }
+        return null;
+    }
+
+    private Tracked device(String deviceId) {
+        Tracked cached = recent.get(deviceId);
         if (cached != null) {
             return cached;
         }
@@ -149,7 +198,9 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         if (position == null) {
             return null; // erased from the index: the device starts over
         }
-        DevicePosition stored = DevicePosition.of(entry, position);
+        // Read back: its entry may be pending or below, and so may older ones' tombstones: assume nothing.
+        Tracked stored = new Tracked(DevicePosition.of(entry, position), UNKNOWN_CELL,
+                indexBehind == null ? 0 : indexBehind.writeOuts());
         if (settings.cacheMaxDevices() > 0) {
             recent.put(deviceId, stored);
         }
@@ -157,9 +208,10 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
     }
 
     /** Writes the device's entry when its cell or memberships changed (its position is in the index). */
-    private void store(String deviceId, DevicePosition previous, DevicePosition next) {
-        if (previous == null || previous.cell() != next.cell() || !previous.memberships().equals(next.memberships())) {
-            devices.put(deviceId, next.entry());
+    private void store(String deviceId, DevicePosition previous, Tracked next) {
+        DevicePosition now = next.position();
+        if (previous == null || previous.cell() != now.cell() || !previous.memberships().equals(now.memberships())) {
+            devices.put(deviceId, now.entry());
         }
         if (settings.cacheMaxDevices() > 0) {
             recent.put(deviceId, next);
@@ -348,14 +400,16 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
             }
         }
         for (String deviceId : affected) {
-            DevicePosition device = device(deviceId);
-            if (device == null) {
+            Tracked tracked = device(deviceId);
+            if (tracked == null) {
                 continue;
             }
+            DevicePosition device = tracked.position();
             List<GeofenceTransition> out = new ArrayList<>(0);
             List<FenceMembership> memberships = applyFenceChanges(deviceId, device, snapshot, out);
             if (memberships != device.memberships()) {
-                store(deviceId, device, new DevicePosition(device.lat(), device.lon(), device.ts(), device.cell(), memberships));
+                store(deviceId, device, new Tracked(new DevicePosition(device.lat(), device.lon(), device.ts(), device.cell(),
+                        memberships), tracked.cellBelow(), tracked.writeOuts()));
             }
             out.forEach(this::emit);
         }

@@ -31,8 +31,17 @@ public final class SpatialSearch {
     public static final Comparator<Hit> BY_DISTANCE = Comparator.comparingDouble(Hit::distanceM).thenComparing(Hit::deviceId);
     /** Device id. */
     public static final Comparator<Hit> BY_DEVICE = Comparator.comparing(Hit::deviceId);
-    /** The radius the nearest search starts with; it grows four times per round until it holds k devices. */
-    static final double FIRST_NEAREST_RADIUS_M = 500;
+    /**
+     * The radius a radius search starts with (or a 64th of its radius, if more): about a city block, which holds an
+     * answer of 100 in the densest city centres, so a dense query reads a few hundred candidates, not thousands.
+     */
+    static final double FIRST_RADIUS_M = 200;
+    /** The radius the nearest search starts with. */
+    static final double FIRST_NEAREST_RADIUS_M = 125;
+    /** The least a search radius grows by from one round to the next, so that the rounds are few whatever the density. */
+    static final double MIN_GROWTH = 1.5;
+    /** The most a search radius grows by from one round to the next (also the growth after a round that found nothing). */
+    static final double MAX_GROWTH = 4;
 
     private SpatialSearch() {
     }
@@ -94,14 +103,16 @@ public final class SpatialSearch {
 
     /**
      * Every device within {@code radiusM} of a centre that {@code admit} accepts, nearest first, at most {@code limit}.
-     * Reads outwards in at most four rounds (from a 64th of the radius, at least 500 m, growing 4 times), stopping at
-     * the first whose radius holds {@code limit} admitted devices: those are the nearest of the whole radius (no device
-     * beyond a round's radius is nearer than one inside it), so a wide radius over a dense city reads only as far as
-     * its answer needs; in a sparse area the rounds reread at most a third more than one read of the whole radius.
+     * Reads outwards in rounds (from a 64th of the radius, at least {@value #FIRST_RADIUS_M} m, each next radius sized
+     * by the density the last one found: {@link #nextRadius}), stopping at the first whose radius holds {@code limit}
+     * admitted devices: those are the nearest of the whole radius (no device beyond a round's radius is nearer than one
+     * inside it), so a radius over a dense city reads only as far as its answer needs (a few hundred candidates for
+     * 100 devices, instead of every device within the radius); in a sparse area the rounds reread about a third more
+     * than one read of the whole radius.
      */
     public static List<Hit> radius(Partitions partitions, double lat, double lon, double radiusM,
                                    Predicate<Hit> admit, int limit, int maxCells) {
-        double r = Math.min(radiusM, Math.max(radiusM / 64, FIRST_NEAREST_RADIUS_M));
+        double r = Math.min(radiusM, Math.max(radiusM / 64, FIRST_RADIUS_M));
         while (true) {
             double within = r;
             List<Hit> hits = scan(partitions, CellKeys.radius(lat, lon, within, maxCells), (pLat, pLon) -> {
@@ -111,8 +122,21 @@ public final class SpatialSearch {
             if (hits.size() >= limit || within >= radiusM) {
                 return top(hits, BY_DISTANCE, limit);
             }
-            r = Math.min(radiusM, r * 4);
+            r = Math.min(radiusM, nextRadius(r, hits.size(), limit));
         }
+    }
+
+    /**
+     * The radius of the next round of an outward search: one expected to hold {@code wanted} devices at the density the
+     * last round saw ({@code found} within {@code r}; the count grows with the area, the square of the radius), with a
+     * quarter of margin, growing at least {@value #MIN_GROWTH} and at most {@value #MAX_GROWTH} times (the most when
+     * the last round found nothing). Only the cost depends on it: a round ends the search only when its radius holds
+     * the answer, whatever radius it read.
+     */
+    static double nextRadius(double r, int found, int wanted) {
+        double growth = found <= 0 ? MAX_GROWTH
+                : Math.max(MIN_GROWTH, Math.min(MAX_GROWTH, 1.25 * Math.sqrt((double) wanted / found)));
+        return r * growth;
     }
 
     /**
@@ -167,7 +191,8 @@ public final class SpatialSearch {
     /**
      * The {@code k} devices nearest a point that {@code admit} accepts, nearest first (fewer when fewer are admitted):
      * exact, since a round ends only when the radius it read holds at least {@code k} of them, and no device outside
-     * that radius can be nearer than one inside it.
+     * that radius can be nearer than one inside it. Starts at {@value #FIRST_NEAREST_RADIUS_M} m and grows by
+     * {@link #nextRadius}.
      */
     public static List<Hit> nearest(Partitions partitions, double lat, double lon, int k, Predicate<Hit> admit,
                                     int maxCells) {
@@ -181,7 +206,7 @@ public final class SpatialSearch {
             if (hits.size() >= k || r >= Spherical.MAX_DISTANCE_M) {
                 return top(hits, BY_DISTANCE, k);
             }
-            radius *= 4;
+            radius = nextRadius(r, hits.size(), k);
         }
     }
 

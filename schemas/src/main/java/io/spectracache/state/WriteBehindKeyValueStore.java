@@ -61,6 +61,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     private final int maxPendingKeys;
     private final Map<K, Pending<V>> pending = new ConcurrentHashMap<>();
     private volatile Position position = Position.emptyPosition();
+    private long writeOuts;
     private StateStoreContext context;
     private InternalProcessorContext<?, ?> internalContext;
 
@@ -210,10 +211,30 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         return pending.size();
     }
 
+    /**
+     * How many times pending values have been written out to the store below (at commits, early, or before a range
+     * read) since this store was opened: a writer that sees it unchanged knows that everything it put since it last
+     * looked is still pending.
+     */
+    public long writeOuts() {
+        return writeOuts;
+    }
+
+    /**
+     * Forgets the pending write of {@code key}, as if it had not been made: for a key the caller knows is absent from
+     * the store below (first put after the last {@linkplain #writeOuts() write-out}), and that it now wants absent
+     * again, this saves writing the value out and then its tombstone. For a key that may be below, write a delete
+     * instead ({@code put(key, null)}): discarding its pending write would leave the older value in place.
+     */
+    public void discard(K key) {
+        pending.remove(requireNonNull(key, "key"));
+    }
+
     private void writeOut() {
         if (pending.isEmpty()) {
             return;
         }
+        writeOuts++;
         ProcessorRecordContext current = internalContext == null ? null : internalContext.recordContext();
         List<Map.Entry<K, Pending<V>>> entries = new ArrayList<>(pending.entrySet());
         try {

@@ -79,6 +79,23 @@ class WriteBehindKeyValueStoreTest {
     }
 
     @Test
+    void shouldWriteNeitherValueNorTombstoneForAKeyDiscardedBeforeItsFirstWriteOut() {
+        Result result = run(100, (store, out) -> {
+            out.add("writeOuts=" + built.writeOuts());
+            store.put("a", "1");
+            store.put("b", "2");
+            built.discard("a");
+            out.add("get a=" + store.get("a"));
+            try (KeyValueIterator<String, String> all = store.all()) {
+                all.forEachRemaining(entry -> out.add(entry.key + "=" + entry.value));
+            }
+            out.add("writeOuts=" + built.writeOuts());
+        });
+        assertThat(result.seen).containsExactly("writeOuts=0", "get a=null", "b=2", "writeOuts=1");
+        assertThat(result.changelog).extracting(TestRecord::key, TestRecord::value).containsExactly(tuple("b", "2"));
+    }
+
+    @Test
     void shouldWriteOutEarlyWhenTooManyKeysArePending() {
         Result result = run(2, (store, out) -> {
             store.put("a", "1");
