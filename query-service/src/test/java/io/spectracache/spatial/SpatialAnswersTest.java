@@ -102,4 +102,26 @@ class SpatialAnswersTest {
         assertThatThrownBy(() -> GeoParameters.whole("k", "11", 1, 10, 7, "devices"))
                 .hasMessage("k: must be a whole number of devices from 1 to 10, was '11'");
     }
+
+    @Property(tries = 2_000)
+    void shouldWriteFeatureTimesExactlyAsInstantToStringDoes(@ForAll long any,
+                                                              @ForAll @IntRange(min = 0, max = 3) int kind) {
+        long ms = switch (kind) {
+            case 0 -> Math.floorMod(any, 4_102_444_800_000L);              // 1970 to 2100
+            case 1 -> Math.floorMod(any, 4_102_444_800_000L) / 1000 * 1000; // whole seconds: no fraction
+            case 2 -> Math.floorMod(any, 253_402_300_800_000L) - 62_167_219_200_000L; // years 0000 to 9999
+            default -> any;                                                  // anything, beyond 9999 too
+        };
+        char[] out = new char[64];
+        assertThat(new String(out, 0, GeoAnswers.isoMillis(ms, out))).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
+    }
+
+    @Test
+    void shouldWriteTheEdgesOfTheFourDigitYearsAndTheEpochAsInstantDoes() {
+        char[] out = new char[64];
+        for (long ms : new long[] {0, -1, 1, 999, 1_000, -62_167_219_200_000L, 253_402_300_799_999L, 253_402_300_800_000L,
+            951_782_400_000L /* 2000-02-29 */}) {
+            assertThat(new String(out, 0, GeoAnswers.isoMillis(ms, out))).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
+        }
+    }
 }
