@@ -19,7 +19,7 @@ import org.apache.kafka.common.utils.Bytes;
  * {@link Union} merges fastest. DataSketches 7.0.1 merges a dense HLL_4 image (as stored, wrapped) by walking its 16,384
  * registers through an iterator ({@code Conversions.convertToHll8} for a union's first dense sketch,
  * {@code mergeHlltoHLLmode} through {@code getSlotValue} after that), and a heap HLL_8 sketch of the same lgK with a
- * plain loop over its register bytes: measured 4 dense days, 370 µs against 21 µs (BENCHMARKS.md, helper runs D1–D…).
+ * plain loop over its register bytes: measured 4 dense days, 370 µs against 21 µs (BENCHMARKS.md, helper runs D1–D3).
  * Windows still in a sparse mode (a list or set of coupons: most hour and minute windows of one partition) are merged
  * as read: their copies would merge no faster.
  *
