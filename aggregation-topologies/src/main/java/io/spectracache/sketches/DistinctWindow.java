@@ -81,6 +81,14 @@ public final class DistinctWindow implements SketchWindow {
         union.update(sketch != null ? sketch : HllSketch.wrap(Memory.wrap(stored)));
     }
 
+    /**
+     * The compact image without a copy when the window is still the image it was read from (the caller must not
+     * modify it), else a new image: what {@link WindowUnionCache} keeps and compares.
+     */
+    synchronized byte[] imageShared() {
+        return sketch != null ? sketch.toCompactByteArray() : stored;
+    }
+
     /** The estimated number of distinct items counted. */
     public synchronized double estimate() {
         return sketch != null ? sketch.getEstimate() : HllSketch.wrap(Memory.wrap(stored)).getEstimate();

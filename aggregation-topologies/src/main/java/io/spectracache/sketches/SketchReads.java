@@ -160,6 +160,52 @@ public final class SketchReads {
     }
 
     /**
+     * As {@link #distinctInto(SketchStores, DistinctDefinition, String, WindowCover, Union)}, with each dense window
+     * handed to the union as its HLL_8 copy from {@code cache} ({@link DenseWindowCache#copies}): the union takes the
+     * same windows in the same order, so it ends with the same registers and the same estimate; a window changed since
+     * it was cached (a late event, an expiry) reads other bytes and is merged as read, never answered stale.
+     *
+     * @param scope what tells this reader's windows from another's in {@code cache}: the partitions {@code stores}
+     *              reads, for one instance's stores
+     * @return how many stored windows were read
+     */
+    public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
+                                   Union union, DenseWindowCache cache, Object scope) {
+        requireNonNull(cache, "cache");
+        Bytes lane = SketchKeys.lane(sketch.name(), group);
+        int read = 0;
+        for (Map.Entry<Long, List<List<WindowCover.Window>>> bySize : runs(cover.windows()).descendingMap().entrySet()) {
+            for (List<WindowCover.Window> run : bySize.getValue()) {
+                List<KeyValue<Bytes, DistinctWindow>> windows = distinctWindows(stores, lane, run);
+                cache.mergeInto(runKey(scope, lane, run), windows.stream().map(w -> w.value).toList(), union);
+                read += windows.size();
+            }
+        }
+        return read;
+    }
+
+    private static DenseWindowCache.Key runKey(Object scope, Bytes lane, List<WindowCover.Window> run) {
+        return new DenseWindowCache.Key(scope, lane, run.get(0).size(), run.get(0).start(),
+                run.get(run.size() - 1).start());
+    }
+
+    /** The stored distinct-count windows of {@code lane} in {@code run}, in read order, in one range read. */
+    private static List<KeyValue<Bytes, DistinctWindow>> distinctWindows(SketchStores stores, Bytes lane,
+                                                                        List<WindowCover.Window> run) {
+        List<KeyValue<Bytes, DistinctWindow>> windows = new ArrayList<>();
+        try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                key(lane, run.get(run.size() - 1)))) {
+            while (stored.hasNext()) {
+                KeyValue<Bytes, SketchWindow> window = stored.next();
+                if (window.value instanceof DistinctWindow distinct) {
+                    windows.add(KeyValue.pair(window.key, distinct));
+                }
+            }
+        }
+        return windows;
+    }
+
+    /**
      * Hands every stored window of {@code type} in {@code lane} that {@code cover} names to {@code merge}, the coarsest
      * windows first, one range read per run of adjacent windows; how many it handed.
      */
@@ -256,6 +302,53 @@ public final class SketchReads {
                                 read++;
                             }
                         }
+                    }
+                }
+            }
+        }
+        return read;
+    }
+
+    /**
+     * As {@link #distinctSeriesInto(SketchStores, DistinctDefinition, String, List, List)}, with each dense window
+     * handed to the unions as its HLL_8 copy from {@code cache}, as {@link #distinctInto(SketchStores,
+     * DistinctDefinition, String, WindowCover, Union, DenseWindowCache, Object)} does: the same estimates, never stale.
+     *
+     * @return how many stored windows were read (a window shared by two steps' covers counts once per step)
+     * @throws IllegalArgumentException if there are not as many unions as covers
+     */
+    public static int distinctSeriesInto(SketchStores stores, DistinctDefinition sketch, String group,
+                                         List<WindowCover> covers, List<Union> unions, DenseWindowCache cache,
+                                         Object scope) {
+        requireNonNull(cache, "cache");
+        if (covers.size() != unions.size()) {
+            throw new IllegalArgumentException(covers.size() + " steps, but " + unions.size() + " unions");
+        }
+        Map<WindowCover.Window, List<Integer>> steps = new HashMap<>();
+        List<WindowCover.Window> all = new ArrayList<>();
+        for (int b = 0; b < covers.size(); b++) {
+            for (WindowCover.Window window : covers.get(b).windows()) {
+                steps.computeIfAbsent(window, w -> new ArrayList<>(1)).add(b);
+                all.add(window);
+            }
+        }
+        Bytes lane = SketchKeys.lane(sketch.name(), group);
+        int read = 0;
+        for (Map.Entry<Long, List<List<WindowCover.Window>>> bySize : runs(all).descendingMap().entrySet()) {
+            long size = bySize.getKey();
+            for (List<WindowCover.Window> run : bySize.getValue()) {
+                List<KeyValue<Bytes, DistinctWindow>> windows = distinctWindows(stores, lane, run);
+                HllSketch[] copies = cache.copies(runKey(scope, lane, run), windows.stream().map(w -> w.value).toList());
+                for (int i = 0; i < copies.length; i++) {
+                    WindowCover.Window at = new WindowCover.Window(size,
+                            SketchKeys.decodeWindow(windows.get(i).key).start());
+                    for (int b : steps.getOrDefault(at, List.of())) {
+                        if (copies[i] != null) {
+                            unions.get(b).update(copies[i]);
+                        } else {
+                            windows.get(i).value.mergeInto(unions.get(b));
+                        }
+                        read++;
                     }
                 }
             }

@@ -201,4 +201,20 @@ class SketchSettingsTest {
         assertThat(WindowSpec.format(WindowSpec.parseList("500ms:1h,1s:90m,1m:2d"))).isEqualTo("500ms:1h,1s:90m,1m:2d");
         assertThat(WindowSpec.parseList(SketchSettings.DEFAULT_WINDOWS)).hasSize(3);
     }
+
+    @Test
+    void shouldBoundTheMergeCacheBy64MiBUnlessSet() {
+        assertThat(read(Map.of()).mergeCacheBytes()).isEqualTo(64L << 20).isEqualTo(SketchSettings.DEFAULT_MERGE_CACHE_BYTES);
+        assertThat(read(with("spectracache.sketches.merge.cache.bytes", "0")).mergeCacheBytes()).isZero();
+        assertThat(read(with("spectracache.sketches.merge.cache.bytes", "1048576")))
+                .isEqualTo(SketchSettings.defaults().withMergeCacheBytes(1_048_576));
+    }
+
+    @Test
+    void shouldRefuseANegativeMergeCacheBoundNamingTheKey() {
+        assertThatThrownBy(() -> read(with("spectracache.sketches.merge.cache.bytes", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("spectracache.sketches.merge.cache.bytes");
+        assertThatThrownBy(() -> SketchSettings.defaults().withMergeCacheBytes(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

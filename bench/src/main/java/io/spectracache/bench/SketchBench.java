@@ -251,6 +251,7 @@ final class SketchBench {
             awaitWithinBounds(port, day, union(HISTORY_HOURS - 24, HISTORY_HOURS).cardinality());
             accuracy(port, day, week);
             measureQueries(port, day, week, end);
+            coldReads(port, end);
         }
         try (SpectraCache again = restart(instance)) {
             storeSizes(instance);
@@ -298,7 +299,11 @@ final class SketchBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (HttpConnection http = HttpConnection.open(HOST, port)) {
             while (true) {
+                long asked = System.nanoTime();
                 JsonNode answer = get(http, port, day);
+                if (firstAnswerMillis == null) {
+                    firstAnswerMillis = (System.nanoTime() - asked) / 1e6;
+                }
                 if ((answer.get("lower95").asDouble() <= truth && answer.get("upper95").asDouble() >= truth)
                         || System.nanoTime() > deadline) {
                     return;
@@ -306,6 +311,31 @@ final class SketchBench {
                 Thread.sleep(200);
             }
         }
+    }
+
+    /** The first 24 h answer after the instance started (JIT and merge cache cold), ms. */
+    private Double firstAnswerMillis;
+    /** Counts of one whole past day each (4 dense day windows no query read before: the merge cache misses), ms. */
+    private final List<Double> coldMillis = new ArrayList<>();
+    /** The same counts asked again right after (the merge cache hits), ms. */
+    private final List<Double> againMillis = new ArrayList<>();
+
+    /** One count per whole past day of the history, each a range no query read before, then each again. */
+    private void coldReads(int port, long end) throws IOException {
+        long today = Math.floorDiv(end, 24 * HOUR) * 24 * HOUR;
+        try (HttpConnection http = HttpConnection.open(HOST, port)) {
+            for (long day = today - 24 * HOUR; day >= firstHour; day -= 24 * HOUR) {
+                String path = "/v1/distinct/devices?from=" + day + "&to=" + (day + 24 * HOUR);
+                for (List<Double> into : List.of(coldMillis, againMillis)) {
+                    long asked = System.nanoTime();
+                    get(http, port, path);
+                    into.add((System.nanoTime() - asked) / 1e6);
+                }
+            }
+        }
+        log.accept("sketch reads: whole past days, not read before: " + coldMillis.stream()
+                .map(ms -> Format.decimal(ms, 2)).toList() + " ms; again: " + againMillis.stream()
+                .map(ms -> Format.decimal(ms, 2)).toList() + " ms");
     }
 
     private void accuracy(int port, String day, String week) throws IOException {
@@ -588,6 +618,16 @@ final class SketchBench {
             reads.stream().filter(r -> r.name().equals("SpectraCache GET /v1/distinct/devices, 24 h")).findFirst()
                     .ifPresent(r -> md.append("\n24 h distinct count p99 at 1 client: ").append(Format.micros(r.p99()))
                             .append(" (target < 5 ms: ").append(r.p99() < 5_000 ? "met" : "NOT met").append(")."));
+            if (firstAnswerMillis != null || !coldMillis.isEmpty()) {
+                md.append("\n\nCold reads (not in the table above, which is warm): the first 24 h answer after start ")
+                        .append(firstAnswerMillis == null ? "–" : Format.decimal(firstAnswerMillis, 2) + " ms")
+                        .append(" (JIT and merge cache cold); each whole past day, a range not read before (its 4 dense "
+                                + "day windows not in the merge cache): ")
+                        .append(String.join(", ", coldMillis.stream().map(ms -> Format.decimal(ms, 2)).toList()))
+                        .append(" ms; the same days asked again right after: ")
+                        .append(String.join(", ", againMillis.stream().map(ms -> Format.decimal(ms, 2)).toList()))
+                        .append(" ms.");
+            }
             md.append('\n');
         }
         if (!sizes.isEmpty()) {

@@ -67,7 +67,20 @@ public final class SketchQueries {
             "sketches.membership", Codec.json(MembershipRequest.class), FILTERS, Topics.EVENTS_RAW,
             Codec.json(MembershipPart.class), SketchQueries::localMembership, SketchQueries::mergeMembership);
 
+    /**
+     * The distinct-count queries' merge cache ({@link DenseWindowCache}): one per process, since the queries are
+     * declared once for every instance; content-checked, so instances of one process (tests start several) share it
+     * safely. Its bound is {@value SketchSettings#MERGE_CACHE_BYTES_CONFIG} of the instance started last
+     * ({@link #boundMergeCache}); 0 turns it off and the windows are merged as read.
+     */
+    static final DenseWindowCache MERGE_CACHE = new DenseWindowCache(SketchSettings.DEFAULT_MERGE_CACHE_BYTES);
+
     private SketchQueries() {
+    }
+
+    /** Sets the bound of {@link #MERGE_CACHE} (an instance's setting, as it starts). */
+    static void boundMergeCache(long maxBytes) {
+        MERGE_CACHE.bound(maxBytes);
     }
 
     /** A distinct count's definition as it travels: {@link DistinctDefinition} in the text of the settings. */
@@ -339,8 +352,11 @@ public final class SketchQueries {
             if (cover.isEmpty()) {
                 continue;
             }
-            windowsRead += SketchReads.distinctInto(new LocalSketchStores(stores, group.getValue(), read),
-                    definition, request.group(), cover, union);
+            LocalSketchStores local = new LocalSketchStores(stores, group.getValue(), read);
+            windowsRead += MERGE_CACHE.maxBytes() > 0
+                    ? SketchReads.distinctInto(local, definition, request.group(), cover, union, MERGE_CACHE,
+                            group.getValue())
+                    : SketchReads.distinctInto(local, definition, request.group(), cover, union);
             planned = Math.max(planned, cover.windows().size());
             from = Math.min(from, cover.from());
             to = Math.max(to, cover.to());
@@ -370,8 +386,15 @@ public final class SketchQueries {
         clocks(stores, active, read).forEach((partition, clock) -> byCovers.computeIfAbsent(
                 SketchReads.seriesCovers(definition, request.from(), request.to(), request.step(), clock),
                 covers -> new TreeSet<>()).add(partition));
-        byCovers.forEach((covers, partitions) -> SketchReads.distinctSeriesInto(
-                new LocalSketchStores(stores, partitions, read), definition, request.group(), covers, unions));
+        byCovers.forEach((covers, partitions) -> {
+            LocalSketchStores local = new LocalSketchStores(stores, partitions, read);
+            if (MERGE_CACHE.maxBytes() > 0) {
+                SketchReads.distinctSeriesInto(local, definition, request.group(), covers, unions, MERGE_CACHE,
+                        partitions);
+            } else {
+                SketchReads.distinctSeriesInto(local, definition, request.group(), covers, unions);
+            }
+        });
         return new ScatterQuery.Part<>(new SeriesPart(unions.stream().map(SketchQueries::image).toList()), active);
     }
 

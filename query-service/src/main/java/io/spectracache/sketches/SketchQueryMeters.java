@@ -1,6 +1,8 @@
 package io.spectracache.sketches;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +24,19 @@ public enum SketchQueryMeters implements MeterDocumentation {
     MEMBERSHIP_ITEMS("spectra.sketches.membership.items", Meter.Type.COUNTER,
             "items membership queries asked about, by answer"),
     /** Watch-list items written through REST, tagged {@link #KIND_TAG} = {@code added} or {@code removed}. */
-    WATCH_WRITES("spectra.sketches.watch.writes", Meter.Type.COUNTER, "watch-list items added or removed over REST");
+    WATCH_WRITES("spectra.sketches.watch.writes", Meter.Type.COUNTER, "watch-list items added or removed over REST"),
+    /**
+     * Windows the distinct-count queries looked up in the merge cache, tagged {@link #OUTCOME_TAG} = {@code hit} (the
+     * images read were the cached ones) or {@code miss} (not cached, or changed since: merged as read).
+     */
+    MERGE_CACHE_LOOKUPS("spectra.sketches.merge.cache.lookups", Meter.Type.COUNTER,
+            "windows looked up in the distinct-count merge cache, by outcome"),
+    /** Merge-cache entries evicted to keep within its bound. */
+    MERGE_CACHE_EVICTIONS("spectra.sketches.merge.cache.evictions", Meter.Type.COUNTER,
+            "entries evicted from the distinct-count merge cache to keep within its bound"),
+    /** What the merge cache's entries weigh now, in bytes (images and unions). */
+    MERGE_CACHE_BYTES("spectra.sketches.merge.cache.bytes", Meter.Type.GAUGE,
+            "bytes the distinct-count merge cache holds");
 
     /** What was asked, or answered. */
     public static final String KIND_TAG = "kind";
@@ -58,6 +72,18 @@ public enum SketchQueryMeters implements MeterDocumentation {
     static void query(MeterRegistry registry, String kind, boolean partial, Duration took) {
         Timer.builder(QUERIES.meterName).description(QUERIES.description).tag(KIND_TAG, kind)
                 .tag(OUTCOME_TAG, partial ? "partial" : "complete").register(registry).record(took);
+    }
+
+    /** Registers the merge cache's meters with {@code registry} (they read {@code cache}'s counts). */
+    static void bindMergeCache(MeterRegistry registry, DenseWindowCache cache) {
+        FunctionCounter.builder(MERGE_CACHE_LOOKUPS.meterName, cache, DenseWindowCache::hits)
+                .description(MERGE_CACHE_LOOKUPS.description).tag(OUTCOME_TAG, "hit").register(registry);
+        FunctionCounter.builder(MERGE_CACHE_LOOKUPS.meterName, cache, DenseWindowCache::misses)
+                .description(MERGE_CACHE_LOOKUPS.description).tag(OUTCOME_TAG, "miss").register(registry);
+        FunctionCounter.builder(MERGE_CACHE_EVICTIONS.meterName, cache, DenseWindowCache::evictions)
+                .description(MERGE_CACHE_EVICTIONS.description).register(registry);
+        Gauge.builder(MERGE_CACHE_BYTES.meterName, cache, DenseWindowCache::bytes).baseUnit("bytes")
+                .description(MERGE_CACHE_BYTES.description).register(registry);
     }
 
     /** This counter, with {@code kind}. */

@@ -64,6 +64,8 @@ public final class SketchesCapability implements Capability {
     @Override
     public List<RouteGroup> routes(ServingContext serving) {
         SketchCatalog catalog = new SketchCatalog(SketchSettings.from(serving.settings()));
+        SketchQueries.boundMergeCache(catalog.settings().mergeCacheBytes());
+        SketchQueryMeters.bindMergeCache(serving.meters(), SketchQueries.MERGE_CACHE);
         return List.of(new SketchRoutes(serving.queries(), catalog,
                 new WatchWriter(serving.writes(), serving.topicPrefix(), serving.writeTimeout()), serving.meters(),
                 serving.topicPrefix(), Clock.systemUTC()),
