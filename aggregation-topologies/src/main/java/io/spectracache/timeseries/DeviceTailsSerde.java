@@ -11,17 +11,20 @@ import org.apache.kafka.common.errors.SerializationException;
  * The stored form of {@link DeviceTails}, what {@code timeseries-open-tails} holds: each open series of one device
  * as its tail. Thread-safe.
  *
- * <p>Format version 1:
+ * <p>Format version 2:
  * <pre>
- * byte     version = 1
+ * byte     version = 2
  * uvarint  length + UTF-8 device id
  * uvarint  number of series, then per series: uvarint length + UTF-8 metric, then the series' tail in
  *          {@link OpenSeriesSerde}'s tail form
  * </pre>
- * Only series with something since their base are written: a series that has none is its base.
+ * Only series with something since their base are written: a series that has none is its base. Version 1, written
+ * before, is the same with each tail's operations in {@link OpenLog}'s format 1 (every value as XOR bits); it is still
+ * read, and its logs are encoded again in format 2 as they are read.
  */
 public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
     static final byte VERSION_1 = 1;
+    static final byte VERSION_2 = 2;
 
     private final OpenSeriesSerde tails;
 
@@ -37,7 +40,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         }
         synchronized (device) {
             ByteWriter out = new ByteWriter();
-            out.put(VERSION_1);
+            out.put(VERSION_2);
             out.bytes(device.deviceId().getBytes(StandardCharsets.UTF_8));
             int withTails = 0;
             for (int i = 0; i < device.count(); i++) {
@@ -68,9 +71,10 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         try {
             ByteBuffer in = ByteBuffer.wrap(data);
             byte version = in.get();
-            if (version != VERSION_1) {
+            if (version != VERSION_1 && version != VERSION_2) {
                 throw new SerializationException("unknown device-tails version " + version);
             }
+            int logFormat = version == VERSION_1 ? OpenLog.FORMAT_1 : OpenLog.FORMAT_2;
             DeviceTails device = new DeviceTails(new String(OpenSeriesSerde.readBytes(in), StandardCharsets.UTF_8));
             synchronized (device) {
                 int count = OpenSeriesSerde.count(in, "series");
@@ -79,7 +83,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
                     if (device.indexOf(metric) >= 0) {
                         throw new SerializationException("device tails hold metric " + metric + " twice");
                     }
-                    device.add(metric, tails.readTail(in));
+                    device.add(metric, tails.readTail(in, logFormat));
                 }
             }
             if (in.hasRemaining()) {

@@ -8,16 +8,27 @@ import org.apache.kafka.common.errors.SerializationException;
  * commit writes the bytes already encoded instead of encoding the whole open state again. Not thread-safe: its
  * series guards it.
  *
- * <p>Operations (each starts with a uvarint {@code head}; {@code head & 3} is the kind):
+ * <p>Operations (each starts with a uvarint {@code head}; {@code head & 3} is the kind), in {@linkplain #FORMAT_2
+ * format 2}, what every log writes:
  * <pre>
- * kind 0  reading   head = mask &lt;&lt; 2: bit 0 of mask = inserted into the open chunk, bit 1 + i = added to tier i's
- *                   open bucket; then varlong the time minus the previous reading's time (the first: minus 0),
- *                   then uvarlong the value's IEEE 754 bits XOR the previous reading's (the first: XOR 0)
+ * kind 0  reading   head = mask &lt;&lt; 4 | code &lt;&lt; 2: bit 0 of mask = inserted into the open chunk, bit 1 + i = added
+ *                   to tier i's open bucket; then varlong the time minus the previous reading's time (the first: minus
+ *                   0), then the value:
+ *                   code 0: uvarlong its IEEE 754 bits XOR the previous reading's (the first: XOR 0);
+ *                   code k = 1, 2, 3: the value is the decimal u / 10^k for an integer u with |u| &lt;= 2^53 (the double
+ *                   that division gives, bit for bit; the writer takes the smallest such k): varlong u minus
+ *                   p = (long) Math.rint(previous value * 10^k), the previous reading's value (the first: 0.0)
+ *                   predicting it
  * kind 1  take the open chunk (it was sealed)              head = 1
  * kind 2  open an empty bucket in tier i                  head = i &lt;&lt; 2 | 2, then varlong its start
  * kind 3  take tier i's open bucket (it was sealed)        head = i &lt;&lt; 2 | 3
  * </pre>
- * Consecutive changes of different parts by the same reading (same time, same value bits) coalesce into one reading
+ * {@linkplain #FORMAT_1 Format 1} (tails stored before format 2, still read) differs in the reading only: head =
+ * mask &lt;&lt; 2, and the value always as code 0. Readings are most of a tail and sensors send decimals with a few
+ * digits: as a decimal, a reading with two decimals takes about 5 bytes instead of 11, so every commit's tails, which
+ * rewrite each series' log since its base, are about half as large.
+ *
+ * <p>Consecutive changes of different parts by the same reading (same time, same value bits) coalesce into one reading
  * operation; they commute, so the replay order within it does not matter.
  */
 final class OpenLog {
@@ -27,8 +38,18 @@ final class OpenLog {
     static final int TAKE_BUCKET = 3;
     /** Mask bit of the open chunk in a reading. */
     static final long RAW = 1;
+    /** The first log format: every reading's value as bits XOR the previous value's. */
+    static final int FORMAT_1 = 1;
+    /** The format every log writes: a value that is a decimal with up to 3 digits after the point as one. */
+    static final int FORMAT_2 = 2;
+    /** 10^k for the decimal codes k = 1..3 of {@link #FORMAT_2} (index 0 unused: code 0 is the XOR form). */
+    private static final double[] POWERS = {1, 1e1, 1e2, 1e3};
+    /** Integers up to this magnitude are exact as doubles. */
+    private static final long EXACT = 1L << 53;
 
     private byte[] bytes = new byte[64];
+    /** The format of {@link #bytes}: {@link #FORMAT_2}, but for a stored format 1 log while it is encoded again. */
+    private int format = FORMAT_2;
     private int length;
     private int operations;
     private int readings;
@@ -128,8 +149,32 @@ final class OpenLog {
 
     /** A log holding {@code encoded} (as {@link #encoded()} gave it), after checking that it decodes. */
     static OpenLog of(byte[] encoded, int operations, int tierCount) {
+        return of(encoded, operations, tierCount, FORMAT_2);
+    }
+
+    /**
+     * A log holding {@code encoded}, stored in {@code format} ({@link #FORMAT_1} or {@link #FORMAT_2}), after checking
+     * that it decodes; a format 1 log is encoded again in format 2, the only one a log appends in.
+     */
+    static OpenLog of(byte[] encoded, int operations, int tierCount, int format) {
+        if (format != FORMAT_1 && format != FORMAT_2) {
+            throw new SerializationException("unknown open log format " + format);
+        }
+        if (format == FORMAT_1) {
+            OpenLog stored = decoded(encoded, operations, tierCount, FORMAT_1);
+            int[] same = new int[tierCount];
+            for (int tier = 0; tier < tierCount; tier++) {
+                same[tier] = tier;
+            }
+            return stored.remapped(same);
+        }
+        return decoded(encoded, operations, tierCount, FORMAT_2);
+    }
+
+    private static OpenLog decoded(byte[] encoded, int operations, int tierCount, int format) {
         OpenLog log = new OpenLog();
-        Decoder decoder = new Decoder(encoded, encoded.length);
+        log.format = format;
+        Decoder decoder = new Decoder(encoded, encoded.length, format);
         int count = 0;
         Counter counter = new Counter(tierCount);
         while (decoder.hasNext()) {
@@ -192,7 +237,7 @@ final class OpenLog {
 
     /** Decodes every operation, the coalesced reading included, into {@code replay}. */
     void replay(Replay replay) {
-        Decoder decoder = new Decoder(bytes, length);
+        Decoder decoder = new Decoder(bytes, length, format);
         while (decoder.hasNext()) {
             decoder.next(replay);
         }
@@ -219,13 +264,33 @@ final class OpenLog {
     }
 
     private void writeReading(long mask, long time, long bits) {
-        writeUnsigned(mask << 2 | READING);
+        double value = Double.longBitsToDouble(bits);
+        int code = 0;
+        long units = 0;
+        for (int k = 1; k < POWERS.length; k++) {
+            long u = (long) Math.rint(value * POWERS[k]);
+            if (u >= -EXACT && u <= EXACT && Double.doubleToRawLongBits(u / POWERS[k]) == bits) {
+                code = k;
+                units = u;
+                break;
+            }
+        }
+        writeUnsigned(mask << 4 | (long) code << 2 | READING);
         writeSigned(time - previousTime);
-        writeUnsigned(bits ^ previousBits);
+        if (code == 0) {
+            writeUnsigned(bits ^ previousBits);
+        } else {
+            writeSigned(units - predicted(previousBits, code));
+        }
         previousTime = time;
         previousBits = bits;
         readings++;
         operations++;
+    }
+
+    /** What a decimal reading of code {@code k} is written relative to: the previous value at that scale. */
+    private static long predicted(long previousBits, int k) {
+        return (long) Math.rint(Double.longBitsToDouble(previousBits) * POWERS[k]);
     }
 
     private void writeSigned(long value) {
@@ -284,13 +349,15 @@ final class OpenLog {
     private static final class Decoder {
         private final byte[] bytes;
         private final int end;
+        private final int format;
         private int at;
         long previousTime;
         long previousBits;
 
-        Decoder(byte[] bytes, int end) {
+        Decoder(byte[] bytes, int end, int format) {
             this.bytes = bytes;
             this.end = end;
+            this.format = format;
         }
 
         boolean hasNext() {
@@ -302,12 +369,23 @@ final class OpenLog {
             int kind = (int) (head & 3);
             switch (kind) {
                 case READING -> {
+                    int code = format == FORMAT_1 ? 0 : (int) (head >>> 2 & 3);
+                    long mask = format == FORMAT_1 ? head >>> 2 : head >>> 4;
                     long time = previousTime + readSigned();
-                    long bits = previousBits ^ readUnsigned();
+                    long bits;
+                    if (code == 0) {
+                        bits = previousBits ^ readUnsigned();
+                    } else {
+                        long units = predicted(previousBits, code) + readSigned();
+                        if (units < -EXACT || units > EXACT) {
+                            throw new SerializationException("open log reading has a decimal of " + units + " units");
+                        }
+                        bits = Double.doubleToRawLongBits(units / POWERS[code]);
+                    }
                     previousTime = time;
                     previousBits = bits;
                     if (replay != null) {
-                        replay.reading(head >>> 2, time, Double.longBitsToDouble(bits));
+                        replay.reading(mask, time, Double.longBitsToDouble(bits));
                     }
                 }
                 case TAKE_CHUNK -> {

@@ -34,7 +34,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * byte     1 if a chunk point or a bucket is open, else 0
  * varlong  the generation of the base the operations continue (0: none, they start from an empty series)
  * uvarint  number of operations, uvarint their length in bytes, then the operations in {@link OpenLog}'s format
- *          (tier numbers in them index the tiers as listed above)
+ *          (format 2; format 1 in device tails of version 1), tier numbers in them indexing the tiers as listed above
  * </pre>
  * (varlong: zig-zag LEB128; uvarint, uvarlong: LEB128, as {@link Varints}.)
  */
@@ -140,8 +140,11 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
         }
     }
 
-    /** Reads a tail (an incomplete series) as {@link #writeTail} wrote it. */
-    OpenSeries readTail(ByteBuffer in) {
+    /**
+     * Reads a tail (an incomplete series) as {@link #writeTail} wrote it, its operations in {@code logFormat}
+     * ({@link OpenLog#FORMAT_1} or {@link OpenLog#FORMAT_2}).
+     */
+    OpenSeries readTail(ByteBuffer in, int logFormat) {
         OpenSeries series = empty();
         int tiers = count(in, "tiers");
         int[] toConfigured = new int[tiers];
@@ -168,7 +171,7 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
             throw new SerializationException("open series continues base generation " + generation);
         }
         int operations = count(in, "operations");
-        OpenLog log = OpenLog.of(readBytes(in), operations, tiers);
+        OpenLog log = OpenLog.of(readBytes(in), operations, tiers, logFormat);
         if (!same) {
             log = log.remapped(toConfigured);
         }

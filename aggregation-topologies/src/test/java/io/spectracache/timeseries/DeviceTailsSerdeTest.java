@@ -52,7 +52,17 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
         DeviceTails device = new DeviceTails("truck-1");
         device.add("temp", temp);
         device.add("speed", speed);
-        return Map.of("device-tails-v1.bin", device);
+        return Map.of("device-tails-v2.bin", device);
+    }
+
+    @Test
+    void shouldReadVersionOneTailsAsTheSameSeriesSoStateStoredBeforeDecimalReadingsStillRestores() {
+        DeviceTails expected = goldenFiles().get("device-tails-v2.bin");
+
+        DeviceTails read = serde.deserialize("t", golden("device-tails-v1.bin"));
+
+        assertThat(read).isEqualTo(expected);
+        assertThat(serde.serialize("t", read)).isEqualTo(golden("device-tails-v2.bin"));
     }
 
     @Test
