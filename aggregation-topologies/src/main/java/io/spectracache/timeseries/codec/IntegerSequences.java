@@ -189,9 +189,7 @@ final class IntegerSequences {
                 case RICE_FROM_MIN -> {
                     long base = readSigned(in);
                     int k = (int) in.read(6);
-                    for (int i = from + order; i < end; i++) {
-                        values[i] = base + readRice(in, k);
-                    }
+                    in.readRice(values, from + order, end, k, ESCAPE, base, false);
                 }
                 case TRUNCATED_BINARY -> {
                     long base = readSigned(in);
@@ -208,10 +206,7 @@ final class IntegerSequences {
                 }
                 case RICE_ZIGZAG -> {
                     int k = (int) in.read(6);
-                    for (int i = from + order; i < end; i++) {
-                        long u = readRice(in, k);
-                        values[i] = (u >>> 1) ^ -(u & 1);
-                    }
+                    in.readRice(values, from + order, end, k, ESCAPE, 0, true);
                 }
             }
         }
@@ -388,14 +383,6 @@ final class IntegerSequences {
             out.write(quotient, 64 - k);
         }
         out.write(u, k);
-    }
-
-    private static long readRice(BitInput in, int k) {
-        long quotient = in.readOnes(ESCAPE);
-        if (quotient == ESCAPE) {
-            quotient = in.read(64 - k);
-        }
-        return (quotient << k) | in.read(k);
     }
 
     /** The lowest {@code width} bits set (0..64). */
