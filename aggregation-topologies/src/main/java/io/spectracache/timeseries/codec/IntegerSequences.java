@@ -182,9 +182,7 @@ final class IntegerSequences {
                     if (width > 64) {
                         throw new SerializationException("time-series chunk packs integers " + width + " bits wide");
                     }
-                    for (int i = from + order; i < end; i++) {
-                        values[i] = base + in.read(width);
-                    }
+                    in.readPacked(values, from + order, end, width, base);
                 }
                 case RICE_FROM_MIN -> {
                     long base = readSigned(in);
@@ -199,10 +197,7 @@ final class IntegerSequences {
                                 + " bits wide");
                     }
                     long shortCodes = mask(width) - in.read(width);
-                    for (int i = from + order; i < end; i++) {
-                        long y = in.read(width - 1);
-                        values[i] = base + (Long.compareUnsigned(y, shortCodes) < 0 ? y : ((y << 1) | in.readBit()) - shortCodes);
-                    }
+                    in.readTruncated(values, from + order, end, width, shortCodes, base);
                 }
                 case RICE_ZIGZAG -> {
                     int k = (int) in.read(6);
