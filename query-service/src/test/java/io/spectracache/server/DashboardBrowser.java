@@ -123,6 +123,7 @@ final class DashboardBrowser {
         } finally {
             driver.quit();
             service.stop();
+            TestCluster.deleteQuietly(profile); // Chromium's profile is a few MB per run
         }
     }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * test kills an instance running as its own process (SIGKILL) mid-track and has another join mid-track.
  */
 @Tag("integration")
-@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
 class GeofenceTransitionsIT {
     private static final String PORT = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
             + "[[[9.90,53.52],[9.96,53.52],[9.96,53.55],[9.90,53.55],[9.90,53.52]]]},\"properties\":{\"name\":\"Hamburg port\"}}";
@@ -117,7 +117,7 @@ class GeofenceTransitionsIT {
     }
 
     private void awaitTransitions(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<String>> expected) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(written(consumer)).isEqualTo(expected));
     }
 
@@ -222,7 +222,7 @@ class GeofenceTransitionsIT {
             SpectraCache b = null;
             try {
                 a.start();
-                assertThat(a.awaitReady(Duration.ofSeconds(120))).as("a ready; log:\n%s", a.logTail()).isTrue();
+                assertThat(a.awaitReady(Duration.ofSeconds(240))).as("a ready; log:\n%s", a.logTail()).isTrue();
                 consumer.subscribe(List.of("spectra.geofence.transitions"));
                 HttpResponseAssert.ok(TestCluster.put(a.restPort(), "/v1/geofences/port", PORT, "application/geo+json"));
                 steps(cluster, 0, 3);
@@ -233,7 +233,7 @@ class GeofenceTransitionsIT {
                 a.kill();
                 assertThat(a.isAlive()).isFalse();
                 a.start(); // same data directory and port: a static member, back before its session times out
-                assertThat(a.awaitReady(Duration.ofSeconds(120))).as("a ready after the kill; log:\n%s", a.logTail())
+                assertThat(a.awaitReady(Duration.ofSeconds(240))).as("a ready after the kill; log:\n%s", a.logTail())
                         .isTrue();
                 awaitTransitions(consumer, expected(6, false));
 
