@@ -62,6 +62,14 @@ public final class SeriesReads {
      * either the open chunk as read (starting at or after its first point) or newer, and neither appears twice.
      */
     public static Chunk raw(SeriesStores stores, long chunkMaxSpanMs, Bytes key, long from, long to) {
+        return concat(rawParts(stores, chunkMaxSpanMs, key, from, to));
+    }
+
+    /**
+     * As {@link #raw(SeriesStores, long, Bytes, long, long)}, as the runs of points it is made of, in time order and
+     * not joined (a bulk reader copies them once, straight to where they go). Never null; runs may be empty.
+     */
+    public static List<Chunk> rawParts(SeriesStores stores, long chunkMaxSpanMs, Bytes key, long from, long to) {
         List<Chunk> parts = new ArrayList<>();
         if (to > from) {
             Chunk openChunk = openChunk(stores, key);
@@ -77,7 +85,7 @@ public final class SeriesReads {
             }
             parts.add(Chunks.between(openChunk, from, to));
         }
-        return concat(parts);
+        return parts;
     }
 
     /**

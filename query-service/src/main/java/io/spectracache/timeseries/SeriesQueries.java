@@ -451,20 +451,32 @@ public final class SeriesQueries {
             if (from >= request.to()) {
                 return true;
             }
-            Chunk chunk = SeriesReads.raw(new LocalSeriesStores(stores, series.partition(), read),
+            List<Chunk> parts = SeriesReads.rawParts(new LocalSeriesStores(stores, series.partition(), read),
                     request.chunkMaxSpanMs(), series.key(), from, request.to());
-            if (chunk.size() == 0) {
+            int size = 0;
+            for (Chunk part : parts) {
+                size += part.size();
+            }
+            if (size == 0) {
                 return true;
             }
-            int take = Math.min(chunk.size(), request.limit() - points[0]);
-            long[] timestamps = chunk.timestamps(); // a copy already: cut only when the page ends inside the series
-            double[] values = chunk.values();
-            blocks.add(take == chunk.size() ? new Block(hex, series.deviceId(), timestamps, values)
-                    : new Block(hex, series.deviceId(), java.util.Arrays.copyOf(timestamps, take),
-                    java.util.Arrays.copyOf(values, take)));
+            // The block's points copied once, straight from the decoded chunks, and only as many as the page takes.
+            int take = Math.min(size, request.limit() - points[0]);
+            long[] timestamps = new long[take];
+            double[] values = new double[take];
+            int at = 0;
+            for (Chunk part : parts) {
+                int n = Math.min(part.size(), take - at);
+                part.copyTo(0, n, timestamps, values, at);
+                at += n;
+                if (at == take) {
+                    break;
+                }
+            }
+            blocks.add(new Block(hex, series.deviceId(), timestamps, values));
             points[0] += take;
             if (points[0] >= request.limit()) {
-                next[0] = new Cursor(hex, chunk.timestamp(take - 1)).encode();
+                next[0] = new Cursor(hex, timestamps[take - 1]).encode();
                 return false;
             }
             return true;

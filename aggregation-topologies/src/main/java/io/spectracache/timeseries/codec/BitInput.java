@@ -62,6 +62,130 @@ final class BitInput {
         return ones;
     }
 
+    /**
+     * Reads Rice codes into {@code values[from, end)}: per code, ones up to {@code escape} (as {@link #readOnes}),
+     * then if it escaped the quotient in {@code 64 - k} bits, then {@code k} low bits; each value is {@code base + u},
+     * or the zig-zag decoding of {@code u} when {@code zigzag}. The same bits and values as those calls one by one;
+     * faster because the codes are taken from a 64-bit register refilled every few codes, so that one code's length
+     * is all the next one waits for (not a load from memory as well).
+     */
+    void readRice(long[] values, int from, int end, int k, int escape, long base, boolean zigzag) {
+        long at = position;
+        long lowMask = (1L << k) - 1; // k <= 63
+        long buffer = 0; // the bits from `at` on, first bit most significant; only the first `valid` are known
+        int valid = 0;
+        for (int i = from; i < end; i++) {
+            int ones = Long.numberOfLeadingZeros(~buffer);
+            int length = ones + 1 + k;
+            if (length > valid || ones >= escape) {
+                int index = (int) (at >>> 3);
+                if (index + 8 <= bytes.length) {
+                    buffer = (long) LONGS.get(bytes, index) << (at & 7);
+                    valid = 57; // at least 57 bits of the eight bytes follow `at`; shifts stay below 64
+                    ones = Long.numberOfLeadingZeros(~buffer);
+                    length = ones + 1 + k;
+                } else {
+                    valid = 0;
+                }
+                if (length > valid || ones >= escape) {
+                    // Near the end of the bytes, an escaped quotient or a very long code: one field at a time.
+                    position = at;
+                    long quotient = readOnes(escape);
+                    if (quotient == escape) {
+                        quotient = read(64 - k);
+                    }
+                    long u = (quotient << k) | read(k);
+                    values[i] = zigzag ? (u >>> 1) ^ -(u & 1) : base + u;
+                    at = position;
+                    valid = 0;
+                    buffer = 0;
+                    continue;
+                }
+            }
+            long u = ((long) ones << k) | ((buffer >>> (64 - length)) & lowMask);
+            buffer <<= length;
+            valid -= length;
+            at += length;
+            values[i] = zigzag ? (u >>> 1) ^ -(u & 1) : base + u;
+        }
+        if (at > endBit) {
+            throw new SerializationException("time-series chunk is truncated: it ends in the middle of a point");
+        }
+        position = at;
+    }
+
+    /**
+     * Reads {@code end - from} integers of {@code width} bits (1..64) in truncated binary of range {@code shortCodes}
+     * (as {@code IntegerSequences} writes them: {@code width - 1} bits, and one more when those are not below
+     * {@code shortCodes}) into {@code values}, each plus {@code base}; from a register as {@link #readRice}.
+     */
+    void readTruncated(long[] values, int from, int end, int width, long shortCodes, long base) {
+        long at = position;
+        long buffer = 0;
+        int valid = 0;
+        for (int i = from; i < end; i++) {
+            if (valid < width) {
+                int index = (int) (at >>> 3);
+                if (width > 57 || index + 8 > bytes.length) {
+                    // Near the end of the bytes, or codes too wide for the register: one field at a time.
+                    position = at;
+                    long y = read(width - 1);
+                    values[i] = base + (Long.compareUnsigned(y, shortCodes) < 0 ? y : ((y << 1) | readBit()) - shortCodes);
+                    at = position;
+                    valid = 0;
+                    continue;
+                }
+                buffer = (long) LONGS.get(bytes, index) << (at & 7);
+                valid = 57;
+            }
+            long y = width == 1 ? 0 : buffer >>> (65 - width);
+            int length = width - 1;
+            if (Long.compareUnsigned(y, shortCodes) >= 0) {
+                y = (buffer >>> (64 - width)) - shortCodes;
+                length = width;
+            }
+            values[i] = base + y;
+            buffer <<= length;
+            valid -= length;
+            at += length;
+        }
+        if (at > endBit) {
+            throw new SerializationException("time-series chunk is truncated: it ends in the middle of a point");
+        }
+        position = at;
+    }
+
+    /** Reads {@code end - from} unsigned integers of {@code width} bits (0..64) into {@code values}, each plus {@code base}. */
+    void readPacked(long[] values, int from, int end, int width, long base) {
+        if (width == 0) {
+            java.util.Arrays.fill(values, from, end, base);
+            return;
+        }
+        require((long) width * (end - from));
+        long at = position;
+        long buffer = 0;
+        int valid = 0;
+        for (int i = from; i < end; i++) {
+            if (valid < width) {
+                int index = (int) (at >>> 3);
+                if (width > 57 || index + 8 > bytes.length) {
+                    position = at;
+                    values[i] = base + read(width);
+                    at = position;
+                    valid = 0;
+                    continue;
+                }
+                buffer = (long) LONGS.get(bytes, index) << (at & 7);
+                valid = 57;
+            }
+            values[i] = base + (buffer >>> (64 - width));
+            buffer <<= width;
+            valid -= width;
+            at += width;
+        }
+        position = at;
+    }
+
     /** Skips the bits up to the next whole byte, which must all be zero. */
     void skipPadding() {
         int pad = (int) ((8 - (position & 7)) & 7);
@@ -75,7 +199,7 @@ final class BitInput {
         return endBit - position;
     }
 
-    private void require(int count) {
+    private void require(long count) {
         if (count > endBit - position) {
             throw new SerializationException("time-series chunk is truncated: it ends in the middle of a point");
         }

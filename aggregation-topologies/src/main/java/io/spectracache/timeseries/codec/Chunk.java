@@ -58,6 +58,17 @@ public final class Chunk {
         return values[index];
     }
 
+    /**
+     * Copies points {@code [from, from + n)} into {@code timestamps} and {@code values} at {@code at}: one copy
+     * where {@link #timestamps()} and {@link #values()} make two.
+     *
+     * @throws IndexOutOfBoundsException if a range falls outside its array
+     */
+    public void copyTo(int from, int n, long[] timestamps, double[] values, int at) {
+        System.arraycopy(this.timestamps, from, timestamps, at, n);
+        System.arraycopy(this.values, from, values, at, n);
+    }
+
     public long[] timestamps() {
         return timestamps.clone();
     }

@@ -182,16 +182,12 @@ final class IntegerSequences {
                     if (width > 64) {
                         throw new SerializationException("time-series chunk packs integers " + width + " bits wide");
                     }
-                    for (int i = from + order; i < end; i++) {
-                        values[i] = base + in.read(width);
-                    }
+                    in.readPacked(values, from + order, end, width, base);
                 }
                 case RICE_FROM_MIN -> {
                     long base = readSigned(in);
                     int k = (int) in.read(6);
-                    for (int i = from + order; i < end; i++) {
-                        values[i] = base + readRice(in, k);
-                    }
+                    in.readRice(values, from + order, end, k, ESCAPE, base, false);
                 }
                 case TRUNCATED_BINARY -> {
                     long base = readSigned(in);
@@ -201,17 +197,11 @@ final class IntegerSequences {
                                 + " bits wide");
                     }
                     long shortCodes = mask(width) - in.read(width);
-                    for (int i = from + order; i < end; i++) {
-                        long y = in.read(width - 1);
-                        values[i] = base + (Long.compareUnsigned(y, shortCodes) < 0 ? y : ((y << 1) | in.readBit()) - shortCodes);
-                    }
+                    in.readTruncated(values, from + order, end, width, shortCodes, base);
                 }
                 case RICE_ZIGZAG -> {
                     int k = (int) in.read(6);
-                    for (int i = from + order; i < end; i++) {
-                        long u = readRice(in, k);
-                        values[i] = (u >>> 1) ^ -(u & 1);
-                    }
+                    in.readRice(values, from + order, end, k, ESCAPE, 0, true);
                 }
             }
         }
@@ -388,14 +378,6 @@ final class IntegerSequences {
             out.write(quotient, 64 - k);
         }
         out.write(u, k);
-    }
-
-    private static long readRice(BitInput in, int k) {
-        long quotient = in.readOnes(ESCAPE);
-        if (quotient == ESCAPE) {
-            quotient = in.read(64 - k);
-        }
-        return (quotient << k) | in.read(k);
     }
 
     /** The lowest {@code width} bits set (0..64). */

@@ -47,4 +47,21 @@ class ChunksTest {
         double[] values = points.values().stream().mapToDouble(Double::doubleValue).toArray();
         return Chunk.of(timestamps, values);
     }
+
+    @net.jqwik.api.Example
+    void shouldCopyOnlyTheAskedPointsWithoutLettingTheCallerChangeTheChunk() {
+        Chunk chunk = Chunk.of(new long[] {1, 2, 3, 4}, new double[] {-0.0, Double.NaN, 3.5, 4.5});
+        long[] timestamps = new long[4];
+        double[] values = new double[4];
+
+        chunk.copyTo(1, 2, timestamps, values, 2);
+        timestamps[2] = 99;
+
+        assertThat(timestamps).containsExactly(0, 0, 99, 3);
+        assertThat(Double.doubleToRawLongBits(values[2])).isEqualTo(Double.doubleToRawLongBits(Double.NaN));
+        assertThat(values[3]).isEqualTo(3.5);
+        assertThat(chunk).isEqualTo(Chunk.of(new long[] {1, 2, 3, 4}, new double[] {-0.0, Double.NaN, 3.5, 4.5}));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> chunk.copyTo(3, 2, timestamps, values, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
