@@ -274,17 +274,8 @@ public final class SketchReads {
      */
     public static int distinctSeriesInto(SketchStores stores, DistinctDefinition sketch, String group,
                                          List<WindowCover> covers, List<Union> unions) {
-        if (covers.size() != unions.size()) {
-            throw new IllegalArgumentException(covers.size() + " steps, but " + unions.size() + " unions");
-        }
-        Map<WindowCover.Window, List<Integer>> steps = new HashMap<>();
-        List<WindowCover.Window> all = new ArrayList<>();
-        for (int b = 0; b < covers.size(); b++) {
-            for (WindowCover.Window window : covers.get(b).windows()) {
-                steps.computeIfAbsent(window, w -> new ArrayList<>(1)).add(b);
-                all.add(window);
-            }
-        }
+        Map<WindowCover.Window, List<Integer>> steps = steps(covers, unions);
+        List<WindowCover.Window> all = new ArrayList<>(steps.keySet());
         Bytes lane = SketchKeys.lane(sketch.name(), group);
         int read = 0;
         for (List<List<WindowCover.Window>> runs : runs(all).descendingMap().values()) {
@@ -321,17 +312,8 @@ public final class SketchReads {
                                          List<WindowCover> covers, List<Union> unions, DenseWindowCache cache,
                                          Object scope) {
         requireNonNull(cache, "cache");
-        if (covers.size() != unions.size()) {
-            throw new IllegalArgumentException(covers.size() + " steps, but " + unions.size() + " unions");
-        }
-        Map<WindowCover.Window, List<Integer>> steps = new HashMap<>();
-        List<WindowCover.Window> all = new ArrayList<>();
-        for (int b = 0; b < covers.size(); b++) {
-            for (WindowCover.Window window : covers.get(b).windows()) {
-                steps.computeIfAbsent(window, w -> new ArrayList<>(1)).add(b);
-                all.add(window);
-            }
-        }
+        Map<WindowCover.Window, List<Integer>> steps = steps(covers, unions);
+        List<WindowCover.Window> all = new ArrayList<>(steps.keySet());
         Bytes lane = SketchKeys.lane(sketch.name(), group);
         int read = 0;
         for (Map.Entry<Long, List<List<WindowCover.Window>>> bySize : runs(all).descendingMap().entrySet()) {
@@ -354,6 +336,24 @@ public final class SketchReads {
             }
         }
         return read;
+    }
+
+    /**
+     * Which steps each window of the covers belongs to (a window may serve several steps).
+     *
+     * @throws IllegalArgumentException if there are not as many unions as covers
+     */
+    private static Map<WindowCover.Window, List<Integer>> steps(List<WindowCover> covers, List<Union> unions) {
+        if (covers.size() != unions.size()) {
+            throw new IllegalArgumentException(covers.size() + " steps, but " + unions.size() + " unions");
+        }
+        Map<WindowCover.Window, List<Integer>> steps = new HashMap<>();
+        for (int b = 0; b < covers.size(); b++) {
+            for (WindowCover.Window window : covers.get(b).windows()) {
+                steps.computeIfAbsent(window, w -> new ArrayList<>(1)).add(b);
+            }
+        }
+        return steps;
     }
 
     private static DistinctPart distinctOf(WindowCover cover, Map<WindowCover.Window, SketchWindow> found) {
