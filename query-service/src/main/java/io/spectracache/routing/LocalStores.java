@@ -318,7 +318,24 @@ public final class LocalStores {
             return streams.query(request);
         } catch (StreamsException | IllegalStateException e) {
             throw RetryLaterException.notReady("store " + request.getStoreName() + " is not ready: " + e.getClass().getSimpleName());
+        } catch (NullPointerException e) {
+            throw closingOr(e, request.getStoreName());
         }
+    }
+
+    /**
+     * What a read answers when Kafka Streams throws a {@link NullPointerException}: a query that races with its store
+     * being closed (the task moving to another instance, or revived after an aborted transaction) reaches
+     * {@code RocksDBStore.query} after the store dropped its database handle ({@code dbAccessor} is null). That is a
+     * "retry" for the client, not a failure; an NPE thrown anywhere else is a bug and is rethrown as it is.
+     */
+    static RuntimeException closingOr(NullPointerException e, String store) {
+        StackTraceElement[] trace = e.getStackTrace();
+        if (trace.length > 0 && trace[0].getClassName().startsWith("org.apache.kafka.streams.state.internals.")) {
+            return RetryLaterException.notReady("store " + store + " is closing (its partition is moving or restarting); "
+                    + "retry");
+        }
+        return e;
     }
 
     private static void failUnlessBehind(QueryResult<?> result, String store) {

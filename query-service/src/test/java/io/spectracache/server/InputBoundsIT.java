@@ -107,8 +107,13 @@ class InputBoundsIT {
         assertThat(state.get("metrics").size()).isEqualTo(DeviceStateSettings.DEFAULT_MAX_METRICS);
         assertThat(state.get("metrics").fieldNames()).toIterable().allSatisfy(name -> assertThat(name).startsWith("m23_"));
         assertThat(state.get("lastEvent").get("eventId").asText()).isEqualTo("fat23");
-        assertThat(TestCluster.metric(port, "spectra_devicestate_metrics_evicted_total{limit=\"max-metrics\"}"))
-                .isEqualTo(24 * 3_500 - DeviceStateSettings.DEFAULT_MAX_METRICS);
+        // A counter counts work done: an event processed again after an aborted transaction (a slow machine can time
+        // one out) evicts its 3,500 names again, while the state above counts it once.
+        double evicted = TestCluster.metric(port, "spectra_devicestate_metrics_evicted_total{limit=\"max-metrics\"}");
+        double once = 24 * 3_500 - DeviceStateSettings.DEFAULT_MAX_METRICS;
+        assertThat(evicted).isGreaterThanOrEqualTo(once);
+        assertThat((evicted - once) % 3_500).as("evictions beyond one pass, %s, are whole replayed events", evicted - once)
+                .isZero();
         assertThat(TestCluster.get(port, "/health/ready").statusCode()).isEqualTo(200);
     }
 
