@@ -20,9 +20,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
 
 /**
  * The spatial benchmark (issue 10), in the same run as the rest and side by side with Redis:
@@ -92,8 +96,15 @@ final class SpatialBench {
         return s;
     }
 
-    /** One ingest result. */
-    private record Ingest(String label, double eventsPerSecond, double streamMicrosPerEvent, double processMicrosPerEvent) {
+    /**
+     * One ingest result.
+     *
+     * @param stageMicrosPerEvent CPU µs per event by {@link CpuAccounting.Stage}
+     * @param logBytesPerEvent    bytes the broker's logs of the round's topics grew by, per event, by topic group
+     *                            ({@link #topicGroup}): batch and transaction-marker overhead included
+     */
+    private record Ingest(String label, double eventsPerSecond, double streamMicrosPerEvent, double processMicrosPerEvent,
+                          Map<CpuAccounting.Stage, Double> stageMicrosPerEvent, Map<String, Double> logBytesPerEvent) {
     }
 
     /**
@@ -163,8 +174,50 @@ final class SpatialBench {
                 .append(pairs).append(" pairs (").append(Format.percent(minRatio)).append(" to ").append(Format.percent(maxRatio))
                 .append("; target ≥ 85 %); stream threads spend ").append(Format.decimal(meanDelta, 1))
                 .append(" µs more CPU per event with it on (mean of the pairs).\n\n");
+        appendSplit(runs, order);
         log.accept("spatial: ingest on/off per pair " + ratios + ", mean " + Format.percent(meanRatio) + " of the rate, +"
                 + Format.decimal(meanDelta, 1) + " µs stream-thread CPU per event");
+    }
+
+    /** Where the CPU and the broker's bytes went: the means of the off rounds and of the on rounds, side by side. */
+    private void appendSplit(List<Ingest> runs, List<Boolean> order) {
+        md.append("Where it went, the mean of the off rounds and of the on rounds (CPU µs per event by thread group; "
+                + "bytes the broker's logs grew by per event, by topic: records, batch headers and transaction markers):\n\n")
+                .append("| per event | off | on | on − off |\n| --- | ---: | ---: | ---: |\n");
+        for (CpuAccounting.Stage stage : CpuAccounting.Stage.values()) {
+            double off = mean(runs, order, false, run -> run.stageMicrosPerEvent().getOrDefault(stage, 0.0));
+            double on = mean(runs, order, true, run -> run.stageMicrosPerEvent().getOrDefault(stage, 0.0));
+            md.append("| CPU µs, ").append(stage.label).append(" | ").append(Format.decimal(off, 1)).append(" | ")
+                    .append(Format.decimal(on, 1)).append(" | ").append(Format.decimal(on - off, 1)).append(" |\n");
+        }
+        java.util.Set<String> groups = new java.util.TreeSet<>();
+        runs.forEach(run -> groups.addAll(run.logBytesPerEvent().keySet()));
+        double offTotal = 0;
+        double onTotal = 0;
+        for (String group : groups) {
+            double off = mean(runs, order, false, run -> run.logBytesPerEvent().getOrDefault(group, 0.0));
+            double on = mean(runs, order, true, run -> run.logBytesPerEvent().getOrDefault(group, 0.0));
+            offTotal += off;
+            onTotal += on;
+            md.append("| bytes, ").append(group).append(" | ").append(Format.decimal(off, 1)).append(" | ")
+                    .append(Format.decimal(on, 1)).append(" | ").append(Format.decimal(on - off, 1)).append(" |\n");
+        }
+        md.append("| bytes, every topic of the round | ").append(Format.decimal(offTotal, 1)).append(" | ")
+                .append(Format.decimal(onTotal, 1)).append(" | ").append(Format.decimal(onTotal - offTotal, 1))
+                .append(" |\n\nLoad average at the end: ").append(Machine.currentLoadAverage()).append(".\n\n");
+    }
+
+    private static double mean(List<Ingest> runs, List<Boolean> order, boolean on,
+                               java.util.function.ToDoubleFunction<Ingest> figure) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            if (order.get(i) == on) {
+                sum += figure.applyAsDouble(runs.get(i));
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private Ingest ingest(String phase, boolean spatial) throws Exception {
@@ -185,13 +238,57 @@ final class SpatialBench {
                     events.eventsPerDevice(), settings.timeout(), message -> log.accept("spatial " + phase + ": " + message));
             CpuAccounting.Usage usage = CpuAccounting.between(before, CpuAccounting.snapshot());
             double seconds = (outcome.completeNanos() - sent.startNanos()) / 1e9;
-            double stream = usage.byStage().get(CpuAccounting.Stage.STREAM_THREADS);
-            Ingest result = new Ingest(phase, events.size() / seconds, stream * 1e6 / events.size(),
-                    usage.processSeconds() * 1e6 / events.size());
+            Map<CpuAccounting.Stage, Double> stages = new java.util.EnumMap<>(CpuAccounting.Stage.class);
+            usage.byStage().forEach((stage, cpu) -> stages.put(stage, cpu * 1e6 / events.size()));
+            Map<String, Double> logBytes = new java.util.TreeMap<>();
+            logBytes(s).forEach((group, bytes) -> logBytes.put(group, bytes / (double) events.size()));
+            Ingest result = new Ingest(phase, events.size() / seconds, stages.get(CpuAccounting.Stage.STREAM_THREADS),
+                    usage.processSeconds() * 1e6 / events.size(), stages, logBytes);
             log.accept("spatial " + phase + ": " + Format.rate(result.eventsPerSecond()) + " events/s, "
-                    + Format.decimal(result.streamMicrosPerEvent(), 1) + " µs stream-thread CPU per event");
+                    + Format.decimal(result.streamMicrosPerEvent(), 1) + " µs stream-thread CPU per event; CPU µs per event "
+                    + stages + "; log bytes per event " + logBytes + "; load average " + Machine.currentLoadAverage());
             return result;
         }
+    }
+
+    /**
+     * The bytes in the broker's logs of a round's topics (its prefix) and internal topics (its application id), by
+     * {@link #topicGroup}, once they stop growing (the stores write out at the commit after the last event).
+     */
+    private Map<String, Long> logBytes(Map<String, Object> phaseSettings) throws Exception {
+        String prefix = String.valueOf(phaseSettings.get(SpectraConfig.TOPIC_PREFIX_CONFIG));
+        String applicationId = phaseSettings.get(SpectraConfig.APPLICATION_ID_CONFIG) + "-";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()))) {
+            Map<String, Long> last = Map.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                Map<String, Long> sizes = new java.util.TreeMap<>();
+                List<Integer> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).toList();
+                admin.describeLogDirs(brokers).allDescriptions().get(30, TimeUnit.SECONDS).values().forEach(dirs ->
+                        dirs.values().forEach(dir -> dir.replicaInfos().forEach((partition, replica) -> {
+                            String topic = partition.topic();
+                            if (topic.startsWith(prefix) || topic.startsWith(applicationId)) {
+                                sizes.merge(topicGroup(topic, prefix, applicationId), replica.size(), Long::sum);
+                            }
+                        })));
+                if (sizes.equals(last)) {
+                    return sizes;
+                }
+                last = sizes;
+                Thread.sleep(500); // a commit interval and more: the next write-out, if any, has happened
+            }
+            return last;
+        }
+    }
+
+    /** A round's topic, named for the report: the store of a changelog, else the topic's name without the prefix. */
+    static String topicGroup(String topic, String prefix, String applicationId) {
+        if (topic.startsWith(applicationId)) {
+            String internal = topic.substring(applicationId.length());
+            return internal.endsWith("-changelog") ? internal.substring(0, internal.length() - "-changelog".length())
+                    + " (changelog)" : internal;
+        }
+        return topic.substring(prefix.length());
     }
 
     /**
