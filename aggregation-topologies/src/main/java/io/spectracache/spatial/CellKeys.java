@@ -63,10 +63,24 @@ public final class CellKeys {
 
     /** The index key of a device at a cell. */
     public static Bytes indexKey(long cell, String deviceId) {
-        byte[] device = deviceId.getBytes(StandardCharsets.UTF_8);
-        byte[] key = new byte[CELL_BYTES + device.length];
-        ByteBuffer.wrap(key).putLong(cell);
-        System.arraycopy(device, 0, key, CELL_BYTES, device.length);
+        return indexKey(cell, deviceId.getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    /**
+     * The index key of a device at a cell, the device id taken from the tail of another index key of the same device
+     * (the stream task moving a device builds its new key from its old one, without encoding the id again).
+     */
+    static Bytes movedKey(long cell, Bytes previousKey) {
+        return indexKey(cell, previousKey.get(), CELL_BYTES);
+    }
+
+    private static Bytes indexKey(long cell, byte[] device, int from) {
+        byte[] key = new byte[CELL_BYTES + device.length - from];
+        for (int i = CELL_BYTES - 1; i >= 0; i--) {
+            key[i] = (byte) cell;
+            cell >>>= 8;
+        }
+        System.arraycopy(device, from, key, CELL_BYTES, device.length - from);
         return Bytes.wrap(key);
     }
 

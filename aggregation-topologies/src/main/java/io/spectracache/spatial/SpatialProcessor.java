@@ -141,17 +141,23 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         // The one cell whose index entry may be in the store below (written out), or UNKNOWN_CELL: any may be.
         long cellBelow = tracked == null ? UNKNOWN_CELL
                 : tracked.writeOuts() != writeOuts ? previous.cell() : tracked.cellBelow();
-        if (previous != null && previous.cell() != cell) {
-            Bytes left = CellKeys.indexKey(previous.cell(), deviceId);
+        // The device's index key, built once per cell it enters (its old key is its own, hash code cached).
+        Bytes key;
+        if (previous == null) {
+            key = CellKeys.indexKey(cell, deviceId);
+        } else if (previous.cell() == cell) {
+            key = tracked.key();
+        } else {
+            Bytes left = tracked.key();
             if (indexBehind != null && cellBelow != UNKNOWN_CELL && previous.cell() != cellBelow) {
                 indexBehind.discard(left); // entered since the last write-out: never written, nothing to delete
             } else {
                 index.put(left, null); // a delete that does not read the old value
             }
+            key = CellKeys.movedKey(cell, left);
         }
-        index.put(CellKeys.indexKey(cell, deviceId), new IndexedPosition(at.lat(), at.lon(), t, event.tenant(),
-                event.attributes()));
-        store(deviceId, previous, new Tracked(next, cellBelow, writeOuts));
+        index.put(key, new IndexedPosition(at.lat(), at.lon(), t, event.tenant(), event.attributes()));
+        store(deviceId, previous, new Tracked(next, key, cellBelow, writeOuts));
         updated.increment();
         if (out != null) {
             out.forEach(this::emit);
@@ -161,12 +167,13 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
     /**
      * A device's position and what the processor knows of its index entries in the store below.
      *
+     * @param key       the device's index key at its position's cell
      * @param cellBelow the only cell whose index entry for the device may have been written out to the store below,
      *                  or {@link #UNKNOWN_CELL}: any may have been (a device read back from the stores)
      * @param writeOuts the index store's {@link WriteBehindKeyValueStore#writeOuts()} when {@code cellBelow} was
      *                  decided: once it moved, everything the device wrote is below, at its position's cell
      */
-    private record Tracked(DevicePosition position, long cellBelow, long writeOuts) {
+    private record Tracked(DevicePosition position, Bytes key, long cellBelow, long writeOuts) {
     }
 
     /** Not a cell id (S2 ids are never 0). */
@@ -194,12 +201,13 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
         if (entry == null) {
             return null;
         }
-        IndexedPosition position = index.get(CellKeys.indexKey(entry.cell(), deviceId));
+        Bytes key = CellKeys.indexKey(entry.cell(), deviceId);
+        IndexedPosition position = index.get(key);
         if (position == null) {
             return null; // erased from the index: the device starts over
         }
         // Read back: its entry may be pending or below, and so may older ones' tombstones: assume nothing.
-        Tracked stored = new Tracked(DevicePosition.of(entry, position), UNKNOWN_CELL,
+        Tracked stored = new Tracked(DevicePosition.of(entry, position), key, UNKNOWN_CELL,
                 indexBehind == null ? 0 : indexBehind.writeOuts());
         if (settings.cacheMaxDevices() > 0) {
             recent.put(deviceId, stored);
@@ -409,7 +417,7 @@ final class SpatialProcessor implements Processor<String, DeviceEvent, String, G
             List<FenceMembership> memberships = applyFenceChanges(deviceId, device, snapshot, out);
             if (memberships != device.memberships()) {
                 store(deviceId, device, new Tracked(new DevicePosition(device.lat(), device.lon(), device.ts(), device.cell(),
-                        memberships), tracked.cellBelow(), tracked.writeOuts()));
+                        memberships), tracked.key(), tracked.cellBelow(), tracked.writeOuts()));
             }
             out.forEach(this::emit);
         }

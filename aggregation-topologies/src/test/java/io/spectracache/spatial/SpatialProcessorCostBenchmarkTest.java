@@ -59,6 +59,8 @@ class SpatialProcessorCostBenchmarkTest {
         report.append(run("location, 10,000 fences", homes, DEVICES, true, FENCES, "c"));
         report.append(run("location, no fences, 1,000 devices (bench/run's fleet)", homes, 1_000, true, 0, "d"));
         report.append(run("location, 10,000 fences, 1,000 devices", homes, 1_000, true, FENCES, "e"));
+        report.append(run("bench/run's events: 1,000 devices jumping within 0.01° (a new cell at nearly every event), "
+                + "tenant and 2 attributes, 8 events per device per commit", homes, 1_000, true, 0, "f", true, 8_000));
         report.append(fenceChecks(homes));
         Files.writeString(Path.of("target", "spatial-cost.txt"), report.toString());
         System.out.print(report);
@@ -84,6 +86,20 @@ class SpatialProcessorCostBenchmarkTest {
 
     private String run(String label, double[][] homes, int deviceCount, boolean located, int fenceCount, String dir)
             throws IOException {
+        return run(label, homes, deviceCount, located, fenceCount, dir, false, EVENTS_PER_COMMIT);
+    }
+
+    /**
+     * @param jumps           as bench/run's events: each event anywhere in its device's 0.01° square (about 1 km), with
+     *                        a tenant and two attributes; else a few metres from the last position, with neither
+     * @param eventsPerCommit events between two write-outs
+     */
+    private String run(String label, double[][] homes, int deviceCount, boolean located, int fenceCount, String dir,
+                       boolean jumps, int eventsPerCommit) throws IOException {
+        // -Dspatial.cost.runs=f runs only the runs named (by their directory letter), for a profile of one.
+        if (!System.getProperty("spatial.cost.runs", "abcdef").contains(dir)) {
+            return "";
+        }
         Path state = Files.createDirectories(stateDir.resolve(dir));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "spatial-cost");
@@ -93,15 +109,17 @@ class SpatialProcessorCostBenchmarkTest {
                 new org.apache.kafka.streams.processor.TaskId(0, 0), state.toFile());
         FenceIndex fences = new FenceIndex(0);
         fences.replaceAll(fences(homes, fenceCount, 11));
-        KeyValueStore<String, DeviceEntry> devices = WriteBehindStores.keyValueStoreBuilder(
-                FenceCatalogStore.supplier(Stores.persistentKeyValueStore(SpatialTopology.DEVICES_STORE.name()), fences),
+        // Each store counts what it would changelog: one record per put or delete reaching RocksDB, key and value bytes.
+        long[] written = new long[2];
+        KeyValueStore<String, DeviceEntry> devices = WriteBehindStores.keyValueStoreBuilder(counting(
+                FenceCatalogStore.supplier(Stores.persistentKeyValueStore(SpatialTopology.DEVICES_STORE.name()), fences), written),
                 SpatialTopology.DEVICES_STORE.keySerde(), SpatialTopology.DEVICES_STORE.valueSerde()).withLoggingDisabled().build();
-        KeyValueStore<Bytes, IndexedPosition> index = WriteBehindStores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SpatialTopology.INDEX_STORE.name()), SpatialTopology.INDEX_STORE.keySerde(),
-                SpatialTopology.INDEX_STORE.valueSerde()).withLoggingDisabled().build();
-        KeyValueStore<Bytes, FenceMember> members = WriteBehindStores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SpatialTopology.MEMBERS_STORE.name()), SpatialTopology.MEMBERS_STORE.keySerde(),
-                SpatialTopology.MEMBERS_STORE.valueSerde()).withLoggingDisabled().build();
+        KeyValueStore<Bytes, IndexedPosition> index = WriteBehindStores.keyValueStoreBuilder(counting(
+                IndexSearchStore.supplier(Stores.persistentKeyValueStore(SpatialTopology.INDEX_STORE.name())), written),
+                SpatialTopology.INDEX_STORE.keySerde(), SpatialTopology.INDEX_STORE.valueSerde()).withLoggingDisabled().build();
+        KeyValueStore<Bytes, FenceMember> members = WriteBehindStores.keyValueStoreBuilder(counting(
+                Stores.persistentKeyValueStore(SpatialTopology.MEMBERS_STORE.name()), written),
+                SpatialTopology.MEMBERS_STORE.keySerde(), SpatialTopology.MEMBERS_STORE.valueSerde()).withLoggingDisabled().build();
         for (KeyValueStore<?, ?> store : List.of(devices, index, members)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
@@ -127,15 +145,23 @@ class SpatialProcessorCostBenchmarkTest {
                 cpuStart = threads.getCurrentThreadCpuTime();
                 wallStart = System.nanoTime();
                 flushCpu = 0;
+                written[0] = 0;
+                written[1] = 0;
             }
-            int d = random.nextInt(deviceCount);
-            at[d][0] = Math.max(-90, Math.min(90, at[d][0] + random.nextGaussian() * 0.0002));
-            at[d][1] = Math.max(-180, Math.min(180, at[d][1] + random.nextGaussian() * 0.0003));
+            int d = jumps ? i % deviceCount : random.nextInt(deviceCount);
+            if (jumps) {
+                at[d][0] = Math.min(89.99, homes[d][0]) + random.nextDouble() * 0.01;
+                at[d][1] = Math.min(179.99, homes[d][1]) + random.nextDouble() * 0.01;
+            } else {
+                at[d][0] = Math.max(-90, Math.min(90, at[d][0] + random.nextGaussian() * 0.0002));
+                at[d][1] = Math.max(-180, Math.min(180, at[d][1] + random.nextGaussian() * 0.0003));
+            }
             long t = t0 + i / 20;
-            DeviceEvent event = new DeviceEvent(ids[d], Instant.ofEpochMilli(t), null, null, Map.of("speed", 50.0),
-                    located ? new GeoPoint(at[d][0], at[d][1]) : null, Map.of());
+            DeviceEvent event = new DeviceEvent(ids[d], Instant.ofEpochMilli(t), null, jumps ? "acme" : null,
+                    Map.of("speed", 50.0), located ? new GeoPoint(at[d][0], at[d][1]) : null,
+                    jumps ? Map.of("fw", "1.4.2", "region", "eu-west") : Map.of());
             processor.process(new Record<>(ids[d], event, t));
-            if (i % EVENTS_PER_COMMIT == EVENTS_PER_COMMIT - 1) {
+            if (i % eventsPerCommit == eventsPerCommit - 1) {
                 long flushStart = threads.getCurrentThreadCpuTime();
                 ((WriteBehindKeyValueStore<?, ?>) devices).flushCache();
                 ((WriteBehindKeyValueStore<?, ?>) index).flushCache();
@@ -152,8 +178,31 @@ class SpatialProcessorCostBenchmarkTest {
         double transitions = meters.find(SpatialMeters.TRANSITIONS.meterName()).counters().stream()
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
         return String.format(Locale.ROOT, "spatial processor, %s: %.2f µs CPU (%.2f µs of it writing out at commits; "
-                        + "%.2f µs wall) per event, write-behind flush every %d events, %.3f transitions per event%n", label,
-                cpuMicros, flushCpu / 1e3 / MEASURED, wallMicros, EVENTS_PER_COMMIT, transitions / (WARM_UP + MEASURED));
+                        + "%.2f µs wall) per event, write-behind flush every %d events, %.3f transitions per event; "
+                        + "changelog %.3f records and %.1f bytes (keys and values) per event%n", label,
+                cpuMicros, flushCpu / 1e3 / MEASURED, wallMicros, eventsPerCommit, transitions / (WARM_UP + MEASURED),
+                written[0] / (double) MEASURED, written[1] / (double) MEASURED);
+    }
+
+    /** A supplier whose stores count the records (puts and deletes) and bytes that reach RocksDB, as a changelog would. */
+    private static org.apache.kafka.streams.state.KeyValueBytesStoreSupplier counting(
+            org.apache.kafka.streams.state.KeyValueBytesStoreSupplier inner, long[] written) {
+        return io.spectracache.storage.ForwardingKeyValueStore.supplier(inner,
+                store -> new io.spectracache.storage.ForwardingKeyValueStore(store) {
+                    @Override
+                    public void put(Bytes key, byte[] value) {
+                        written[0]++;
+                        written[1] += key.get().length + (value == null ? 0 : value.length);
+                        super.put(key, value);
+                    }
+
+                    @Override
+                    public byte[] delete(Bytes key) {
+                        written[0]++;
+                        written[1] += key.get().length;
+                        return super.delete(key);
+                    }
+                });
     }
 
     private static String fenceChecks(double[][] homes) {
