@@ -52,4 +52,45 @@ class IndexSearchStoreTest {
         assertThat(IndexSearchStore.hit(key, value, new IndexSearch(List.of(), (a, b) -> 0, 1_000))).isNotNull();
         assertThat(IndexSearchStore.hit(key, null, new IndexSearch(List.of(), (a, b) -> 0, Long.MIN_VALUE))).isNull();
     }
+
+    @Test
+    void shouldDeleteALeftCellsEntryWithoutReadingItFirst() {
+        Bytes key = CellKeys.indexKey(CellKeys.cellOf(1, 2), "d");
+        byte[] value = SERDE.serialize("t", new IndexedPosition(1, 2, 1_000));
+        int[] reads = {0};
+        org.apache.kafka.streams.state.internals.InMemoryKeyValueStore below =
+                new org.apache.kafka.streams.state.internals.InMemoryKeyValueStore("spatial-index") {
+                    @Override
+                    public synchronized byte[] get(Bytes k) {
+                        reads[0]++;
+                        return super.get(k);
+                    }
+
+                    @Override
+                    public synchronized byte[] delete(Bytes k) {
+                        reads[0]++; // the in-memory store's delete reads the old value, as RocksDB's does
+                        return super.delete(k);
+                    }
+                };
+        IndexSearchStore store = new IndexSearchStore(below);
+        store.put(key, value);
+
+        assertThat(store.delete(key)).as("a blind delete answers no old value").isNull();
+
+        assertThat(reads[0]).as("reads of the store below").isZero();
+        assertThat(below.get(key)).isNull();
+    }
+
+    @Property(tries = 200)
+    void shouldBuildAMovedDevicesKeyEqualToTheKeyBuiltFromItsId(
+            @ForAll @DoubleRange(min = -90, max = 90) double lat, @ForAll @DoubleRange(min = -180, max = 180) double lon,
+            @ForAll @DoubleRange(min = -90, max = 90) double toLat, @ForAll @DoubleRange(min = -180, max = 180) double toLon,
+            @ForAll @StringLength(min = 1, max = 30) String deviceId) {
+        long to = CellKeys.cellOf(toLat, toLon);
+        Bytes moved = CellKeys.movedKey(to, CellKeys.indexKey(CellKeys.cellOf(lat, lon), deviceId));
+
+        assertThat(moved).isEqualTo(CellKeys.indexKey(to, deviceId));
+        assertThat(CellKeys.cellOfKey(moved)).isEqualTo(to);
+        assertThat(CellKeys.deviceOfKey(moved)).isEqualTo(deviceId);
+    }
 }
