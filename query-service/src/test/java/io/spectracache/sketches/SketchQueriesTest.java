@@ -3,6 +3,7 @@ package io.spectracache.sketches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spectracache.query.Codec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,16 +63,16 @@ class SketchQueriesTest {
         SketchQueries.DistinctPart merged = SketchQueries.mergeDistinct(List.of(part(0, 200_000, 1, 1, 0, 1),
                 part(100_000, 300_000, 1, 1, 0, 1)));
 
-        SketchQueries.DistinctPart shipped = SketchQueries.DISTINCT.answer().decode(
-                SketchQueries.DISTINCT.answer().encode(merged));
+        SketchQueries.DistinctPart shipped = SketchQueries.DISTINCT_ANSWER.decode(
+                SketchQueries.DISTINCT_ANSWER.encode(merged));
 
         assertThat(HllSketch.heapify(shipped.sketch()).getTgtHllType()).isEqualTo(DistinctWindow.TYPE);
         assertThat(shipped.sketch().length).isLessThan(merged.sketch().length * 6 / 10);
         assertThat(SketchAnswers.estimate(shipped.sketch()).estimate())
                 .isEqualTo(SketchAnswers.estimate(merged.sketch()).estimate());
         SketchQueries.SeriesPart series = new SketchQueries.SeriesPart(List.of(merged.sketch(), hll(0, 3)));
-        SketchQueries.SeriesPart shippedSeries = SketchQueries.DISTINCT_SERIES.answer().decode(
-                SketchQueries.DISTINCT_SERIES.answer().encode(series));
+        SketchQueries.SeriesPart shippedSeries = SketchQueries.SERIES_ANSWER.decode(
+                SketchQueries.SERIES_ANSWER.encode(series));
         assertThat(shippedSeries.sketches()).hasSize(2);
         assertThat(Math.round(SketchAnswers.estimate(shippedSeries.sketches().get(1)).estimate())).isEqualTo(3);
     }
@@ -154,12 +155,13 @@ class SketchQueriesTest {
     void shouldCarryEveryRequestAndPartThroughItsCodecUnchanged() {
         SketchQueries.DistinctRequest distinct = new SketchQueries.DistinctRequest(SketchQueries.DistinctSpec.of(DEVICES),
                 "acme", 10, 20);
-        assertThat(SketchQueries.DISTINCT.parameters().decode(SketchQueries.DISTINCT.parameters().encode(distinct)))
+        Codec<SketchQueries.DistinctRequest> parameters = new SketchQueries(0).distinct().parameters();
+        assertThat(parameters.decode(parameters.encode(distinct)))
                 .isEqualTo(distinct);
         assertThat(SketchQueries.DistinctSpec.of(DEVICES).definition()).isEqualTo(DEVICES);
 
         SketchQueries.DistinctPart part = part(0, 1_000, 2, 3, 4, 5);
-        SketchQueries.DistinctPart back = SketchQueries.DISTINCT.answer().decode(SketchQueries.DISTINCT.answer().encode(part));
+        SketchQueries.DistinctPart back = SketchQueries.DISTINCT_ANSWER.decode(SketchQueries.DISTINCT_ANSWER.encode(part));
         assertThat(back.sketch()).isEqualTo(part.sketch());
         assertThat(back.coveredTo()).isEqualTo(5);
 
