@@ -30,9 +30,14 @@ import org.apache.kafka.common.utils.Bytes;
  * byte and in the same order: a window changed by a late event, an expired one or a partition that moved reads other
  * images, so the lookup misses, the window is merged from what was read, and its entry is replaced. Never stale.
  *
- * <p><b>Bounded.</b> At most {@link #maxBytes()} of images and copies (an entry weighs its images plus about 16 KB per
- * copy); the least recently used entries are evicted first; an entry heavier than the whole bound is not kept; 0 bytes
- * turns the cache off (nothing is kept).
+ * <p><b>Closed windows as one union.</b> {@link #run} also keeps, once asked, the union of a run's windows (the
+ * closed ones of a 24-hour count: yesterday's sparse hours, whose coupons a union otherwise inserts one by one) as one
+ * heap HLL_8 sketch, with the same byte-for-byte check. It leaves a union with the same registers, and the same
+ * estimate only for a union that is out of order either way: see {@link Run} for when {@link SketchReads} takes it.
+ *
+ * <p><b>Bounded.</b> At most {@link #maxBytes()} of images, copies and unions (an entry weighs its images plus about
+ * 16 KB per copy and per union); the least recently used entries are evicted first; an entry heavier than the whole
+ * bound is not kept; 0 bytes turns the cache off (nothing is kept).
  *
  * <pre>{@code
  * DenseWindowCache cache = new DenseWindowCache(64L << 20);
@@ -329,7 +334,7 @@ public final class DenseWindowCache {
         return entries.size();
     }
 
-    /** Lookups (runs of windows with a dense image) answered from the cache: their images were the cached ones. */
+    /** Lookups (runs of windows with a dense image, or of closed windows) answered from the cache: same images. */
     public long hits() {
         return hits.sum();
     }

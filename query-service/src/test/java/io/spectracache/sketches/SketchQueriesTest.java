@@ -175,4 +175,24 @@ class SketchQueriesTest {
         FilterDefinition filter = new FilterDefinition("seen-macs", SketchField.parse("attributes.mac"), 0.001, 5_000);
         assertThat(SketchQueries.FilterSpec.of(filter).definition()).isEqualTo(filter);
     }
+
+    @Test
+    void shouldGiveEachInstanceItsOwnMergeCacheWithItsOwnBoundEmptiedWhenItCloses() {
+        SketchesCapability first = new SketchesCapability();
+        SketchesCapability second = new SketchesCapability();
+        assertThat(first.queries().get(0)).as("each instance's distinct query, with its own cache")
+                .isNotSameAs(second.queries().get(0));
+
+        SketchQueries a = new SketchQueries(64L << 20);
+        SketchQueries b = new SketchQueries(64L << 20);
+        a.boundMergeCache(1L << 20);
+        assertThat(a.mergeCache()).isNotSameAs(b.mergeCache());
+        assertThat(a.mergeCache().maxBytes()).isEqualTo(1L << 20);
+        assertThat(b.mergeCache().maxBytes()).as("another instance's bound is its own").isEqualTo(64L << 20);
+
+        a.close();
+        assertThat(a.mergeCache().maxBytes()).isZero();
+        assertThat(a.mergeCache().size()).isZero();
+        assertThat(b.mergeCache().maxBytes()).isEqualTo(64L << 20);
+    }
 }
