@@ -41,7 +41,7 @@ public final class DistinctWindow implements SketchWindow {
      * set of coupons, 2 HLL: dense). DataSketches 7.0.1 has no public way to ask: {@code getCurMode()} and the
      * {@code CurMode} enum are package-private, {@code HllSketch.toString(image)} prints it ("Mode : HLL") at about
      * 70–130 µs a call, and wrapping the image copies a dense one whole (datasketches-memory 4.1.0's {@code getArray});
-     * reading the byte costs nanoseconds (measured, BENCHMARKS.md helper runs D4–D6). {@code DistinctWindowModeTest}
+     * reading the byte costs nanoseconds (measured, BENCHMARKS.md helper runs D4–D8). {@code DistinctWindowModeTest}
      * pins it against {@code HllSketch.toString} for lists, sets and dense sketches, compact and updatable.
      */
     private static final int MODE_BYTE = 7;
