@@ -30,9 +30,14 @@ import org.apache.kafka.common.utils.Bytes;
  * byte and in the same order: a window changed by a late event, an expired one or a partition that moved reads other
  * images, so the lookup misses, the window is merged from what was read, and its entry is replaced. Never stale.
  *
- * <p><b>Bounded.</b> At most {@link #maxBytes()} of images and copies (an entry weighs its images plus about 16 KB per
- * copy); the least recently used entries are evicted first; an entry heavier than the whole bound is not kept; 0 bytes
- * turns the cache off (nothing is kept).
+ * <p><b>Closed windows as one union.</b> {@link #run} also keeps, once asked, the union of a run's windows (the
+ * closed ones of a 24-hour count: yesterday's sparse hours, whose coupons a union otherwise inserts one by one) as one
+ * heap HLL_8 sketch, with the same byte-for-byte check. It leaves a union with the same registers, and the same
+ * estimate only for a union that is out of order either way: see {@link Run} for when {@link SketchReads} takes it.
+ *
+ * <p><b>Bounded.</b> At most {@link #maxBytes()} of images, copies and unions (an entry weighs its images plus about
+ * 16 KB per copy and per union); the least recently used entries are evicted first; an entry heavier than the whole
+ * bound is not kept; 0 bytes turns the cache off (nothing is kept).
  *
  * <pre>{@code
  * DenseWindowCache cache = new DenseWindowCache(64L << 20);
@@ -43,11 +48,6 @@ import org.apache.kafka.common.utils.Bytes;
  * {@link Union#update} reads its source), so queries share them.
  */
 public final class DenseWindowCache {
-    /** The mode byte of DataSketches' HLL preamble (byte 7), whose low two bits are the sketch's current mode. */
-    private static final int MODE_BYTE = 7;
-    /** The current mode "HLL" (dense); 0 and 1 are the sparse list and set of coupons. */
-    private static final int MODE_HLL = 2;
-
     /**
      * Which windows: those of {@code size} from {@code first} to {@code last} (their starts) in {@code lane}, one range
      * read; {@code scope} tells apart readers whose windows differ for the same range (the set of partitions read
@@ -60,9 +60,32 @@ public final class DenseWindowCache {
         }
     }
 
-    /** The images an entry was made from, and a heap HLL_8 copy of each dense one (null for a sparse one). */
-    private record Entry(byte[][] images, HllSketch[] copies, long weight) {
+    /**
+     * The images an entry was made from, a heap HLL_8 copy of each dense one (null for a sparse one), how many are
+     * dense, and, once asked for ({@link Run#union}), the union of all of them as a heap HLL_8 sketch.
+     */
+    private static final class Entry {
+        final byte[][] images;
+        final HllSketch[] copies;
+        final int dense;
+        long weight;
+        /** The union of every window of the entry, once made; {@link #NOT_DENSE} if it is not in HLL mode. */
+        HllSketch union;
+
+        Entry(byte[][] images, HllSketch[] copies, long weight) {
+            this.images = images;
+            this.copies = copies;
+            this.weight = weight;
+            int count = 0;
+            for (HllSketch copy : copies) {
+                count += copy == null ? 0 : 1;
+            }
+            this.dense = count;
+        }
     }
+
+    /** Marks an entry whose union was made and is still sparse (a list or set of coupons): merged window by window. */
+    private static final HllSketch NOT_DENSE = new HllSketch(DistinctWindow.LG_K, TgtHllType.HLL_8);
 
     private final Map<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private long maxBytes;
@@ -79,11 +102,6 @@ public final class DenseWindowCache {
         bound(maxBytes);
     }
 
-    /** Whether a stored HLL image is dense (HLL mode), from its preamble. */
-    static boolean isDense(byte[] image) {
-        return image.length > MODE_BYTE && (image[MODE_BYTE] & 3) == MODE_HLL;
-    }
-
     /**
      * The windows {@code key} names (as just read, in read order) as a {@link Union} should take them: for each, a heap
      * HLL_8 copy if its image is dense, else null (merge the window itself, {@link DistinctWindow#mergeInto}). The
@@ -98,20 +116,129 @@ public final class DenseWindowCache {
         boolean anyDense = false;
         for (int i = 0; i < images.length; i++) {
             images[i] = windows.get(i).imageShared();
-            anyDense |= isDense(images[i]);
+            anyDense |= windows.get(i).isDense();
         }
         if (!anyDense) {
             return new HllSketch[images.length];
         }
-        HllSketch[] copies = cached(key, images);
-        if (copies != null) {
+        return entry(key, windows, images).copies;
+    }
+
+    /** The entry of {@code key} if its images are {@code images}, else a new one (kept within the bound). */
+    private Entry entry(Key key, List<DistinctWindow> windows, byte[][] images) {
+        Entry entry = cached(key, images);
+        if (entry != null) {
             hits.increment();
-            return copies;
+            return entry;
         }
         misses.increment();
-        copies = copiesOf(images);
-        keep(key, images, copies);
-        return copies;
+        HllSketch[] copies = new HllSketch[images.length];
+        for (int i = 0; i < images.length; i++) {
+            if (windows.get(i).isDense()) {
+                copies[i] = HllSketch.wrap(Memory.wrap(images[i])).copyAs(TgtHllType.HLL_8);
+            }
+        }
+        entry = new Entry(images, copies, 0);
+        keep(key, entry);
+        return entry;
+    }
+
+    /**
+     * The windows {@code key} names (as just read, in read order), looked up whatever their modes: a {@link Run} hands
+     * out each dense window's copy ({@link Run#copy}), says how many are dense, and makes or reuses the union of all of
+     * them ({@link Run#union}), which only an out-of-order union may take in their place (see {@link Run#union}).
+     * The entry is the cached one when the images are those it was made from, byte for byte and in order.
+     */
+    public Run run(Key key, List<DistinctWindow> windows) {
+        requireNonNull(key, "key");
+        byte[][] images = new byte[windows.size()][];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = windows.get(i).imageShared();
+        }
+        return new Run(key, entry(key, windows, images), windows);
+    }
+
+    /**
+     * One lookup's windows: their copies, how many are dense, and their union. Exactness: handing a {@link Union} each
+     * window's {@link #copy} or, where null, the window itself, in order, is exactly merging the windows one after the
+     * other. Handing it {@link #union} instead leaves it with the same registers but not always the same estimate:
+     * DataSketches' union answers with the HIP estimator, which depends on the order coupons arrive, until it has merged
+     * two sketches in HLL mode ("out of order"); from then on it answers with the composite estimator, a function of the
+     * registers alone. So the caller takes the union in place of the windows only for an answer that is out of order
+     * either way: one that reads at least two dense windows in all ({@link #dense}).
+     */
+    public final class Run {
+        private final Key key;
+        private final Entry entry;
+        private final List<DistinctWindow> windows;
+
+        private Run(Key key, Entry entry, List<DistinctWindow> windows) {
+            this.key = key;
+            this.entry = entry;
+            this.windows = windows;
+        }
+
+        /** How many windows the run has. */
+        public int size() {
+            return windows.size();
+        }
+
+        /** How many of the windows are dense (HLL mode). */
+        public int dense() {
+            return entry.dense;
+        }
+
+        /** Window {@code i}'s heap HLL_8 copy if it is dense, else null (merge the window itself). */
+        public HllSketch copy(int i) {
+            return entry.copies[i];
+        }
+
+        /** Merges window {@code i} into {@code union}: its copy if dense, else as read. */
+        public void mergeInto(int i, Union union) {
+            if (entry.copies[i] != null) {
+                union.update(entry.copies[i]);
+            } else {
+                windows.get(i).mergeInto(union);
+            }
+        }
+
+        /**
+         * Merges every window into {@code union} as one sketch, their union, made once per entry and kept with it: one
+         * pass over the registers instead of inserting each sparse window's coupons one by one. When that union is still
+         * sparse, the windows are merged one by one instead. Only for a {@code union} that is out of order once the
+         * answer's windows are all merged (see {@link Run}): its estimate is then that of the windows merged one by one.
+         */
+        public void mergeUnionInto(Union union) {
+            HllSketch merged = union();
+            if (merged == NOT_DENSE) {
+                for (int i = 0; i < windows.size(); i++) {
+                    mergeInto(i, union);
+                }
+            } else {
+                union.update(merged);
+            }
+        }
+
+        private HllSketch union() {
+            synchronized (DenseWindowCache.this) {
+                if (entry.union != null) {
+                    return entry.union;
+                }
+            }
+            Union all = new Union(DistinctWindow.LG_K);
+            for (int i = 0; i < windows.size(); i++) {
+                mergeInto(i, all);
+            }
+            byte[] image = all.toCompactByteArray(); // the union's own HLL_8, its estimator state and flags included
+            HllSketch made = DistinctWindow.isDense(image) ? HllSketch.heapify(image) : NOT_DENSE;
+            synchronized (DenseWindowCache.this) {
+                if (entry.union == null) {
+                    entry.union = made;
+                    grow(key, entry, made == NOT_DENSE ? 0 : made.getUpdatableSerializationBytes());
+                }
+                return entry.union;
+            }
+        }
     }
 
     /** Merges {@code windows} into {@code union} one after the other, each dense one as its {@link #copies copy}. */
@@ -126,33 +253,34 @@ public final class DenseWindowCache {
         }
     }
 
-    private synchronized HllSketch[] cached(Key key, byte[][] images) {
+    private synchronized Entry cached(Key key, byte[][] images) {
         Entry entry = entries.get(key);
-        return entry != null && sameImages(entry.images(), images) ? entry.copies() : null;
+        return entry != null && sameImages(entry.images, images) ? entry : null;
     }
 
-    private static HllSketch[] copiesOf(byte[][] images) {
-        HllSketch[] copies = new HllSketch[images.length];
-        for (int i = 0; i < images.length; i++) {
-            if (isDense(images[i])) {
-                copies[i] = HllSketch.wrap(Memory.wrap(images[i])).copyAs(TgtHllType.HLL_8);
-            }
-        }
-        return copies;
-    }
-
-    private synchronized void keep(Key key, byte[][] images, HllSketch[] copies) {
+    private synchronized void keep(Key key, Entry entry) {
         Entry replaced = entries.remove(key);
         if (replaced != null) {
-            bytes -= replaced.weight();
+            bytes -= replaced.weight;
         }
         long weight = 0;
-        for (int i = 0; i < images.length; i++) {
-            weight += images[i].length + (copies[i] == null ? 0 : copies[i].getUpdatableSerializationBytes());
+        for (int i = 0; i < entry.images.length; i++) {
+            weight += entry.images[i].length
+                    + (entry.copies[i] == null ? 0 : entry.copies[i].getUpdatableSerializationBytes());
         }
+        entry.weight = weight;
         if (weight <= maxBytes) {
-            entries.put(key, new Entry(images, copies, weight));
+            entries.put(key, entry);
             bytes += weight;
+            evictOver();
+        }
+    }
+
+    /** Adds {@code more} bytes to a kept entry's weight (its union, once made), evicting down to the bound. */
+    private synchronized void grow(Key key, Entry entry, long more) {
+        entry.weight += more;
+        if (entries.get(key) == entry) {
+            bytes += more;
             evictOver();
         }
     }
@@ -172,7 +300,7 @@ public final class DenseWindowCache {
     private void evictOver() {
         Iterator<Entry> eldest = entries.values().iterator();
         while (bytes > maxBytes && eldest.hasNext()) {
-            bytes -= eldest.next().weight();
+            bytes -= eldest.next().weight;
             eldest.remove();
             evictions.increment();
         }
@@ -206,7 +334,7 @@ public final class DenseWindowCache {
         return entries.size();
     }
 
-    /** Lookups (runs of windows with a dense image) answered from the cache: their images were the cached ones. */
+    /** Lookups (runs of windows with a dense image, or of closed windows) answered from the cache: same images. */
     public long hits() {
         return hits.sum();
     }

@@ -36,6 +36,18 @@ public final class DistinctWindow implements SketchWindow {
     /** Register width: 4 bits plus an exception table, the smallest image. */
     public static final TgtHllType TYPE = TgtHllType.HLL_4;
 
+    /**
+     * The byte of DataSketches' HLL preamble that holds the sketch's current mode in its low two bits (0 a list and 1 a
+     * set of coupons, 2 HLL: dense). DataSketches 7.0.1 has no public way to ask: {@code getCurMode()} and the
+     * {@code CurMode} enum are package-private, {@code HllSketch.toString(image)} prints it ("Mode : HLL") at about
+     * 70–130 µs a call, and wrapping the image copies a dense one whole (datasketches-memory 4.1.0's {@code getArray});
+     * reading the byte costs nanoseconds (measured, BENCHMARKS.md helper runs D4–D8). {@code DistinctWindowModeTest}
+     * pins it against {@code HllSketch.toString} for lists, sets and dense sketches, compact and updatable.
+     */
+    private static final int MODE_BYTE = 7;
+    private static final int MODE_MASK = 3;
+    private static final int MODE_HLL = 2;
+
     /** The sketch once updated (or made empty); null while the window is only its {@link #stored} image. */
     private HllSketch sketch;
     /** The compact image this window was read from, until it is updated; never written to. */
@@ -83,10 +95,23 @@ public final class DistinctWindow implements SketchWindow {
 
     /**
      * The compact image without a copy when the window is still the image it was read from (the caller must not
-     * modify it), else a new image: what {@link WindowUnionCache} keeps and compares.
+     * modify it), else a new image: what {@link DenseWindowCache} keeps and compares.
      */
     synchronized byte[] imageShared() {
         return sketch != null ? sketch.toCompactByteArray() : stored;
+    }
+
+    /**
+     * Whether the sketch is dense (past HLL's sparse modes: a list, then a set of coupons), which decides how a
+     * {@link Union} merges it: a dense sketch by a pass over its registers, a sparse one coupon by coupon.
+     */
+    public synchronized boolean isDense() {
+        return isDense(sketch != null ? sketch.toCompactByteArray() : stored);
+    }
+
+    /** Whether an HLL image (compact or updatable) is dense, from its preamble's mode byte. */
+    static boolean isDense(byte[] image) {
+        return image.length > MODE_BYTE && (image[MODE_BYTE] & MODE_MASK) == MODE_HLL;
     }
 
     /** The estimated number of distinct items counted. */

@@ -171,17 +171,124 @@ public final class SketchReads {
      */
     public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
                                    Union union, DenseWindowCache cache, Object scope) {
+        return distinctInto(stores, sketch, group, cover, union, cache, scope, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #distinctInto(SketchStores, DistinctDefinition, String, WindowCover, Union, DenseWindowCache, Object)},
+     * and, when the answer is out of order whatever the merge order (it reads at least two dense windows: see
+     * {@link DenseWindowCache.Run}), each run's windows that ended by {@code closedBefore} (yesterday's hours in a
+     * 24-hour count: sparse sets whose coupons would be inserted one by one) are merged as one sketch, their union,
+     * kept in {@code cache} with the images it was made from. The union then ends with the same registers as merging
+     * the windows one by one, and, out of order either way, with the same estimate and bounds (the composite
+     * estimator reads the registers only). A closed window changed since (a late event) reads other bytes: the run's
+     * union is made again from what was read, never answered stale. An answer with fewer than two dense windows is
+     * merged window by window in read order, exactly as without a cache.
+     *
+     * @param closedBefore windows that end at or before it are taken as closed (for the hit rate only: every window is
+     *                     checked against what was read either way); {@link Long#MIN_VALUE}: none
+     * @return how many stored windows were read
+     */
+    public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
+                                   Union union, DenseWindowCache cache, Object scope, long closedBefore) {
         requireNonNull(cache, "cache");
         Bytes lane = SketchKeys.lane(sketch.name(), group);
+        List<CachedRun> runs = new ArrayList<>();
+        int dense = 0;
         int read = 0;
         for (Map.Entry<Long, List<List<WindowCover.Window>>> bySize : runs(cover.windows()).descendingMap().entrySet()) {
+            long size = bySize.getKey();
             for (List<WindowCover.Window> run : bySize.getValue()) {
-                List<KeyValue<Bytes, DistinctWindow>> windows = distinctWindows(stores, lane, run);
-                cache.mergeInto(runKey(scope, lane, run), windows.stream().map(w -> w.value).toList(), union);
-                read += windows.size();
+                CachedRun cached = CachedRun.of(distinctWindows(stores, lane, run), size, closedBefore, cache, scope,
+                        lane);
+                dense += cached.dense();
+                read += cached.closed.length;
+                runs.add(cached);
+            }
+        }
+        for (CachedRun run : runs) {
+            if (dense >= 2) {
+                run.mergeClosedAsOne(union);
+            } else {
+                run.mergeInReadOrder(union);
             }
         }
         return read;
+    }
+
+    /**
+     * One run of windows as read, split into those closed by then (looked up together: {@link DenseWindowCache#run})
+     * and the open ones (each dense one's copy: {@link DenseWindowCache#copies}).
+     */
+    private record CachedRun(boolean[] closed, DenseWindowCache.Run closedRun, List<DistinctWindow> open,
+                             HllSketch[] openCopies) {
+        static CachedRun of(List<KeyValue<Bytes, DistinctWindow>> windows, long size, long closedBefore,
+                            DenseWindowCache cache, Object scope, Bytes lane) {
+            boolean[] closed = new boolean[windows.size()];
+            List<DistinctWindow> closedWindows = new ArrayList<>();
+            List<DistinctWindow> open = new ArrayList<>();
+            long closedFirst = Long.MAX_VALUE;
+            long closedLast = Long.MIN_VALUE;
+            long openFirst = Long.MAX_VALUE;
+            long openLast = Long.MIN_VALUE;
+            for (int i = 0; i < closed.length; i++) {
+                long start = SketchKeys.decodeWindow(windows.get(i).key).start();
+                closed[i] = closedBefore != Long.MIN_VALUE && start + size <= closedBefore;
+                if (closed[i]) {
+                    closedWindows.add(windows.get(i).value);
+                    closedFirst = Math.min(closedFirst, start);
+                    closedLast = Math.max(closedLast, start);
+                } else {
+                    open.add(windows.get(i).value);
+                    openFirst = Math.min(openFirst, start);
+                    openLast = Math.max(openLast, start);
+                }
+            }
+            DenseWindowCache.Run closedRun = closedWindows.isEmpty() ? null
+                    : cache.run(new DenseWindowCache.Key(scope, lane, size, closedFirst, closedLast), closedWindows);
+            HllSketch[] openCopies = open.isEmpty() ? new HllSketch[0]
+                    : cache.copies(new DenseWindowCache.Key(scope, lane, size, openFirst, openLast), open);
+            return new CachedRun(closed, closedRun, open, openCopies);
+        }
+
+        int dense() {
+            int dense = closedRun == null ? 0 : closedRun.dense();
+            for (HllSketch copy : openCopies) {
+                dense += copy == null ? 0 : 1;
+            }
+            return dense;
+        }
+
+        /** The closed windows as their union, then the open ones: for an answer out of order either way. */
+        void mergeClosedAsOne(Union union) {
+            if (closedRun != null) {
+                closedRun.mergeUnionInto(union);
+            }
+            for (int i = 0; i < openCopies.length; i++) {
+                mergeOpen(i, union);
+            }
+        }
+
+        /** Every window in read order, each dense one as its copy: exactly merging the windows as read. */
+        void mergeInReadOrder(Union union) {
+            int c = 0;
+            int o = 0;
+            for (boolean isClosed : closed) {
+                if (isClosed) {
+                    closedRun.mergeInto(c++, union);
+                } else {
+                    mergeOpen(o++, union);
+                }
+            }
+        }
+
+        private void mergeOpen(int i, Union union) {
+            if (openCopies[i] != null) {
+                union.update(openCopies[i]);
+            } else {
+                open.get(i).mergeInto(union);
+            }
+        }
     }
 
     private static DenseWindowCache.Key runKey(Object scope, Bytes lane, List<WindowCover.Window> run) {

@@ -85,15 +85,17 @@ public record SketchSettings(boolean enabled, List<DistinctDefinition> distinct,
             + "the one before (units ms, s, m, h, d). Retention is event time behind the newest event.";
 
     public static final String MERGE_CACHE_BYTES_CONFIG = PREFIX + "merge.cache.bytes";
-    private static final String MERGE_CACHE_BYTES_DOC = "Bytes the distinct-count queries may keep of dense windows "
-            + "as heap HLL_8 copies (the form a union merges fastest: a stored HLL_4 window merges about 17 times "
-            + "slower) with the stored images they were made from, least recently used evicted first; one cache per "
-            + "process. A copy is used only when the images just read are those it was made from, byte for byte, so a "
-            + "window changed by a late event is never answered stale and every estimate is the one without the "
-            + "cache. 0 turns it off.";
+    private static final String MERGE_CACHE_BYTES_DOC = "Bytes the distinct-count queries of an instance may keep "
+            + "of dense windows as heap HLL_8 copies (the form a union merges fastest: a stored HLL_4 window merges "
+            + "about 17 times slower) and of closed windows' unions (one HLL_8 sketch instead of inserting sparse "
+            + "windows' coupons one by one), with the stored images they were made from, least recently used evicted "
+            + "first. Anything kept is used only when the images just read are those it was made from, byte for byte, "
+            + "so a window changed by a late event is never answered stale; a union stands in for its windows only in "
+            + "an answer out of order either way (two dense windows), so every estimate and bound is the one without "
+            + "the cache. 0 turns it off.";
     /**
-     * 64 MiB: a dense window costs about 24 KB (its 8 KB image and a 16 KB copy), a 24-hour count over 4 partitions
-     * about 100 KB per lane.
+     * 64 MiB: a dense window costs about 24 KB (its 8 KB image and a 16 KB copy), a run of closed windows its images and
+     * a 16 KB union, a 24-hour count over 4 partitions about 120 KB per lane.
      */
     public static final long DEFAULT_MERGE_CACHE_BYTES = 64L << 20;
 

@@ -199,6 +199,113 @@ class DenseWindowCacheTest {
         assertThat(cache.size()).isEqualTo(4);
     }
 
+    /** The union as the query service reads it: closed windows (ended by the partition's clock) as one union. */
+    private HllSketch cachedClosed(String group, WindowCover cover, DenseWindowCache cache) {
+        Union union = new Union(DistinctWindow.LG_K);
+        SketchReads.distinctInto(stores, DEVICES, group, cover, union, cache, SCOPE, SketchReads.clock(stores));
+        return union.getResult(TgtHllType.HLL_8);
+    }
+
+    /**
+     * The same answer: the same estimate and bounds, to the last bit, and the same registers, flags and register
+     * statistics; only the HIP accumulator (preamble bytes 8–15) may differ, which an out-of-order sketch never reads.
+     */
+    static void assertSameAnswer(HllSketch actual, HllSketch expected) {
+        for (int sd = 1; sd <= 3; sd++) {
+            assertThat(actual.getLowerBound(sd)).isEqualTo(expected.getLowerBound(sd));
+            assertThat(actual.getUpperBound(sd)).isEqualTo(expected.getUpperBound(sd));
+        }
+        assertThat(actual.getEstimate()).isEqualTo(expected.getEstimate()).isEqualTo(expected.getCompositeEstimate());
+        assertThat(withoutHip(actual.toCompactByteArray())).isEqualTo(withoutHip(expected.toCompactByteArray()));
+    }
+
+    static byte[] withoutHip(byte[] image) {
+        byte[] copy = image.clone();
+        java.util.Arrays.fill(copy, 8, 16, (byte) 0);
+        return copy;
+    }
+
+    @Test
+    void shouldAnswerA24HourCountWithTheClosedHoursAsOneUnionExactlyAsWithout() {
+        DenseWindowCache cache = new DenseWindowCache(64L << 20);
+        WindowCover day = cover(END - 24 * HOUR, END);
+        HllSketch expected = uncached(null, day);
+        HllSketch first = cachedClosed(null, day, cache);
+        long missesAfterFirst = cache.misses();
+        HllSketch second = cachedClosed(null, day, cache);
+
+        // Yesterday's hours (the dense 14:00 among them) and today's open dense day: out of order either way.
+        assertThat(expected.getEstimate()).isEqualTo(expected.getCompositeEstimate());
+        assertSameAnswer(first, expected);
+        assertSameAnswer(second, expected);
+        assertThat(cache.misses()).as("the second answer is all hits").isEqualTo(missesAfterFirst);
+        assertThat(cache.hits()).isPositive();
+    }
+
+    @Test
+    void shouldMergeWindowByWindowInReadOrderWhenFewerThanTwoWindowsAreDense() {
+        DenseWindowCache cache = new DenseWindowCache(64L << 20);
+        // 07:00 to 13:00 of the first day: sparse hours only, then the dense 14:00 hour alone with sparse ones.
+        for (WindowCover cover : List.of(cover(T0 + HOUR, T0 + 7 * HOUR), cover(T0 + 4 * HOUR, T0 + 12 * HOUR))) {
+            HllSketch expected = uncached(null, cover);
+            assertSameCount(cachedClosed(null, cover, cache), expected);   // byte for byte, HIP included
+            assertSameCount(cachedClosed(null, cover, cache), expected);
+        }
+    }
+
+    @Test
+    void shouldNotTakeTheClosedHoursAsOneUnionAfterASparseDayWhenOnlyOneWindowIsDense() {
+        // A sparse day (the 22nd: 300 events), then the 23rd's hours: [22nd, 23rd 10:00) reads the day and sparse
+        // hours, [22nd, 23rd 15:00) the dense 14:00 hour too, its only dense window. A union that took the hours as
+        // one sketch after the day's coupons would answer another HIP estimate: the merge order must be the read order.
+        long day22 = T0 - 30 * HOUR;
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < 300; i++) {
+            send("device-" + random.nextInt(5_000), "acme", day22 + i * (HOUR / 20));
+        }
+        DenseWindowCache cache = new DenseWindowCache(64L << 20);
+        WindowCover withDenseHour = cover(day22, T0 + 9 * HOUR);
+        assertThat(withDenseHour.windows()).extracting(WindowCover.Window::size).contains(24 * HOUR, HOUR);
+        for (WindowCover cover : List.of(cover(day22, T0 + 4 * HOUR), withDenseHour)) {
+            HllSketch expected = uncached(null, cover);
+            assertSameCount(cachedClosed(null, cover, cache), expected);   // byte for byte, HIP included
+            assertSameCount(cachedClosed(null, cover, cache), expected);
+        }
+        assertThat(uncached(null, withDenseHour).getEstimate()).as("HIP, not composite")
+                .isNotEqualTo(uncached(null, withDenseHour).getCompositeEstimate());
+    }
+
+    @Test
+    void shouldNotAnswerAStaleClosedHourAfterALateEventChangedIt() {
+        DenseWindowCache cache = new DenseWindowCache(64L << 20);
+        WindowCover day = cover(END - 24 * HOUR, END);
+        HllSketch before = cachedClosed(null, day, cache);
+        cachedClosed(null, day, cache);
+
+        // Devices never seen, late into a sparse, closed hour whose coupons the cached union holds.
+        for (int late = 0; late < 50; late++) {
+            send("late-device-" + late, "acme", T0 + 10 * HOUR + 123 + late);
+        }
+        HllSketch after = cachedClosed(null, day, cache);
+
+        assertSameAnswer(after, uncached(null, day));
+        assertThat(after.getEstimate()).as("the late devices count").isGreaterThan(before.getEstimate());
+        assertSameAnswer(cachedClosed(null, day, cache), uncached(null, day));
+    }
+
+    @Test
+    void shouldKeepTheClosedWindowsUnionWithinTheBound() {
+        WindowCover day = cover(END - 24 * HOUR, END);
+        // Room for the hours' images and union (about 10 KB and 16 KB) but not also the day's: every read evicts.
+        long bound = HllSketch.getMaxUpdatableSerializationBytes(DistinctWindow.LG_K, TgtHllType.HLL_8) + 20_000L;
+        DenseWindowCache cache = new DenseWindowCache(bound);
+        for (int round = 0; round < 3; round++) {
+            assertSameAnswer(cachedClosed(null, day, cache), uncached(null, day));
+            assertThat(cache.bytes()).isLessThanOrEqualTo(bound);
+        }
+        assertThat(cache.evictions()).isPositive();
+    }
+
     @Test
     void shouldRefuseANegativeBound() {
         assertThatThrownBy(() -> new DenseWindowCache(-1)).isInstanceOf(IllegalArgumentException.class);

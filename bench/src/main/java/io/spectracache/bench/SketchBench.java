@@ -250,13 +250,32 @@ final class SketchBench {
             String week = "/v1/distinct/devices?from=" + (end - HISTORY_HOURS * HOUR) + "&to=" + end + "&step=1h";
             awaitWithinBounds(port, day, union(HISTORY_HOURS - 24, HISTORY_HOURS).cardinality());
             accuracy(port, day, week);
+            String warmStart = mergeCacheLookups(cache);
             measureQueries(port, day, week, end);
+            String warmEnd = mergeCacheLookups(cache);
             coldReads(port, end);
+            notes.add("Merge cache lookups (`spectra_sketches_merge_cache_lookups_total`): " + warmStart
+                    + " before the read phases, " + warmEnd + " after them, " + mergeCacheLookups(cache)
+                    + " after the cold reads.");
         }
         try (SpectraCache again = restart(instance)) {
             storeSizes(instance);
         }
         deleteTopics(instance);
+    }
+
+    /** The instance's merge-cache lookups so far, as "hits H, misses M". */
+    private static String mergeCacheLookups(SpectraCache cache) {
+        double hits = 0;
+        double misses = 0;
+        for (var counter : cache.registry().find("spectra.sketches.merge.cache.lookups").functionCounters()) {
+            if ("hit".equals(counter.getId().getTag("outcome"))) {
+                hits += counter.count();
+            } else {
+                misses += counter.count();
+            }
+        }
+        return "hits " + Format.count((long) hits) + ", misses " + Format.count((long) misses);
     }
 
     private void sendHistory(String topic) {

@@ -82,4 +82,11 @@ public interface Capability {
     default List<MeterDocumentation> meters() {
         return List.of();
     }
+
+    /**
+     * Releases what this capability's serving half holds (a cache), once, as its instance stops, after the servers.
+     * Each instance has its own capability objects ({@code Capabilities.all()}), so nothing here is shared.
+     */
+    default void close() {
+    }
 }

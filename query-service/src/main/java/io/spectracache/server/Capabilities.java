@@ -21,14 +21,22 @@ import org.apache.kafka.common.config.AbstractConfig;
  * the query service and the REST server all iterate this list; adding a capability is one line here.
  */
 public final class Capabilities {
-    /** Every capability, ingest first. */
-    public static final List<Capability> ALL = List.of(
-            new IngestCapability(),
-            new DeviceStateCapability(),
-            new KeyValueCapability(),
-            new TimeSeriesCapability(),
-            new SpatialCapability(),
-            new SketchesCapability());
+    /**
+     * Every capability, ingest first: for what needs no instance (settings, topology shape); an instance runs on its
+     * own objects ({@link #all()}).
+     */
+    public static final List<Capability> ALL = all();
+
+    /** Every capability, ingest first, as new objects: one instance's own (a capability may hold a cache). */
+    public static List<Capability> all() {
+        return List.of(
+                new IngestCapability(),
+                new DeviceStateCapability(),
+                new KeyValueCapability(),
+                new TimeSeriesCapability(),
+                new SpatialCapability(),
+                new SketchesCapability());
+    }
 
     private Capabilities() {
     }

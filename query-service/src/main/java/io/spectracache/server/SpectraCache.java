@@ -124,7 +124,7 @@ public final class SpectraCache implements AutoCloseable {
      */
     public static SpectraCache start(SpectraConfig config) {
         requireNonNull(config, "config");
-        return new SpectraCache(config, Capabilities.ALL);
+        return new SpectraCache(config, Capabilities.all());
     }
 
     private void startInfrastructure(SpectraConfig config) {
@@ -163,6 +163,7 @@ public final class SpectraCache implements AutoCloseable {
     }
 
     private void startQueryServices(SpectraConfig config) {
+        capabilities.forEach(capability -> started.push(capability::close)); // closed after the servers that use them
         Producer<String, byte[]> writes = writesProducer(bootstrapServers, config.kafkaClientOverrides());
         started.push(() -> writes.close(Duration.ofSeconds(1))); // unbounded by default while a broker is away
         ExecutorService scatterPool = Executors.newCachedThreadPool(daemonThreads("spectra-scatter"));

@@ -31,10 +31,12 @@ final class DistinctFlight implements FlightDataset {
             new Field("lower95", FieldType.notNullable(FlightBatches.DOUBLE), null),
             new Field("upper95", FieldType.notNullable(FlightBatches.DOUBLE), null)));
 
+    private final SketchQueries sketches;
     private final SketchCatalog catalog;
     private final Clock clock;
 
-    DistinctFlight(SketchCatalog catalog, Clock clock) {
+    DistinctFlight(SketchQueries sketches, SketchCatalog catalog, Clock clock) {
+        this.sketches = requireNonNull(sketches, "sketches");
         this.catalog = requireNonNull(catalog, "catalog");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -79,7 +81,7 @@ final class DistinctFlight implements FlightDataset {
 
     @Override
     public ScatterQuery<?, ?> scan() {
-        return SketchQueries.DISTINCT_SERIES;
+        return sketches.distinctSeries();
     }
 
     @Override
@@ -92,13 +94,13 @@ final class DistinctFlight implements FlightDataset {
         long width = request == null ? range.to() - range.from() : request.step();
         return FlightBatches.whole(() -> {
             if (request == null) {
-                SketchQueries.DistinctPart part = pages.page(SketchQueries.DISTINCT, new SketchQueries.DistinctRequest(
+                SketchQueries.DistinctPart part = pages.page(sketches.distinct(), new SketchQueries.DistinctRequest(
                         SketchQueries.DistinctSpec.of(sketch), group, range.from(), range.to()));
                 SketchMerge.Estimate estimate = SketchMerge.estimate(part.sketch());
                 return List.of(new SketchAnswers.Bucket(range.from(), estimate.estimate(), estimate.lower95(),
                         estimate.upper95()));
             }
-            return SketchAnswers.buckets(request, pages.page(SketchQueries.DISTINCT_SERIES, request));
+            return SketchAnswers.buckets(request, pages.page(sketches.distinctSeries(), request));
         }, (root, row, bucket) -> {
             ((TimeStampMilliTZVector) root.getVector(0)).setSafe(row, bucket.start());
             ((TimeStampMilliTZVector) root.getVector(1)).setSafe(row, bucket.start() + width);

@@ -32,30 +32,31 @@ import org.apache.kafka.streams.query.KeyQuery;
  * ({@code partial}, {@code failedInstances}, {@code partitions}). Parameters carry the sketch's definition, so every
  * instance reads alike whatever its own settings say.
  *
+ * <p>The distinct-count queries ({@link #distinct()}, {@link #distinctSeries()}) belong to one instance: each instance's
+ * {@link SketchesCapability} makes its own, with its own merge cache and bound, closed with the instance. The others
+ * hold no state and are constants.
+ *
  * <pre>{@code
- * Gathered<SketchQueries.DistinctPart> devices = queries.scatter(SketchQueries.DISTINCT,
+ * SketchQueries sketches = new SketchQueries(64L << 20);
+ * Gathered<SketchQueries.DistinctPart> devices = queryService.scatter(sketches.distinct(),
  *         new SketchQueries.DistinctRequest(SketchQueries.DistinctSpec.of(definition), "acme", from, to), read);
  * SketchMerge.Estimate estimate = SketchMerge.estimate(devices.value().sketch());
  * }</pre>
  */
-public final class SketchQueries {
+public final class SketchQueries implements AutoCloseable {
     /** The store whose active partitions distinct counts and top-Ks are answered for. */
     static final String WINDOWS = SketchesTopology.WINDOWS_STORE.name();
     /** The store whose active partitions membership filters are answered for. */
     static final String FILTERS = SketchesTopology.FILTERS_STORE.name();
 
-    /** A distinct count over a range: the union of every partition's windows. */
-    public static final ScatterQuery<DistinctRequest, DistinctPart> DISTINCT = ScatterQuery.of("sketches.distinct",
-            Codec.json(DistinctRequest.class), WINDOWS, Topics.EVENTS_RAW,
-            compacting(Codec.json(DistinctPart.class), part -> new DistinctPart(compact(part.sketch()),
-                    part.windowsRead(), part.windowsPlanned(), part.coveredFrom(), part.coveredTo())),
-            SketchQueries::localDistinct, (request, parts) -> mergeDistinct(parts));
+    /** How a distinct count's part travels between instances (as HLL_4, the stored type: half the bytes). */
+    static final Codec<DistinctPart> DISTINCT_ANSWER = compacting(Codec.json(DistinctPart.class),
+            part -> new DistinctPart(compact(part.sketch()), part.windowsRead(), part.windowsPlanned(),
+                    part.coveredFrom(), part.coveredTo()));
 
-    /** A distinct count per step: one union per bucket. */
-    public static final ScatterQuery<SeriesRequest, SeriesPart> DISTINCT_SERIES = ScatterQuery.of(
-            "sketches.distinct.series", Codec.json(SeriesRequest.class), WINDOWS, Topics.EVENTS_RAW,
-            compacting(Codec.json(SeriesPart.class), part -> new SeriesPart(part.sketches().stream()
-                    .map(SketchQueries::compact).toList())), SketchQueries::localSeries, SketchQueries::mergeSeries);
+    /** How a series' part travels between instances. */
+    static final Codec<SeriesPart> SERIES_ANSWER = compacting(Codec.json(SeriesPart.class),
+            part -> new SeriesPart(part.sketches().stream().map(SketchQueries::compact).toList()));
 
     /** A top-K over a range: the merge of every partition's windows. */
     public static final ScatterQuery<TopKRequest, TopKPart> TOP_K = ScatterQuery.of("sketches.topk",
@@ -67,20 +68,49 @@ public final class SketchQueries {
             "sketches.membership", Codec.json(MembershipRequest.class), FILTERS, Topics.EVENTS_RAW,
             Codec.json(MembershipPart.class), SketchQueries::localMembership, SketchQueries::mergeMembership);
 
-    /**
-     * The distinct-count queries' merge cache ({@link DenseWindowCache}): one per process, since the queries are
-     * declared once for every instance; content-checked, so instances of one process (tests start several) share it
-     * safely. Its bound is {@value SketchSettings#MERGE_CACHE_BYTES_CONFIG} of the instance started last
-     * ({@link #boundMergeCache}); 0 turns it off and the windows are merged as read.
-     */
-    static final DenseWindowCache MERGE_CACHE = new DenseWindowCache(SketchSettings.DEFAULT_MERGE_CACHE_BYTES);
+    /** This instance's merge cache ({@link DenseWindowCache}); its bound is 0 (off) once closed. */
+    private final DenseWindowCache mergeCache;
+    private final ScatterQuery<DistinctRequest, DistinctPart> distinct;
+    private final ScatterQuery<SeriesRequest, SeriesPart> distinctSeries;
 
-    private SketchQueries() {
+    /**
+     * The distinct-count queries of one instance, with their own merge cache of at most {@code mergeCacheBytes}
+     * ({@value SketchSettings#MERGE_CACHE_BYTES_CONFIG}; 0: off, every window merged as read).
+     *
+     * @throws IllegalArgumentException if {@code mergeCacheBytes} is negative
+     */
+    SketchQueries(long mergeCacheBytes) {
+        mergeCache = new DenseWindowCache(mergeCacheBytes);
+        distinct = ScatterQuery.of("sketches.distinct", Codec.json(DistinctRequest.class), WINDOWS, Topics.EVENTS_RAW,
+                DISTINCT_ANSWER, this::localDistinct, (request, parts) -> mergeDistinct(parts));
+        distinctSeries = ScatterQuery.of("sketches.distinct.series", Codec.json(SeriesRequest.class), WINDOWS,
+                Topics.EVENTS_RAW, SERIES_ANSWER, this::localSeries, SketchQueries::mergeSeries);
     }
 
-    /** Sets the bound of {@link #MERGE_CACHE} (an instance's setting, as it starts). */
-    static void boundMergeCache(long maxBytes) {
-        MERGE_CACHE.bound(maxBytes);
+    /** A distinct count over a range: the union of every partition's windows. */
+    public ScatterQuery<DistinctRequest, DistinctPart> distinct() {
+        return distinct;
+    }
+
+    /** A distinct count per step: one union per bucket. */
+    public ScatterQuery<SeriesRequest, SeriesPart> distinctSeries() {
+        return distinctSeries;
+    }
+
+    /** This instance's merge cache, for its meters and tests. */
+    DenseWindowCache mergeCache() {
+        return mergeCache;
+    }
+
+    /** Sets the bound of this instance's merge cache (its setting, as it starts); 0 empties it and turns it off. */
+    void boundMergeCache(long maxBytes) {
+        mergeCache.bound(maxBytes);
+    }
+
+    /** Empties the merge cache and turns it off: the queries still answer, merging every window as read. */
+    @Override
+    public void close() {
+        mergeCache.bound(0);
     }
 
     /** A distinct count's definition as it travels: {@link DistinctDefinition} in the text of the settings. */
@@ -330,7 +360,7 @@ public final class SketchQueries {
         };
     }
 
-    private static ScatterQuery.Part<DistinctPart> localDistinct(DistinctRequest request, LocalStores stores,
+    private ScatterQuery.Part<DistinctPart> localDistinct(DistinctRequest request, LocalStores stores,
                                                                  ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(WINDOWS));
         DistinctDefinition definition = request.sketch().definition();
@@ -344,18 +374,22 @@ public final class SketchQueries {
         // One IQv2 request per read for all the partitions that plan the same cover (in steady state, all of them):
         // each KafkaStreams.query takes the state updater's lock and walks every task.
         Map<WindowCover, Set<Integer>> byCover = new LinkedHashMap<>();
-        clocks(stores, active, read).forEach((partition, clock) -> byCover.computeIfAbsent(
-                WindowCover.plan(definition.windows(), request.from(), request.to(), clock),
-                cover -> new TreeSet<>()).add(partition));
+        // The newest event time of each group: the windows that ended before it are cached as one union (closed).
+        Map<WindowCover, Long> newest = new LinkedHashMap<>();
+        clocks(stores, active, read).forEach((partition, clock) -> {
+            WindowCover plan = WindowCover.plan(definition.windows(), request.from(), request.to(), clock);
+            byCover.computeIfAbsent(plan, cover -> new TreeSet<>()).add(partition);
+            newest.merge(plan, clock, Math::max);
+        });
         for (Map.Entry<WindowCover, Set<Integer>> group : byCover.entrySet()) {
             WindowCover cover = group.getKey();
             if (cover.isEmpty()) {
                 continue;
             }
             LocalSketchStores local = new LocalSketchStores(stores, group.getValue(), read);
-            windowsRead += MERGE_CACHE.maxBytes() > 0
-                    ? SketchReads.distinctInto(local, definition, request.group(), cover, union, MERGE_CACHE,
-                            group.getValue())
+            windowsRead += mergeCache.maxBytes() > 0
+                    ? SketchReads.distinctInto(local, definition, request.group(), cover, union, mergeCache,
+                            group.getValue(), newest.get(cover))
                     : SketchReads.distinctInto(local, definition, request.group(), cover, union);
             planned = Math.max(planned, cover.windows().size());
             from = Math.min(from, cover.from());
@@ -375,7 +409,7 @@ public final class SketchQueries {
         return clocks;
     }
 
-    private static ScatterQuery.Part<SeriesPart> localSeries(SeriesRequest request, LocalStores stores, ReadOptions read) {
+    private ScatterQuery.Part<SeriesPart> localSeries(SeriesRequest request, LocalStores stores, ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(WINDOWS));
         DistinctDefinition definition = request.sketch().definition();
         List<Union> unions = new ArrayList<>(request.buckets());
@@ -388,8 +422,8 @@ public final class SketchQueries {
                 covers -> new TreeSet<>()).add(partition));
         byCovers.forEach((covers, partitions) -> {
             LocalSketchStores local = new LocalSketchStores(stores, partitions, read);
-            if (MERGE_CACHE.maxBytes() > 0) {
-                SketchReads.distinctSeriesInto(local, definition, request.group(), covers, unions, MERGE_CACHE,
+            if (mergeCache.maxBytes() > 0) {
+                SketchReads.distinctSeriesInto(local, definition, request.group(), covers, unions, mergeCache,
                         partitions);
             } else {
                 SketchReads.distinctSeriesInto(local, definition, request.group(), covers, unions);

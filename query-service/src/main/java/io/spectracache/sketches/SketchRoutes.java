@@ -45,15 +45,17 @@ final class SketchRoutes implements RouteGroup {
     private static final String TIMES = "ISO-8601, epoch ms, now, or relative (-1h, -15m, now-90s)";
 
     private final QueryService queries;
+    private final SketchQueries sketches;
     private final SketchCatalog catalog;
     private final WatchWriter watches;
     private final MeterRegistry meters;
     private final String topicPrefix;
     private final Clock clock;
 
-    SketchRoutes(QueryService queries, SketchCatalog catalog, WatchWriter watches, MeterRegistry meters,
+    SketchRoutes(QueryService queries, SketchQueries sketches, SketchCatalog catalog, WatchWriter watches, MeterRegistry meters,
                  String topicPrefix, Clock clock) {
         this.queries = requireNonNull(queries, "queries");
+        this.sketches = requireNonNull(sketches, "sketches");
         this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix");
         this.catalog = requireNonNull(catalog, "catalog");
         this.watches = requireNonNull(watches, "watches");
@@ -157,13 +159,13 @@ final class SketchRoutes implements RouteGroup {
         String step = ctx.queryParam("step");
         if (step != null) {
             SketchQueries.SeriesRequest request = SketchCatalog.series(sketch, group, range, step);
-            Gathered<SketchQueries.SeriesPart> gathered = queries.scatter(SketchQueries.DISTINCT_SERIES, request,
+            Gathered<SketchQueries.SeriesPart> gathered = queries.scatter(sketches.distinctSeries(), request,
                     RestQueries.read(ctx));
             SketchQueryMeters.query(meters, "distinct-series", gathered.partial(), since(started));
             json(ctx, SketchAnswers.series(sketch.name(), request, gathered));
             return;
         }
-        Gathered<SketchQueries.DistinctPart> gathered = queries.scatter(SketchQueries.DISTINCT,
+        Gathered<SketchQueries.DistinctPart> gathered = queries.scatter(sketches.distinct(),
                 new SketchQueries.DistinctRequest(SketchQueries.DistinctSpec.of(sketch), group, range.from(), range.to()),
                 RestQueries.read(ctx));
         SketchQueryMeters.query(meters, "distinct", gathered.partial(), since(started));

@@ -22,6 +22,9 @@ import org.apache.kafka.common.config.ConfigDef;
  * count {@code devices} (device ids by tenant), the top-K {@code noisiest-devices} and the filter {@code seen-devices}.
  */
 public final class SketchesCapability implements Capability {
+    /** This instance's distinct-count queries and their merge cache (one capability object per instance). */
+    private final SketchQueries sketches = new SketchQueries(SketchSettings.DEFAULT_MERGE_CACHE_BYTES);
+
     @Override
     public String name() {
         return "sketches";
@@ -57,16 +60,16 @@ public final class SketchesCapability implements Capability {
 
     @Override
     public List<Object> queries() {
-        return List.of(SketchQueries.DISTINCT, SketchQueries.DISTINCT_SERIES, SketchQueries.TOP_K,
+        return List.of(sketches.distinct(), sketches.distinctSeries(), SketchQueries.TOP_K,
                 SketchQueries.MEMBERSHIP, DistinctGroups.GROUPS);
     }
 
     @Override
     public List<RouteGroup> routes(ServingContext serving) {
         SketchCatalog catalog = new SketchCatalog(SketchSettings.from(serving.settings()));
-        SketchQueries.boundMergeCache(catalog.settings().mergeCacheBytes());
-        SketchQueryMeters.bindMergeCache(serving.meters(), SketchQueries.MERGE_CACHE);
-        return List.of(new SketchRoutes(serving.queries(), catalog,
+        sketches.boundMergeCache(catalog.settings().mergeCacheBytes());
+        SketchQueryMeters.bindMergeCache(serving.meters(), sketches.mergeCache());
+        return List.of(new SketchRoutes(serving.queries(), sketches, catalog,
                 new WatchWriter(serving.writes(), serving.topicPrefix(), serving.writeTimeout()), serving.meters(),
                 serving.topicPrefix(), Clock.systemUTC()),
                 new WatchMatchRoutes(catalog, new WatchMatches(serving.topicTail(), serving.topicPrefix())));
@@ -80,12 +83,18 @@ public final class SketchesCapability implements Capability {
         }
         List<FlightDataset> datasets = new ArrayList<>();
         if (!catalog.settings().distinct().isEmpty()) {
-            datasets.add(new DistinctFlight(catalog, Clock.systemUTC()));
+            datasets.add(new DistinctFlight(sketches, catalog, Clock.systemUTC()));
         }
         if (!catalog.settings().topK().isEmpty()) {
             datasets.add(new TopKFlight(catalog, Clock.systemUTC()));
         }
         return datasets;
+    }
+
+    /** Empties this instance's merge cache (its queries then merge every window as read). */
+    @Override
+    public void close() {
+        sketches.close();
     }
 
     @Override

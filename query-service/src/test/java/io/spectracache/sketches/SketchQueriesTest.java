@@ -3,6 +3,7 @@ package io.spectracache.sketches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spectracache.query.Codec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,16 +63,16 @@ class SketchQueriesTest {
         SketchQueries.DistinctPart merged = SketchQueries.mergeDistinct(List.of(part(0, 200_000, 1, 1, 0, 1),
                 part(100_000, 300_000, 1, 1, 0, 1)));
 
-        SketchQueries.DistinctPart shipped = SketchQueries.DISTINCT.answer().decode(
-                SketchQueries.DISTINCT.answer().encode(merged));
+        SketchQueries.DistinctPart shipped = SketchQueries.DISTINCT_ANSWER.decode(
+                SketchQueries.DISTINCT_ANSWER.encode(merged));
 
         assertThat(HllSketch.heapify(shipped.sketch()).getTgtHllType()).isEqualTo(DistinctWindow.TYPE);
         assertThat(shipped.sketch().length).isLessThan(merged.sketch().length * 6 / 10);
         assertThat(SketchAnswers.estimate(shipped.sketch()).estimate())
                 .isEqualTo(SketchAnswers.estimate(merged.sketch()).estimate());
         SketchQueries.SeriesPart series = new SketchQueries.SeriesPart(List.of(merged.sketch(), hll(0, 3)));
-        SketchQueries.SeriesPart shippedSeries = SketchQueries.DISTINCT_SERIES.answer().decode(
-                SketchQueries.DISTINCT_SERIES.answer().encode(series));
+        SketchQueries.SeriesPart shippedSeries = SketchQueries.SERIES_ANSWER.decode(
+                SketchQueries.SERIES_ANSWER.encode(series));
         assertThat(shippedSeries.sketches()).hasSize(2);
         assertThat(Math.round(SketchAnswers.estimate(shippedSeries.sketches().get(1)).estimate())).isEqualTo(3);
     }
@@ -154,12 +155,13 @@ class SketchQueriesTest {
     void shouldCarryEveryRequestAndPartThroughItsCodecUnchanged() {
         SketchQueries.DistinctRequest distinct = new SketchQueries.DistinctRequest(SketchQueries.DistinctSpec.of(DEVICES),
                 "acme", 10, 20);
-        assertThat(SketchQueries.DISTINCT.parameters().decode(SketchQueries.DISTINCT.parameters().encode(distinct)))
+        Codec<SketchQueries.DistinctRequest> parameters = new SketchQueries(0).distinct().parameters();
+        assertThat(parameters.decode(parameters.encode(distinct)))
                 .isEqualTo(distinct);
         assertThat(SketchQueries.DistinctSpec.of(DEVICES).definition()).isEqualTo(DEVICES);
 
         SketchQueries.DistinctPart part = part(0, 1_000, 2, 3, 4, 5);
-        SketchQueries.DistinctPart back = SketchQueries.DISTINCT.answer().decode(SketchQueries.DISTINCT.answer().encode(part));
+        SketchQueries.DistinctPart back = SketchQueries.DISTINCT_ANSWER.decode(SketchQueries.DISTINCT_ANSWER.encode(part));
         assertThat(back.sketch()).isEqualTo(part.sketch());
         assertThat(back.coveredTo()).isEqualTo(5);
 
@@ -172,5 +174,25 @@ class SketchQueriesTest {
         assertThat(SketchQueries.TopKSpec.of(topK).definition()).isEqualTo(topK);
         FilterDefinition filter = new FilterDefinition("seen-macs", SketchField.parse("attributes.mac"), 0.001, 5_000);
         assertThat(SketchQueries.FilterSpec.of(filter).definition()).isEqualTo(filter);
+    }
+
+    @Test
+    void shouldGiveEachInstanceItsOwnMergeCacheWithItsOwnBoundEmptiedWhenItCloses() {
+        SketchesCapability first = new SketchesCapability();
+        SketchesCapability second = new SketchesCapability();
+        assertThat(first.queries().get(0)).as("each instance's distinct query, with its own cache")
+                .isNotSameAs(second.queries().get(0));
+
+        SketchQueries a = new SketchQueries(64L << 20);
+        SketchQueries b = new SketchQueries(64L << 20);
+        a.boundMergeCache(1L << 20);
+        assertThat(a.mergeCache()).isNotSameAs(b.mergeCache());
+        assertThat(a.mergeCache().maxBytes()).isEqualTo(1L << 20);
+        assertThat(b.mergeCache().maxBytes()).as("another instance's bound is its own").isEqualTo(64L << 20);
+
+        a.close();
+        assertThat(a.mergeCache().maxBytes()).isZero();
+        assertThat(a.mergeCache().size()).isZero();
+        assertThat(b.mergeCache().maxBytes()).isEqualTo(64L << 20);
     }
 }
