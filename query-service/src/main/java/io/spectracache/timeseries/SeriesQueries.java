@@ -499,10 +499,24 @@ public final class SeriesQueries {
     private static ScatterQuery.Part<DeviceIds> localDevices(DevicesRequest request, LocalStores stores, ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
         List<String> devices = new ArrayList<>();
-        // Through store handles: the walk seeks about twice a device, each seek a read of the open store.
-        Map<Integer, SeriesStores> walked = new HashMap<>();
-        localSeries(request.metric(), request.filter(), null, partition -> walked.computeIfAbsent(partition,
-                p -> HandleSeriesStores.forPage(stores, p, read)), active, series -> devices.add(series.deviceId()));
+        if (request.filter().devices() != null) {
+            localSeries(request.metric(), request.filter(), null, partition -> new LocalSeriesStores(stores, partition,
+                    read), active, series -> devices.add(series.deviceId()));
+            return new ScatterQuery.Part<>(new DeviceIds(devices), active);
+        }
+        // Every series of the metric, listed in one pass over each partition's keys through a store handle (no value
+        // decoded), then merged in key order.
+        TreeMap<Bytes, String> ordered = new TreeMap<>();
+        for (int partition : active) {
+            for (Bytes key : MetricSeriesWalk.all(HandleSeriesStores.forPage(stores, partition, read), request.metric(),
+                    null)) {
+                String deviceId = SeriesKeys.decodeSeries(key).deviceId();
+                if (request.filter().admitsId(deviceId)) {
+                    ordered.put(key, deviceId);
+                }
+            }
+        }
+        devices.addAll(ordered.values());
         return new ScatterQuery.Part<>(new DeviceIds(devices), active);
     }
 

@@ -106,6 +106,20 @@ public final class HandleStores {
         }
     }
 
+    /**
+     * The store under Kafka Streams' metered layer (what its serdes write to: {@code KeyValueStore<Bytes, byte[]>} or
+     * {@code WindowStore<Bytes, byte[]>}), or null when {@code store} has none of the same kind.
+     */
+    static Object belowMetered(StateStore store) {
+        if (store instanceof WrappedStateStore<?, ?, ?> wrapper) {
+            StateStore below = wrapper.wrapped();
+            boolean sameKind = store instanceof KeyValueStore<?, ?> ? below instanceof KeyValueStore<?, ?>
+                    : store instanceof WindowStore<?, ?> && below instanceof WindowStore<?, ?>;
+            return sameKind ? below : null;
+        }
+        return null;
+    }
+
     private static Integer partitionOf(StateStoreContext context) {
         return context == null ? null : context.taskId().partition();
     }
@@ -135,8 +149,8 @@ public final class HandleStores {
 
         @Override
         public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-            QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, wrapped(), lifecycle,
-                    this::getPosition, partitionOf(context));
+            QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, wrapped(),
+                    belowMetered(wrapped()), lifecycle, this::getPosition, partitionOf(context));
             return handle != null ? handle : wrapped().query(query, positionBound, config);
         }
 
@@ -226,8 +240,8 @@ public final class HandleStores {
 
         @Override
         public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-            QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, wrapped(), lifecycle,
-                    this::getPosition, partitionOf(context));
+            QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, wrapped(),
+                    belowMetered(wrapped()), lifecycle, this::getPosition, partitionOf(context));
             return handle != null ? handle : wrapped().query(query, positionBound, config);
         }
 

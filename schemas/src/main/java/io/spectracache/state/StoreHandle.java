@@ -47,12 +47,14 @@ public final class StoreHandle<S> {
 
     private final String storeName;
     private final S store;
+    private final Object serialized;
     private final Lifecycle lifecycle;
     private final long generation;
 
-    private StoreHandle(String storeName, S store, Lifecycle lifecycle) {
+    private StoreHandle(String storeName, S store, Object serialized, Lifecycle lifecycle) {
         this.storeName = storeName;
         this.store = store;
+        this.serialized = serialized;
         this.lifecycle = lifecycle;
         this.generation = lifecycle.generation;
     }
@@ -72,6 +74,18 @@ public final class StoreHandle<S> {
     /** The store's read-only view. Reads through it are checked by {@link #read} or {@link #check}. */
     public S store() {
         return store;
+    }
+
+    /**
+     * The store below Kafka Streams' metered layer, as the same kind of read-only store of serialised keys and values
+     * ({@code ReadOnlyKeyValueStore<Bytes, byte[]>} under a key-value store, {@code ReadOnlyWindowStore<Bytes, byte[]>}
+     * under a window store): what a reader that decodes only some values reads (a key of a {@code Serdes.Bytes()} store
+     * is its own bytes). Reads through it are checked as {@link #store()}'s. Empty when the store has no such layer;
+     * a write-behind store's pending values are not in it (read those through {@link #store()}).
+     */
+    @SuppressWarnings("unchecked")
+    public <B> java.util.Optional<B> serialized() {
+        return java.util.Optional.ofNullable((B) serialized);
     }
 
     /** The name of the store. */
@@ -198,14 +212,15 @@ public final class StoreHandle<S> {
     }
 
     /**
-     * What a store answers to {@code query} if it is a handle query: a handle on {@code view}, unless the store has not
+     * What a store answers to {@code query} if it is a handle query: a handle on {@code view} (and {@code serialized},
+     * the store below the metered layer, or null), unless the store has not
      * reached {@code bound} (its position, read only for a handle query) or the request asks for committed reads;
      * null for any other query (the store answers it as before).
      */
     @SuppressWarnings("unchecked")
     static <R> QueryResult<R> answer(Query<R> query, PositionBound bound, QueryConfig config, StateStore store,
-                                     Object view, Lifecycle lifecycle, Supplier<Position> positionOf,
-                                     Integer partition) {
+                                     Object view, Object serialized, Lifecycle lifecycle,
+                                     Supplier<Position> positionOf, Integer partition) {
         if (!(query instanceof HandleQuery<?>)) {
             return null; // before anything else: every other query of the store costs what it cost without handles
         }
@@ -217,7 +232,7 @@ public final class StoreHandle<S> {
         if (!reached(position, bound)) {
             return QueryResult.notUpToBound(position, bound, partition);
         }
-        QueryResult<R> result = QueryResult.forResult((R) new StoreHandle<>(store.name(), view, lifecycle));
+        QueryResult<R> result = QueryResult.forResult((R) new StoreHandle<>(store.name(), view, serialized, lifecycle));
         result.setPosition(position);
         return result;
     }

@@ -199,8 +199,9 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     @Override
     @SuppressWarnings("unchecked")
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, handleView, lifecycle,
-                this::getPosition, context == null ? null : context.taskId().partition());
+        QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, handleView,
+                HandleStores.belowMetered(wrapped()), lifecycle, this::getPosition,
+                context == null ? null : context.taskId().partition());
         if (handle != null) {
             return handle;
         }

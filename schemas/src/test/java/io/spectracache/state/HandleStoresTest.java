@@ -180,6 +180,16 @@ class HandleStoresTest {
             }
             assertThat(a).containsExactly(KeyValue.pair(1000L, "1"), KeyValue.pair(3000L, "3"));
             assertThat(kv.storeName()).isEqualTo(KV);
+            // Below the metered layer: the same entries, serialised.
+            ReadOnlyKeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> serialized =
+                    kv.<ReadOnlyKeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>serialized().orElseThrow();
+            List<String> raw = new ArrayList<>();
+            try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> all = kv.checked(serialized.all())) {
+                all.forEachRemaining(entry -> raw.add(new String(entry.key.get(), java.nio.charset.StandardCharsets.UTF_8)
+                        + "=" + new String(entry.value, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            assertThat(raw).containsExactly("a=3", "b=2");
+            assertThat(windows.serialized()).isPresent();
         }
     }
 
