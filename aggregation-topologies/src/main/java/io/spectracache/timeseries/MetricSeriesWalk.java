@@ -2,6 +2,9 @@ package io.spectracache.timeseries;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -60,6 +63,35 @@ public final class MetricSeriesWalk {
             seek = SeriesKeys.deviceRangeEnd(SeriesKeys.decodeSeries(at).deviceId());
             looked = false;
         }
+    }
+
+    /**
+     * Every series of {@code metric} from {@code from} on (inclusive; null: the first), in key order: in one pass over
+     * the keys when {@code stores} read them without decoding values ({@link SeriesStores#openSerialized}), else by a
+     * walk. For a reader that lists them all (a Flight stream's dictionary); one pass reads each entry once where a
+     * walk opens about two ranges a device.
+     */
+    public static List<Bytes> all(SeriesStores stores, String metric, Bytes from) {
+        requireNonNull(metric, "metric");
+        List<Bytes> keys = new ArrayList<>();
+        Optional<KeyValueIterator<Bytes, byte[]>> serialized = stores.openSerialized(
+                from == null ? Bytes.wrap(new byte[0]) : from, LAST_KEY);
+        if (serialized.isPresent()) {
+            try (KeyValueIterator<Bytes, byte[]> entries = serialized.get()) {
+                while (entries.hasNext()) {
+                    Bytes key = entries.next().key;
+                    if (SeriesKeys.decodeSeries(key).metric().equals(metric)) {
+                        keys.add(key);
+                    }
+                }
+            }
+            return keys;
+        }
+        MetricSeriesWalk walk = new MetricSeriesWalk(stores, metric, from);
+        for (Bytes key = walk.peek(); key != null; walk.advance(), key = walk.peek()) {
+            keys.add(key);
+        }
+        return keys;
     }
 
     /** Whether the open store holds the series {@code key} (a {@link SeriesKeys#seriesPrefix}), from its key alone. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.timeseries.codec.Chunk;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -27,6 +28,16 @@ public interface SeriesStores {
 
     /** The bases of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
     KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
+
+    /**
+     * The entries of {@code timeseries-open} whose key is in {@code [from, to]}, in key order, their values as stored
+     * (none decoded): for a reader that needs the keys only. Empty when these stores cannot read without decoding
+     * values (then seek with {@link #openRange} and {@code peekNextKey}, as {@link MetricSeriesWalk} does); the caller
+     * closes the iterator.
+     */
+    default Optional<KeyValueIterator<Bytes, byte[]>> openSerialized(Bytes from, Bytes to) {
+        return Optional.empty();
+    }
 
     /**
      * The tails of one device's series from {@code timeseries-open-tails} (a key query; the write-behind store answers

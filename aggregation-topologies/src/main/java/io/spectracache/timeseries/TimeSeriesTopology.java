@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.events.DeviceEvent;
+import io.spectracache.state.HandleStores;
 import io.spectracache.state.WriteBehindStores;
 import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.timeseries.codec.GorillaCodec;
@@ -72,6 +73,10 @@ import org.apache.kafka.streams.state.Stores;
  * into the chunk that owns its time (decoded, inserted, encoded again); within a tier's retention, into its
  * bucket. NaN and ±Infinity are skipped everywhere. Whatever is skipped is counted in
  * {@link TimeSeriesMeters#POINTS_SKIPPED} by tier and reason.
+ *
+ * <p><b>Handles.</b> {@value #OPEN_STORE_NAME}, {@value #TAILS_STORE_NAME} and {@code timeseries-raw} also answer
+ * {@link io.spectracache.state.StoreHandle#query()} (built through {@link HandleStores}, or write-behind): a bulk
+ * reader takes one handle per store per page and reads it directly, instead of one interactive query per read.
  *
  * <p><b>RocksDB.</b> {@code io.spectracache.storage.TieredRocksDbConfigSetter}, set as Kafka Streams'
  * {@code rocksdb.config.setter}, gives {@code timeseries-raw} LZ4 and the rollup tiers ZSTD, by store name.
@@ -176,14 +181,15 @@ public final class TimeSeriesTopology implements CapabilityTopology {
             // the base is the state at that moment, which the tail's operations continue. A record cache would only
             // copy it once more.
             StoreSpec<Bytes, OpenSeries> open = openStore();
-            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(open.name()), open.keySerde(),
-                    open.valueSerde()).withCachingDisabled());
+            // HandleStores: a bulk reader takes one handle per page instead of an interactive query per read.
+            stores.add(HandleStores.keyValue(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(open.name()),
+                    open.keySerde(), open.valueSerde()).withCachingDisabled()));
             // Sealed chunks and buckets are written once per chunk or bucket (and once per late merge). No record
             // cache: it would copy each once more, and it keeps flushed entries, so expired windows would stay
             // visible through it after RocksDB dropped their segments.
-            stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(RAW_STORE.name(),
+            stores.add(HandleStores.window(Stores.windowStoreBuilder(Stores.persistentWindowStore(RAW_STORE.name(),
                             rawStoreRetention(settings), settings.chunkMaxSpan(), false),
-                    RAW_STORE.keySerde(), RAW_STORE.valueSerde()).withCachingDisabled());
+                    RAW_STORE.keySerde(), RAW_STORE.valueSerde()).withCachingDisabled()));
             for (RollupTier tier : settings.tiers()) {
                 StoreSpec<Bytes, Rollup> spec = tierStore(tier);
                 stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(spec.name(), tier.retention(),

@@ -23,6 +23,37 @@ class MetricSeriesWalkTest {
     private static final class CountingStores implements SeriesStores {
         final NavigableMap<Bytes, byte[]> open = new TreeMap<>();
         int decoded;
+        /** Whether {@link #openSerialized} answers (as store handles do), or is empty (as interactive queries are). */
+        boolean serialized;
+
+        @Override
+        public java.util.Optional<KeyValueIterator<Bytes, byte[]>> openSerialized(Bytes from, Bytes to) {
+            if (!serialized) {
+                return java.util.Optional.empty();
+            }
+            Iterator<Map.Entry<Bytes, byte[]>> entries = new ArrayList<>(open.subMap(from, true, to, true).entrySet()).iterator();
+            return java.util.Optional.of(new KeyValueIterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return entries.hasNext();
+                }
+
+                @Override
+                public KeyValue<Bytes, byte[]> next() {
+                    Map.Entry<Bytes, byte[]> entry = entries.next();
+                    return KeyValue.pair(entry.getKey(), entry.getValue());
+                }
+
+                @Override
+                public Bytes peekNextKey() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
 
         void add(String deviceId, String metric) {
             open.put(SeriesKeys.seriesPrefix(deviceId, metric), SERDE.serialize(null, SERDE.empty()));
@@ -158,6 +189,9 @@ class MetricSeriesWalkTest {
                     .toList();
 
             assertThat(walk(stores, metric, from)).as("round %d, metric %s", round, metric).isEqualTo(expected);
+            assertThat(MetricSeriesWalk.all(stores, metric, from)).as("all, walking").isEqualTo(expected);
+            stores.serialized = true;
+            assertThat(MetricSeriesWalk.all(stores, metric, from)).as("all, one pass over keys").isEqualTo(expected);
             assertThat(stores.decoded).isZero();
         }
     }

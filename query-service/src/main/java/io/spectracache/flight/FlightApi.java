@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@code ListFlights} lists every dataset with its schema and a ready descriptor; {@code GetFlightInfo} answers one
  * endpoint per partition at the instance that owns it (or, while ownership moves, one endpoint at this instance,
  * which gathers the answer from every instance page by page); bounded memory: one page
- * of {@value #ROWS_PER_BATCH} rows at a time, one record batch per page. A read that would miss an instance's part
+ * of {@value #ROWS_PER_BATCH} rows at a time ({@link FlightDataset#rowsPerBatch()}: 32,768 for {@code series}), one
+ * record batch per page. A read that would miss an instance's part
  * fails with {@code UNAVAILABLE} rather than return fewer rows. Errors a client can cause answer
  * {@code INVALID_ARGUMENT} with the same sentence REST would.
  */
@@ -162,7 +163,8 @@ final class FlightApi extends NoOpFlightProducer {
         Counter rows = rows(name);
         try (FlightDataset.Reader open = reader; VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
             // Batches are allocated at their full size once, so writers never grow them row by row.
-            root.getFieldVectors().forEach(vector -> vector.setInitialCapacity(ROWS_PER_BATCH));
+            int rowsPerBatch = request.dataset().rowsPerBatch();
+            root.getFieldVectors().forEach(vector -> vector.setInitialCapacity(rowsPerBatch));
             // Every reader allocates a batch's buffers anew (allocateNew) and never writes to them once sent, so gRPC
             // may send them as they are instead of copying each batch into its own buffers first.
             listener.setUseZeroCopy(true);
@@ -172,7 +174,7 @@ final class FlightApi extends NoOpFlightProducer {
             } else {
                 listener.start(root, dictionaries);
             }
-            while (!listener.isCancelled() && open.next(root, ROWS_PER_BATCH)) {
+            while (!listener.isCancelled() && open.next(root, rowsPerBatch)) {
                 listener.putNext();
                 rows.increment(root.getRowCount());
             }

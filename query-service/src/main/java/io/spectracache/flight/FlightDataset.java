@@ -40,6 +40,15 @@ public interface FlightDataset {
     }
 
     /**
+     * The most rows of one record batch (one page of {@link #scan()}): memory per stream is bounded by it. By default
+     * {@value FlightApi#ROWS_PER_BATCH}; a dataset of narrow rows may take more per batch, so that what each page
+     * costs whatever its size (a batch's allocation and send, the page's store handles) is spread over more rows.
+     */
+    default int rowsPerBatch() {
+        return FlightApi.ROWS_PER_BATCH;
+    }
+
+    /**
      * The ticket parameters of each flight ListFlights lists for this dataset (each a ready descriptor); by default
      * one, without parameters.
      *

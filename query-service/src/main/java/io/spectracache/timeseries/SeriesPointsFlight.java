@@ -31,6 +31,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * page of points plus the list of device ids.
  */
 final class SeriesPointsFlight implements FlightDataset {
+    /** Rows per record batch and page. */
+    static final int ROWS_PER_BATCH = 32_768;
+
     private final SeriesServing settings;
     private final Clock clock;
 
@@ -57,6 +60,16 @@ final class SeriesPointsFlight implements FlightDataset {
     @Override
     public Map<String, String> parameters() {
         return parameterDocs();
+    }
+
+    /**
+     * 32,768 rows (about 700 KB on the wire at 21.5 bytes a row, well under gRPC's 4 MiB message limit): a page's
+     * fixed costs (three store handles per partition read, the batch's allocation and send) over three times the rows
+     * of the default batch.
+     */
+    @Override
+    public int rowsPerBatch() {
+        return ROWS_PER_BATCH;
     }
 
     static Map<String, String> parameterDocs() {

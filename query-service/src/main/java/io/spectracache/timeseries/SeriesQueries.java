@@ -13,6 +13,7 @@ import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.topics.StoreSpec;
 import io.spectracache.topics.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -440,6 +442,11 @@ public final class SeriesQueries {
         List<Block> blocks = new ArrayList<>();
         int[] points = {0};
         String[] next = {null};
+        // One set of store handles per partition for the whole page: three interactive queries a partition, not three
+        // a series.
+        Map<Integer, SeriesStores> pageStores = new HashMap<>();
+        IntFunction<SeriesStores> storesOf = partition -> pageStores.computeIfAbsent(partition,
+                p -> HandleSeriesStores.forPage(stores, p, read));
         // Walked lazily and left as soon as the page is full: a page costs its own series, not every series again.
         Predicate<Local> visit = series -> {
             if (request.filter().needsState() && !request.filter().admitsState(
@@ -451,8 +458,8 @@ public final class SeriesQueries {
             if (from >= request.to()) {
                 return true;
             }
-            List<Chunk> parts = SeriesReads.rawParts(new LocalSeriesStores(stores, series.partition(), read),
-                    request.chunkMaxSpanMs(), series.key(), from, request.to());
+            List<Chunk> parts = SeriesReads.rawParts(storesOf.apply(series.partition()), request.chunkMaxSpanMs(),
+                    series.key(), from, request.to());
             int size = 0;
             for (Chunk part : parts) {
                 size += part.size();
@@ -484,7 +491,7 @@ public final class SeriesQueries {
         if (request.knownDevices() != null && active.size() == 1) {
             knownSeries(request.metric(), request.knownDevices(), after, active.iterator().next(), visit);
         } else {
-            localSeries(request.metric(), request.filter(), after, stores, active, read, visit);
+            localSeries(request.metric(), request.filter(), after, storesOf, active, visit);
         }
         return new ScatterQuery.Part<>(new ScanPage(blocks, next[0]), active);
     }
@@ -492,7 +499,24 @@ public final class SeriesQueries {
     private static ScatterQuery.Part<DeviceIds> localDevices(DevicesRequest request, LocalStores stores, ReadOptions read) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
         List<String> devices = new ArrayList<>();
-        localSeries(request.metric(), request.filter(), null, stores, active, read, series -> devices.add(series.deviceId()));
+        if (request.filter().devices() != null) {
+            localSeries(request.metric(), request.filter(), null, partition -> new LocalSeriesStores(stores, partition,
+                    read), active, series -> devices.add(series.deviceId()));
+            return new ScatterQuery.Part<>(new DeviceIds(devices), active);
+        }
+        // Every series of the metric, listed in one pass over each partition's keys through a store handle (no value
+        // decoded), then merged in key order.
+        TreeMap<Bytes, String> ordered = new TreeMap<>();
+        for (int partition : active) {
+            for (Bytes key : MetricSeriesWalk.all(HandleSeriesStores.forPage(stores, partition, read), request.metric(),
+                    null)) {
+                String deviceId = SeriesKeys.decodeSeries(key).deviceId();
+                if (request.filter().admitsId(deviceId)) {
+                    ordered.put(key, deviceId);
+                }
+            }
+        }
+        devices.addAll(ordered.values());
         return new ScatterQuery.Part<>(new DeviceIds(devices), active);
     }
 
@@ -525,7 +549,8 @@ public final class SeriesQueries {
     private static List<Local> allLocalSeries(String metric, SeriesFilter filter, LocalStores stores,
                                               Set<Integer> active, ReadOptions read) {
         List<Local> found = new ArrayList<>();
-        localSeries(metric, filter, null, stores, active, read, found::add);
+        localSeries(metric, filter, null, partition -> new LocalSeriesStores(stores, partition, read), active,
+                found::add);
         return found;
     }
 
@@ -535,8 +560,8 @@ public final class SeriesQueries {
      * it gave), until {@code visit} answers false. Explicit device lists are looked up one by one; otherwise the open
      * store is walked, one entry per series, no further than the visitor wants.
      */
-    private static void localSeries(String metric, SeriesFilter filter, Cursor after, LocalStores stores,
-                                    Set<Integer> active, ReadOptions read, Predicate<Local> visit) {
+    private static void localSeries(String metric, SeriesFilter filter, Cursor after, IntFunction<SeriesStores> storesOf,
+                                    Set<Integer> active, Predicate<Local> visit) {
         Bytes start = after == null ? null : Bytes.wrap(HEX.parseHex(after.key()));
         if (filter.devices() != null) {
             TreeMap<Bytes, String> wanted = new TreeMap<>();
@@ -547,7 +572,7 @@ public final class SeriesQueries {
             }
             for (Map.Entry<Bytes, String> series : (start == null ? wanted : wanted.tailMap(start, true)).entrySet()) {
                 for (int partition : active) {
-                    if (MetricSeriesWalk.exists(new LocalSeriesStores(stores, partition, read), series.getKey())) {
+                    if (MetricSeriesWalk.exists(storesOf.apply(partition), series.getKey())) {
                         if (!visit.test(new Local(series.getKey(), series.getValue(), partition))) {
                             return;
                         }
@@ -562,7 +587,7 @@ public final class SeriesQueries {
         }
         PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.key().compareTo(b.key()));
         for (int partition : active) {
-            MetricSeriesWalk walk = new MetricSeriesWalk(new LocalSeriesStores(stores, partition, read), metric, start);
+            MetricSeriesWalk walk = new MetricSeriesWalk(storesOf.apply(partition), metric, start);
             if (walk.peek() != null) {
                 heads.add(new Head(walk.peek(), walk, partition));
             }

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
@@ -43,7 +44,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * run on other threads: a {@link KeyQuery} at the default isolation ({@code READ_UNCOMMITTED}) for a pending key
  * is answered from the pending value, with this store's position; every other query goes to the store below and
  * sees the state as of the last write-out (at most one commit interval old), exactly as {@code READ_COMMITTED}
- * reads see it anyway.
+ * reads see it anyway. A {@link StoreHandle#query()} is answered with a handle whose key reads are those of a
+ * {@link KeyQuery} (pending value first) and whose range reads are the store below's, without an interactive-query
+ * request per read.
  *
  * <p>Not for values that are mutated after {@code put}: the object written is the object written out later.
  * One per task, written by its stream thread only; {@link #query} may be called from any thread.
@@ -62,6 +65,9 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     private final Map<K, Pending<V>> pending = new ConcurrentHashMap<>();
     private volatile Position position = Position.emptyPosition();
     private long writeOuts;
+    private final StoreHandle.Lifecycle lifecycle = new StoreHandle.Lifecycle();
+    /** What a {@link StoreHandle} on this store reads: key reads as {@link #query}'s key queries, ranges below. */
+    private final ReadOnlyKeyValueStore<K, V> handleView = new HandleView();
     private StateStoreContext context;
     private InternalProcessorContext<?, ?> internalContext;
 
@@ -86,6 +92,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         pending.clear();
         position = Position.emptyPosition();
         super.init(stateStoreContext, root);
+        lifecycle.opened();
     }
 
     @Override
@@ -179,6 +186,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
 
     @Override
     public void close() {
+        lifecycle.closed();
         pending.clear();
         super.close();
     }
@@ -191,6 +199,12 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     @Override
     @SuppressWarnings("unchecked")
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, handleView,
+                HandleStores.belowMetered(wrapped()), lifecycle, this::getPosition,
+                context == null ? null : context.taskId().partition());
+        if (handle != null) {
+            return handle;
+        }
         if (query instanceof KeyQuery<?, ?> keyQuery && config.getIsolationLevel() != IsolationLevel.READ_COMMITTED) {
             Pending<V> written = pending.get((K) keyQuery.getKey());
             Position seen = position.copy();
@@ -204,6 +218,34 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
             }
         }
         return wrapped().query(query, positionBound, config);
+    }
+
+    /**
+     * The view a {@link StoreHandle} gives (from any thread): {@code get} answers a pending value as a
+     * {@link KeyQuery} does, else the store below's; ranges read the store below only (as range queries do) and never
+     * write out, which only the stream thread may.
+     */
+    private final class HandleView implements ReadOnlyKeyValueStore<K, V> {
+        @Override
+        public V get(K key) {
+            Pending<V> written = pending.get(key);
+            return written != null ? written.value() : wrapped().get(key);
+        }
+
+        @Override
+        public KeyValueIterator<K, V> range(K from, K to) {
+            return wrapped().range(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<K, V> all() {
+            return wrapped().all();
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return wrapped().approximateNumEntries();
+        }
     }
 
     /** The number of keys waiting for the next write-out. */
