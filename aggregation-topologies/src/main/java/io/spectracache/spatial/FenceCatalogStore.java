@@ -2,8 +2,8 @@ package io.spectracache.spatial;
 
 import static java.util.Objects.requireNonNull;
 
+import io.spectracache.state.PositionBounds;
 import io.spectracache.storage.ForwardingKeyValueStore;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
@@ -37,7 +37,7 @@ final class FenceCatalogStore extends ForwardingKeyValueStore {
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
         if (query instanceof FenceQuery catalog) {
             Position seen = fences.position();
-            if (!reached(seen, positionBound)) {
+            if (!PositionBounds.reached(seen, positionBound)) {
                 return QueryResult.notUpToBound(seen, positionBound, null);
             }
             QueryResult<R> result = QueryResult.forResult((R) catalog.answer(fences.current()));
@@ -45,22 +45,5 @@ final class FenceCatalogStore extends ForwardingKeyValueStore {
             return result;
         }
         return super.query(query, positionBound, config);
-    }
-
-    private static boolean reached(Position seen, PositionBound bound) {
-        if (bound.isUnbounded()) {
-            return true;
-        }
-        Position required = bound.position();
-        for (String topic : required.getTopics()) {
-            Map<Integer, Long> have = seen.getPartitionPositions(topic);
-            for (Map.Entry<Integer, Long> need : required.getPartitionPositions(topic).entrySet()) {
-                Long offset = have.get(need.getKey());
-                if (offset == null || offset < need.getValue()) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

@@ -3,7 +3,6 @@ package io.spectracache.state;
 import static java.util.Objects.requireNonNull;
 
 import io.spectracache.errors.RetryLaterException;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.streams.KeyValue;
@@ -229,28 +228,11 @@ public final class StoreHandle<S> {
             return QueryResult.forFailure(FailureReason.STORE_EXCEPTION, "a store handle reads uncommitted writes; "
                     + "read " + store.name() + " with key and range queries at READ_COMMITTED");
         }
-        if (!reached(position, bound)) {
+        if (!PositionBounds.reached(position, bound)) {
             return QueryResult.notUpToBound(position, bound, partition);
         }
         QueryResult<R> result = QueryResult.forResult((R) new StoreHandle<>(store.name(), view, serialized, lifecycle));
         result.setPosition(position);
         return result;
-    }
-
-    static boolean reached(Position seen, PositionBound bound) {
-        if (bound.isUnbounded()) {
-            return true;
-        }
-        Position required = bound.position();
-        for (String topic : required.getTopics()) {
-            Map<Integer, Long> have = seen.getPartitionPositions(topic);
-            for (Map.Entry<Integer, Long> need : required.getPartitionPositions(topic).entrySet()) {
-                Long offset = have.get(need.getKey());
-                if (offset == null || offset < need.getValue()) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

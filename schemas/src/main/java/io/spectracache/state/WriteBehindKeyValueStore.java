@@ -208,7 +208,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         if (query instanceof KeyQuery<?, ?> keyQuery && config.getIsolationLevel() != IsolationLevel.READ_COMMITTED) {
             Pending<V> written = pending.get((K) keyQuery.getKey());
             Position seen = position.copy();
-            if (written != null && reached(seen, positionBound)) {
+            if (written != null && PositionBounds.reached(seen, positionBound)) {
                 QueryResult<R> result = QueryResult.forResult((R) written.value());
                 if (config.isCollectExecutionInfo()) {
                     result.addExecutionInfo("Answered by " + getClass().getSimpleName() + " from a value pending write-out");
@@ -310,22 +310,5 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
             // In place: Position is backed by concurrent maps, and queries read it from other threads.
             position.withComponent(metadata.topic(), metadata.partition(), metadata.offset());
         }
-    }
-
-    private static boolean reached(Position seen, PositionBound bound) {
-        if (bound.isUnbounded()) {
-            return true;
-        }
-        Position required = bound.position();
-        for (String topic : required.getTopics()) {
-            Map<Integer, Long> have = seen.getPartitionPositions(topic);
-            for (Map.Entry<Integer, Long> need : required.getPartitionPositions(topic).entrySet()) {
-                Long offset = have.get(need.getKey());
-                if (offset == null || offset < need.getValue()) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }
