@@ -228,8 +228,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     private final class HandleView implements ReadOnlyKeyValueStore<K, V> {
         @Override
         public V get(K key) {
-            Pending<V> written = pending.get(key);
-            return written != null ? written.value() : wrapped().get(key);
+            return WriteBehindKeyValueStore.this.get(key); // pending first, never writes out
         }
 
         @Override
