@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * times: an instance that misses a sample lowers the rate for that second instead of making it jump. Sampling asks
  * every instance once a second, so it runs only while someone watches: from the first page opened until no page was
  * open for {@value #HISTORY} seconds (a page opened meanwhile gets the history). An instance nobody watches does no
- * work for the dashboard. Must be closed.
+ * work for the dashboard. Must be closed, and before the HTTP server stops: Javalin 7.2 loops for ever on the sending
+ * thread when an event is sent to a page whose request Jetty has already recycled, so {@link #close()} returns only
+ * once no sample is being sent.
  */
 final class LiveFeed implements AutoCloseable {
     static final int HISTORY = 300;
+    private static final int CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
 
     /**
@@ -177,6 +180,10 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private void send(SseClient client, String event, Object data) {
+        if (client.terminated()) { // closed by Javalin (the page went away) before its onClose ran
+            clients.remove(client);
+            return;
+        }
         try {
             client.sendEvent(event, Json.mapper().writeValueAsString(data));
         } catch (Exception gone) {
@@ -184,9 +191,19 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
+    /** Stops sampling, waits for a sample being sent, then ends every page's stream. */
     @Override
     public void close() {
         sampler.shutdownNow();
+        try {
+            if (!sampler.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("the live feed's sampler did not stop within {} s; pages keep their streams", CLOSE_WAIT_SECONDS);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         clients.forEach(SseClient::close);
         clients.clear();
     }

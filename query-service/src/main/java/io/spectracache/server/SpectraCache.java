@@ -199,14 +199,21 @@ public final class SpectraCache implements AutoCloseable {
         routes.add(new ClusterRoutes(cluster));
         Dashboard dashboard = Dashboard.start(cluster, queries, bootstrapServers, config.kafkaClientOverrides(),
                 Topics.EVENTS_DLQ.name(config.topicPrefix()));
-        started.push(dashboard);
         routes.add(dashboard.routes());
         ClientAccess access = config.getBoolean(SpectraConfig.REST_PROTECTED_MODE_CONFIG)
                 ? ClientAccess.protectedMode(router::members) : ClientAccess.open();
-        rest = RestServer.start(new RestOptions(config.getString(SpectraConfig.REST_HOST_CONFIG), self.port(),
-                config.getLong(SpectraConfig.REST_MAX_BODY_BYTES_CONFIG), config.getInt(SpectraConfig.REST_THREADS_CONFIG),
-                Duration.ofMillis(config.getLong(SpectraConfig.REST_IDLE_TIMEOUT_MS_CONFIG)), access), routes, registry);
+        try {
+            rest = RestServer.start(new RestOptions(config.getString(SpectraConfig.REST_HOST_CONFIG), self.port(),
+                    config.getLong(SpectraConfig.REST_MAX_BODY_BYTES_CONFIG),
+                    config.getInt(SpectraConfig.REST_THREADS_CONFIG),
+                    Duration.ofMillis(config.getLong(SpectraConfig.REST_IDLE_TIMEOUT_MS_CONFIG)), access), routes, registry);
+        } catch (RuntimeException e) {
+            dashboard.close();
+            throw e;
+        }
         started.push(rest);
+        // Closed before the REST server stops: the live feed must never write to a page whose request Jetty recycled.
+        started.push(dashboard);
         FlightSettings flightSettings = FlightSettings.from(config);
         if (flightSettings.enabled()) {
             // Flight has no credentials yet: in protected mode it listens on loopback only, as REST answers loopback only.
