@@ -50,6 +50,16 @@ public interface SeriesStores {
     /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);
 
+    /**
+     * The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order, as stored (in
+     * {@link io.spectracache.timeseries.codec.GorillaCodec}'s format, none decoded): for a reader that decodes them
+     * straight to where their points go ({@link RawPointReader}). Empty when these stores cannot read without
+     * decoding values (then read {@link #raw}); the caller closes the iterator.
+     */
+    default Optional<WindowStoreIterator<byte[]>> rawSerialized(Bytes series, long fromStart, long toStart) {
+        return Optional.empty();
+    }
+
     /** The sealed buckets of one series in {@code tier} starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Rollup> tier(RollupTier tier, Bytes series, long fromStart, long toStart);
 

@@ -224,6 +224,7 @@ class TimeSeriesPropertiesTest {
                 harness.driver().getWindowStore(TimeSeriesTopology.tierStore(tier).name())));
         SeriesStores stores = SeriesStores.of(open,
                 harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME), raw, tierStores);
+        SeriesStores storedBytes = StoredChunkStores.of(stores, raw);
         long rawFrom = model.clock - settings.rawRetention().toMillis() + 1;
         for (String device : DEVICES) {
             for (String metric : METRICS) {
@@ -238,6 +239,21 @@ class TimeSeriesPropertiesTest {
                             .containsExactly(expected.keySet().stream().mapToLong(Long::longValue).toArray());
                     assertThat(answered.values()).as("%s raw values", series)
                             .containsExactly(expected.values().stream().mapToDouble(Double::doubleValue).toArray());
+                    // The bulk reader, decoding the stored chunks' bytes: the same points, bit for bit.
+                    List<Long> times = new ArrayList<>();
+                    List<Long> bits = new ArrayList<>();
+                    new RawPointReader().read(storedBytes, settings.chunkMaxSpan().toMillis(),
+                            SeriesKeys.seriesPrefix(device, metric), range[0], range[1], Integer.MAX_VALUE,
+                            (t, v, offset, n) -> {
+                                for (int i = offset; i < offset + n; i++) {
+                                    times.add(t[i]);
+                                    bits.add(Double.doubleToRawLongBits(v[i]));
+                                }
+                            });
+                    assertThat(times).as("%s raw times read from stored bytes", series)
+                            .containsExactlyElementsOf(expected.keySet());
+                    assertThat(bits).as("%s raw value bits read from stored bytes", series).containsExactlyElementsOf(
+                            expected.values().stream().map(Double::doubleToRawLongBits).toList());
                 }
                 for (int i = 0; i < settings.tiers().size(); i++) {
                     RollupTier tier = settings.tiers().get(i);

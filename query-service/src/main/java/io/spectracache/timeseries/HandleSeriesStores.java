@@ -151,6 +151,17 @@ final class HandleSeriesStores implements SeriesStores {
     }
 
     @Override
+    public Optional<WindowStoreIterator<byte[]>> rawSerialized(Bytes series, long fromStart, long toStart) {
+        StoreHandle<ReadOnlyWindowStore<Bytes, Chunk>> raw = raw();
+        if (raw == null) {
+            return Optional.empty();
+        }
+        return raw.<ReadOnlyWindowStore<Bytes, byte[]>>serialized()
+                .map(below -> raw.checked(raw.read(() -> below.fetch(series, Instant.ofEpochMilli(fromStart),
+                        Instant.ofEpochMilli(toStart)))));
+    }
+
+    @Override
     public WindowStoreIterator<Rollup> tier(RollupTier tier, Bytes series, long fromStart, long toStart) {
         return queries.tier(tier, series, fromStart, toStart);
     }

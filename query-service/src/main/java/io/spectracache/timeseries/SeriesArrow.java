@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.spectracache.flight.FlightBatches;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -161,6 +163,105 @@ public final class SeriesArrow {
             MemoryUtil.putInt(address + (long) i * IntVector.TYPE_WIDTH, deviceIndex);
         }
         metrics.getDataBuffer().setZero(row, n);
+    }
+
+    /**
+     * Writes the raw points of one page straight into a {@link #FLIGHT_POINTS} batch's buffers, series after series, as
+     * a {@link RawPointReader} hands them over (each run two block copies from the reader's arrays and the device index
+     * stored once a row): no arrays of the page's own. One per batch, made after the batch's {@code allocateNew};
+     * {@link #finish} ends the batch.
+     */
+    static final class FlightPointsWriter implements PointSink {
+        private final VectorSchemaRoot root;
+        private final IntVector devices;
+        private final TinyIntVector metrics;
+        private final TimeStampMilliTZVector times;
+        private final Float8Vector points;
+        private int capacity;
+        private LongBuffer timeBuffer;
+        private DoubleBuffer valueBuffer;
+        private long deviceAddress;
+        private int row;
+        private int device = -1;
+        private long lastTimestamp;
+
+        FlightPointsWriter(VectorSchemaRoot root) {
+            this.root = root;
+            this.devices = (IntVector) root.getVector(0);
+            this.metrics = (TinyIntVector) root.getVector(1);
+            this.times = (TimeStampMilliTZVector) root.getVector(2);
+            this.points = (Float8Vector) root.getVector(3);
+            views();
+        }
+
+        /** The dictionary index of the device whose points come next. */
+        void device(int deviceIndex) {
+            this.device = deviceIndex;
+        }
+
+        @Override
+        public void accept(long[] timestamps, double[] values, int offset, int n) {
+            if (device < 0) {
+                throw new IllegalStateException("points before their device");
+            }
+            Objects.checkFromIndexSize(offset, n, timestamps.length);
+            Objects.checkFromIndexSize(offset, n, values.length);
+            int end = row + n;
+            if (end > capacity) {
+                grow(end);
+            }
+            timeBuffer.put(row, timestamps, offset, n);
+            valueBuffer.put(row, values, offset, n);
+            // Capacity checked above for [row, end): unchecked stores of the one index every row of the run shares.
+            long address = deviceAddress + (long) row * IntVector.TYPE_WIDTH;
+            for (int i = 0; i < n; i++) {
+                MemoryUtil.putInt(address + (long) i * IntVector.TYPE_WIDTH, device);
+            }
+            lastTimestamp = timestamps[offset + n - 1];
+            row = end;
+        }
+
+        /** The rows written so far. */
+        int rows() {
+            return row;
+        }
+
+        /** The time of the last point written. */
+        long lastTimestamp() {
+            return lastTimestamp;
+        }
+
+        /** Ends the batch: the metric column (index 0 on every row), validity and the row count. */
+        void finish() {
+            metrics.getDataBuffer().setZero(0, row);
+            FlightBatches.finish(root, row);
+        }
+
+        private void grow(int end) {
+            while (devices.getValueCapacity() < end) {
+                devices.reAlloc();
+            }
+            while (metrics.getValueCapacity() < end) {
+                metrics.reAlloc();
+            }
+            while (times.getValueCapacity() < end) {
+                times.reAlloc();
+            }
+            while (points.getValueCapacity() < end) {
+                points.reAlloc();
+            }
+            views();
+        }
+
+        private void views() {
+            capacity = Math.min(Math.min(devices.getValueCapacity(), metrics.getValueCapacity()),
+                    Math.min(times.getValueCapacity(), points.getValueCapacity()));
+            timeBuffer = times.getDataBuffer().nioBuffer(0, capacity * TimeStampMilliTZVector.TYPE_WIDTH)
+                    .order(ByteOrder.nativeOrder()).asLongBuffer();
+            valueBuffer = points.getDataBuffer().nioBuffer(0, capacity * Float8Vector.TYPE_WIDTH)
+                    .order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            deviceAddress = devices.getDataBuffer().memoryAddress();
+        }
     }
 
     /** Writes one series' points {@code [offset, offset + n)} at row {@code row} of {@code root}; sets no count. */

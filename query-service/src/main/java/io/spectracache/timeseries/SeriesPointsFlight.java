@@ -136,9 +136,42 @@ final class SeriesPointsFlight implements FlightDataset {
                     return false;
                 }
                 // Read here: the pages take the dictionary's series instead of walking the store's keys again.
-                SeriesQueries.ScanPage page = pages.page(SeriesQueries.SCAN, new SeriesQueries.ScanRequest(metric,
-                        range.from(), range.to(), filter, cursor, maxRows, span, pages.local() ? devices : null));
+                SeriesQueries.ScanRequest request = new SeriesQueries.ScanRequest(metric, range.from(), range.to(),
+                        filter, cursor, maxRows, span, pages.local() ? devices : null);
                 root.allocateNew();
+                int rows = pages.local() ? writeLocal(root, request) : writeGathered(root, request);
+                done = cursor == null;
+                return rows > 0 || !done;
+            }
+
+            /** A page read here, written straight from the stored chunks into the batch. */
+            private int writeLocal(VectorSchemaRoot root, SeriesQueries.ScanRequest request) {
+                SeriesArrow.FlightPointsWriter writer = new SeriesArrow.FlightPointsWriter(root);
+                SeriesQueries.ColumnsPage page = pages.page(SeriesQueries.COLUMNS, new SeriesQueries.ColumnsRequest(
+                        request, new SeriesQueries.ColumnWriter() {
+                            @Override
+                            public boolean startSeries(String deviceId) {
+                                Integer device = deviceIndex.get(deviceId);
+                                if (device == null) {
+                                    return false; // a series begun after the stream did: not in the dictionary sent
+                                }
+                                writer.device(device);
+                                return true;
+                            }
+
+                            @Override
+                            public void accept(long[] timestamps, double[] values, int offset, int n) {
+                                writer.accept(timestamps, values, offset, n);
+                            }
+                        }));
+                writer.finish();
+                cursor = page.nextCursor();
+                return writer.rows();
+            }
+
+            /** A page gathered from every instance, as blocks of points. */
+            private int writeGathered(VectorSchemaRoot root, SeriesQueries.ScanRequest request) {
+                SeriesQueries.ScanPage page = pages.page(SeriesQueries.SCAN, request);
                 int row = 0;
                 for (SeriesQueries.Block block : page.blocks()) {
                     Integer device = deviceIndex.get(block.deviceId());
@@ -151,8 +184,7 @@ final class SeriesPointsFlight implements FlightDataset {
                 }
                 FlightBatches.finish(root, row);
                 cursor = page.nextCursor();
-                done = cursor == null;
-                return row > 0 || !done;
+                return row;
             }
 
             @Override

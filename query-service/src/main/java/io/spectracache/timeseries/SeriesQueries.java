@@ -74,6 +74,16 @@ public final class SeriesQueries {
             SeriesQueries::localScan, (request, parts) -> ScanPage.merge(parts));
 
     /**
+     * {@link #SCAN}'s page written straight into a Flight batch ({@link ColumnWriter}) instead of answered as blocks:
+     * for a page read on this instance only ({@link io.spectracache.flight.FlightDataset.Pages#local()}); its request
+     * holds the batch, so it is never sent to a peer and no peer is offered it ({@link TimeSeriesCapability#queries()}
+     * leaves it out).
+     */
+    static final ScatterQuery<ColumnsRequest, ColumnsPage> COLUMNS = ScatterQuery.of("series.columns",
+            Codec.json(ColumnsRequest.class), TimeSeriesTopology.OPEN_STORE_NAME, Topics.EVENTS_RAW,
+            Codec.json(ColumnsPage.class), SeriesQueries::localColumns, (request, parts) -> ColumnsPage.merge(parts));
+
+    /**
      * The devices with a series of a metric whose ids pass a filter's id conditions, in series-key order; gathered
      * from every instance. Read from keys alone (no open state decoded): the dictionary of a Flight stream.
      */
@@ -323,6 +333,33 @@ public final class SeriesQueries {
         }
     }
 
+    /** Where {@link #COLUMNS} writes a page: the points of one series after another. */
+    interface ColumnWriter extends PointSink {
+        /**
+         * The points that follow are {@code deviceId}'s series'; false when that series is to be left out of the page
+         * (its points are then neither read nor counted).
+         */
+        boolean startSeries(String deviceId);
+    }
+
+    /** A {@link #SCAN} request whose points go to {@code writer}. */
+    record ColumnsRequest(ScanRequest scan, ColumnWriter writer) {
+        ColumnsRequest {
+            requireNonNull(scan, "scan");
+            requireNonNull(writer, "writer");
+        }
+    }
+
+    /** How many points a {@link #COLUMNS} page wrote, and the cursor after them as {@link ScanPage#nextCursor()}. */
+    record ColumnsPage(int points, String nextCursor) {
+        static ColumnsPage merge(List<ColumnsPage> parts) {
+            if (parts.size() != 1) {
+                throw new IllegalStateException("a series.columns page is read on one instance only, not gathered");
+            }
+            return parts.get(0);
+        }
+    }
+
     /**
      * A scan position: the series key in hex and the time of the last point given, which sort as text in the order
      * of the store (hex keeps the byte order; the time is fixed-width with the sign flipped).
@@ -437,11 +474,83 @@ public final class SeriesQueries {
     }
 
     private static ScatterQuery.Part<ScanPage> localScan(ScanRequest request, LocalStores stores, ReadOptions read) {
+        List<Block> blocks = new ArrayList<>();
+        PageRead page = readPage(request, stores, read, (series, seriesStores, hex, from, max, last) -> {
+            List<Chunk> parts = SeriesReads.rawParts(seriesStores, request.chunkMaxSpanMs(), series.key(), from,
+                    request.to());
+            int size = 0;
+            for (Chunk part : parts) {
+                size += part.size();
+            }
+            if (size == 0) {
+                return 0;
+            }
+            // The block's points copied once, straight from the decoded chunks, and only as many as the page takes.
+            int take = Math.min(size, max);
+            long[] timestamps = new long[take];
+            double[] values = new double[take];
+            int at = 0;
+            for (Chunk part : parts) {
+                int n = Math.min(part.size(), take - at);
+                part.copyTo(0, n, timestamps, values, at);
+                at += n;
+                if (at == take) {
+                    break;
+                }
+            }
+            blocks.add(new Block(hex, series.deviceId(), timestamps, values));
+            last[0] = timestamps[take - 1];
+            return take;
+        });
+        return new ScatterQuery.Part<>(new ScanPage(blocks, page.nextCursor()), page.partitions());
+    }
+
+    private static ScatterQuery.Part<ColumnsPage> localColumns(ColumnsRequest request, LocalStores stores,
+                                                               ReadOptions read) {
+        ScanRequest scan = request.scan();
+        ColumnWriter writer = request.writer();
+        RawPointReader reader = new RawPointReader();
+        long[] lastGiven = new long[1];
+        PointSink sink = (timestamps, values, offset, n) -> {
+            writer.accept(timestamps, values, offset, n);
+            lastGiven[0] = timestamps[offset + n - 1];
+        };
+        PageRead page = readPage(scan, stores, read, (series, seriesStores, hex, from, max, last) -> {
+            if (!writer.startSeries(series.deviceId())) {
+                return 0;
+            }
+            int n = reader.read(seriesStores, scan.chunkMaxSpanMs(), series.key(), from, scan.to(), max, sink);
+            last[0] = lastGiven[0];
+            return n;
+        });
+        return new ScatterQuery.Part<>(new ColumnsPage(page.points(), page.nextCursor()), page.partitions());
+    }
+
+    /** Reads one series' points for a page. */
+    @FunctionalInterface
+    private interface SeriesPageRead {
+        /**
+         * Takes at most {@code max} points of {@code series} from {@code from} on (to the request's end); returns how
+         * many, with the time of the last one in {@code last[0]}.
+         */
+        int read(Local series, SeriesStores stores, String hex, long from, int max, long[] last);
+    }
+
+    /** What a page read: its points, the cursor after them (null: nothing more), the partitions it covers. */
+    private record PageRead(int points, String nextCursor, Set<Integer> partitions) {
+    }
+
+    /**
+     * Reads one page of {@code request} on this instance's active partitions: the series in key order from the
+     * request's cursor on, each through {@code seriesRead}, until the page holds {@code request.limit()} points.
+     */
+    private static PageRead readPage(ScanRequest request, LocalStores stores, ReadOptions read,
+                                     SeriesPageRead seriesRead) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
         Cursor after = request.cursor() == null ? null : Cursor.parse(request.cursor());
-        List<Block> blocks = new ArrayList<>();
         int[] points = {0};
         String[] next = {null};
+        long[] last = {0};
         // One set of store handles per partition for the whole page: three interactive queries a partition, not three
         // a series.
         Map<Integer, SeriesStores> pageStores = new HashMap<>();
@@ -458,32 +567,14 @@ public final class SeriesQueries {
             if (from >= request.to()) {
                 return true;
             }
-            List<Chunk> parts = SeriesReads.rawParts(storesOf.apply(series.partition()), request.chunkMaxSpanMs(),
-                    series.key(), from, request.to());
-            int size = 0;
-            for (Chunk part : parts) {
-                size += part.size();
-            }
-            if (size == 0) {
+            int take = seriesRead.read(series, storesOf.apply(series.partition()), hex, from,
+                    request.limit() - points[0], last);
+            if (take == 0) {
                 return true;
             }
-            // The block's points copied once, straight from the decoded chunks, and only as many as the page takes.
-            int take = Math.min(size, request.limit() - points[0]);
-            long[] timestamps = new long[take];
-            double[] values = new double[take];
-            int at = 0;
-            for (Chunk part : parts) {
-                int n = Math.min(part.size(), take - at);
-                part.copyTo(0, n, timestamps, values, at);
-                at += n;
-                if (at == take) {
-                    break;
-                }
-            }
-            blocks.add(new Block(hex, series.deviceId(), timestamps, values));
             points[0] += take;
             if (points[0] >= request.limit()) {
-                next[0] = new Cursor(hex, timestamps[take - 1]).encode();
+                next[0] = new Cursor(hex, last[0]).encode();
                 return false;
             }
             return true;
@@ -493,7 +584,7 @@ public final class SeriesQueries {
         } else {
             localSeries(request.metric(), request.filter(), after, storesOf, active, visit);
         }
-        return new ScatterQuery.Part<>(new ScanPage(blocks, next[0]), active);
+        return new PageRead(points[0], next[0], active);
     }
 
     private static ScatterQuery.Part<DeviceIds> localDevices(DevicesRequest request, LocalStores stores, ReadOptions read) {

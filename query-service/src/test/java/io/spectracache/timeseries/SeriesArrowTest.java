@@ -26,6 +26,12 @@ class SeriesArrowTest {
 
     /** Writes batches of series points the way the Flight dataset does, as an Arrow IPC stream, and reads them back. */
     private static List<Row> roundTrip(List<String> devices, String metric, int[][] seriesPerBatch, int initialCapacity) throws Exception {
+        return roundTrip(devices, metric, seriesPerBatch, initialCapacity, false);
+    }
+
+    /** As above; {@code throughWriter}: each batch written by a {@link SeriesArrow.FlightPointsWriter}, in runs. */
+    private static List<Row> roundTrip(List<String> devices, String metric, int[][] seriesPerBatch, int initialCapacity,
+                                       boolean throughWriter) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Row> sent = new ArrayList<>();
         try (BufferAllocator allocator = new RootAllocator();
@@ -37,6 +43,7 @@ class SeriesArrowTest {
                 long time = -5_000;
                 for (int[] batch : seriesPerBatch) {
                     root.allocateNew();
+                    SeriesArrow.FlightPointsWriter pointsWriter = throughWriter ? new SeriesArrow.FlightPointsWriter(root) : null;
                     int row = 0;
                     for (int s = 0; s < batch.length; s += 2) {
                         int device = batch[s];
@@ -47,14 +54,30 @@ class SeriesArrowTest {
                             timestamps[i] = time++;
                             values[i] = i % 3 == 0 ? -0.0 : Math.scalb(i, s) + 0.1;
                         }
-                        // offset 1: only the middle of the arrays is written
-                        SeriesArrow.writeFlightPoints(root, row, device, timestamps, values, 1, n);
+                        if (pointsWriter != null) {
+                            // runs of at most 7 points, as a reader hands over chunk after chunk
+                            pointsWriter.device(device);
+                            for (int from = 1; from <= n; from += 7) {
+                                pointsWriter.accept(timestamps, values, from, Math.min(7, n + 1 - from));
+                            }
+                            if (n > 0) {
+                                assertThat(pointsWriter.lastTimestamp()).isEqualTo(timestamps[n]);
+                            }
+                        } else {
+                            // offset 1: only the middle of the arrays is written
+                            SeriesArrow.writeFlightPoints(root, row, device, timestamps, values, 1, n);
+                        }
                         for (int i = 1; i <= n; i++) {
                             sent.add(new Row(devices.get(device), metric, timestamps[i], values[i]));
                         }
                         row += n;
                     }
-                    FlightBatches.finish(root, row);
+                    if (pointsWriter != null) {
+                        assertThat(pointsWriter.rows()).isEqualTo(row);
+                        pointsWriter.finish();
+                    } else {
+                        FlightBatches.finish(root, row);
+                    }
                     writer.writeBatch();
                 }
                 writer.end();
@@ -107,6 +130,26 @@ class SeriesArrowTest {
         }
 
         List<Row> read = roundTrip(devices, "speed", new int[][] {{7, 3000, 49, 9000}, {0, 1}}, 100);
+
+        assertThat(read).hasSize(12_001);
+    }
+
+    @Test
+    void shouldWriteRunsOfPointsStraightIntoTheBatchAsTheBlockWriterDoes() throws Exception {
+        List<String> devices = List.of("truck-01", "meter-\u00e9t\u00e9", "x");
+        List<Row> read = roundTrip(devices, "temp", new int[][] {{0, 3, 2, 5, 1, 1}, {1, 4}, {}}, 16, true);
+
+        assertThat(read).extracting(Row::device).containsOnly("truck-01", "meter-\u00e9t\u00e9", "x");
+    }
+
+    @Test
+    void shouldGrowTheBatchUnderTheRunWriterInsteadOfWritingPastItsBuffers() throws Exception {
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            devices.add("device-" + i);
+        }
+
+        List<Row> read = roundTrip(devices, "speed", new int[][] {{7, 3000, 49, 9000}, {0, 1}}, 100, true);
 
         assertThat(read).hasSize(12_001);
     }

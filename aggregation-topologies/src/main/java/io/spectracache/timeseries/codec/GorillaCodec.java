@@ -1,9 +1,6 @@
 package io.spectracache.timeseries.codec;
 
 import io.spectracache.serialization.StatelessSerde;
-import io.spectracache.serialization.Varints;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -166,75 +163,31 @@ public final class GorillaCodec extends StatelessSerde<Chunk> {
      * @throws SerializationException if the bytes are not one (truncated, corrupt, or of another version)
      */
     public static Chunk decode(byte[] data) {
+        if (checkVersion(data) == GorillaVersion1.VERSION_1) {
+            return GorillaVersion1.decode(data);
+        }
+        ChunkDecoder exact = ChunkDecoder.exact();
+        exact.decode(data);
+        return Chunk.adopt(exact.timestamps(), exact.values());
+    }
+
+    /**
+     * The version byte of a chunk this build reads.
+     *
+     * @throws SerializationException if the bytes are empty or of another version
+     */
+    static byte checkVersion(byte[] data) {
         if (data.length == 0) {
             throw new SerializationException("time-series chunk is empty: not even a version byte");
         }
-        if (data[0] == GorillaVersion1.VERSION_1) {
-            return GorillaVersion1.decode(data);
-        }
-        if (data[0] != VERSION_2) {
+        if (data[0] != GorillaVersion1.VERSION_1 && data[0] != VERSION_2) {
             throw new SerializationException("unknown time-series chunk version " + data[0]
                     + " (this build reads versions 1 and 2)");
         }
-        try {
-            ByteBuffer header = ByteBuffer.wrap(data, 1, data.length - 1);
-            int n = Varints.readUnsignedVarint(header);
-            if (n < 0 || n > MAX_POINTS) {
-                throw new SerializationException("time-series chunk claims " + Integer.toUnsignedString(n)
-                        + " points, more than the " + MAX_POINTS + " a chunk may hold");
-            }
-            long[] timestamps = new long[n];
-            double[] values = new double[n];
-            if (n == 0) {
-                requireEnd(header.remaining() * 8L);
-                return Chunk.adopt(timestamps, values);
-            }
-            timestamps[0] = Varints.readVarlong(header);
-            BitInput in = new BitInput(data, header.position(), header.remaining());
-            if (n >= 2) {
-                readTimestamps(in, timestamps, n);
-                in.skipPadding();
-            }
-            readValues(in, values, n);
-            in.skipPadding();
-            requireEnd(in.remaining());
-            return Chunk.adopt(timestamps, values);
-        } catch (BufferUnderflowException e) {
-            throw new SerializationException("time-series chunk is truncated: it ends inside its header", e);
-        } catch (SerializationException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith("time-series chunk") ? e
-                    : new SerializationException("time-series chunk has a corrupt header: " + e.getMessage(), e);
-        }
+        return data[0];
     }
 
-    private static void readTimestamps(BitInput in, long[] timestamps, int n) {
-        long divisor = 1;
-        if (in.readBit() == 1) {
-            divisor = IntegerSequences.readSigned(in);
-            if (divisor < 2) {
-                throw new SerializationException("time-series chunk has a timestamp divisor of " + divisor);
-            }
-        }
-        IntegerSequences.read(in, timestamps, 1, n - 1);
-        for (int i = 1; i < n; i++) {
-            timestamps[i] = timestamps[i - 1] + timestamps[i] * divisor;
-        }
-    }
-
-    private static void readValues(BitInput in, double[] values, int n) {
-        if (in.readBit() == 1) {
-            XorValues.read(in, values, n);
-            return;
-        }
-        double power = Decimals.POWERS[(int) in.read(4)];
-        long[] units = new long[n];
-        IntegerSequences.read(in, units, 0, n);
-        for (int i = 0; i < n; i++) {
-            values[i] = units[i] / power;
-        }
-    }
-
-    private static void requireEnd(long bitsLeft) {
+    static void requireEnd(long bitsLeft) {
         if (bitsLeft != 0) {
             throw new SerializationException("time-series chunk has " + (bitsLeft / 8) + " bytes after its last point");
         }

@@ -71,13 +71,14 @@ final class XorValues {
         return total;
     }
 
-    /** Reads {@code count >= 1} values into {@code values[0..count)}. */
-    static void read(BitInput in, double[] values, int count) {
+    /** Reads {@code count >= 1} values into {@code values[at..at + count)}. */
+    static void read(BitInput in, double[] values, int at, int count) {
         long previous = in.read(64);
-        values[0] = Double.longBitsToDouble(previous);
+        values[at] = Double.longBitsToDouble(previous);
         int windowLeading = 0;
         int windowTrailing = 0;
-        for (int i = 1; i < count; i++) {
+        int end = at + count;
+        for (int i = at + 1; i < end; i++) {
             if (in.readBit() == 0) {
                 values[i] = Double.longBitsToDouble(previous);
                 continue;

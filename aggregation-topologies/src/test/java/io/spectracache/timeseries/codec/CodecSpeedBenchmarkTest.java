@@ -47,14 +47,15 @@ class CodecSpeedBenchmarkTest {
             Result after = results[1];
             System.out.printf(Locale.ROOT, "codec speed, %s: %,d points in %,d chunks; version 1 (Gorilla) %.2f B/point, "
                             + "encode %.1f ns/point, decode %.1f ns/point; version 2 %.2f B/point, encode %.1f ns/point "
-                            + "(%.2fx), decode %.1f ns/point (%.2fx)%n", fleet.name(), points, chunks.size(),
+                            + "(%.2fx), decode %.1f ns/point (%.2fx), decode into a reused ChunkDecoder %.1f ns/point%n",
+                    fleet.name(), points, chunks.size(),
                     before.bytesPerPoint, before.encode, before.decode, after.bytesPerPoint, after.encode,
-                    after.encode / before.encode, after.decode, after.decode / before.decode);
+                    after.encode / before.encode, after.decode, after.decode / before.decode, after.reused);
             assertThat(chunks).allSatisfy(chunk -> assertThat(GorillaCodec.decode(GorillaCodec.encode(chunk))).isEqualTo(chunk));
         }
     }
 
-    private record Result(double bytesPerPoint, double encode, double decode) {
+    private record Result(double bytesPerPoint, double encode, double decode, double reused) {
     }
 
     /**
@@ -64,7 +65,8 @@ class CodecSpeedBenchmarkTest {
     private static Result[] measure(List<Chunk> chunks, long points) {
         List<Function<Chunk, byte[]>> encoders = List.of(GorillaCodec::encodeVersion1, GorillaCodec::encode);
         List<List<byte[]>> encoded = encoders.stream().map(e -> chunks.stream().map(e).toList()).toList();
-        long[][] best = new long[2][2];
+        long[][] best = new long[2][3];
+        ChunkDecoder decoder = new ChunkDecoder();
         for (long[] row : best) {
             java.util.Arrays.fill(row, Long.MAX_VALUE);
         }
@@ -72,9 +74,11 @@ class CodecSpeedBenchmarkTest {
             for (int version = 0; version < 2; version++) {
                 long encode = cpuNanos(chunks, encoders.get(version));
                 long decode = cpuNanos(encoded.get(version), GorillaCodec::decode);
+                long reused = cpuNanos(encoded.get(version), decoder::decode);
                 if (round >= WARM_UP) {
                     best[version][0] = Math.min(best[version][0], encode);
                     best[version][1] = Math.min(best[version][1], decode);
+                    best[version][2] = Math.min(best[version][2], reused);
                 }
             }
         }
@@ -82,7 +86,7 @@ class CodecSpeedBenchmarkTest {
         for (int version = 0; version < 2; version++) {
             long bytes = encoded.get(version).stream().mapToLong(b -> b.length).sum();
             results[version] = new Result((double) bytes / points, best[version][0] / (double) points,
-                    best[version][1] / (double) points);
+                    best[version][1] / (double) points, best[version][2] / (double) points);
         }
         return results;
     }

@@ -14,7 +14,9 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.From;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,13 @@ class GorillaCodecTest implements GoldenFormatContract<Chunk> {
     private final GorillaCodec codec = new GorillaCodec();
 
     private static Chunk uniform() {
-        long[] timestamps = new long[40];
-        double[] values = new double[40];
-        for (int i = 0; i < 40; i++) {
+        return uniform(40);
+    }
+
+    private static Chunk uniform(int n) {
+        long[] timestamps = new long[n];
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
             timestamps[i] = 60_000L * i;
             values[i] = (17 * i % 41) / 10.0;
         }
@@ -97,6 +103,59 @@ class GorillaCodecTest implements GoldenFormatContract<Chunk> {
         Chunk chunk = Chunk.of(timestamps, values);
 
         assertThat(GorillaCodec.decode(GorillaCodec.encode(chunk))).isEqualTo(chunk);
+    }
+
+    /** What a decoder reused over chunks of any sizes gives, as a chunk of its own. */
+    private static Chunk decodedBy(ChunkDecoder decoder, byte[] bytes) {
+        int n = decoder.decode(bytes);
+        return Chunk.of(Arrays.copyOf(decoder.timestamps(), n), Arrays.copyOf(decoder.values(), n));
+    }
+
+    @Property(tries = 300)
+    void shouldDecodeIntoReusedArraysBitForBitAsDecodeDoes(@ForAll @Size(max = 6) List<@From("series") Chunk> chunks,
+                                                          @ForAll @IntRange(min = 0, max = 300) int longer) {
+        ChunkDecoder decoder = new ChunkDecoder();
+        // A longer chunk first now and then, so that later, shorter ones are decoded over what it left.
+        decodedBy(decoder, GorillaCodec.encode(uniform(longer)));
+        for (Chunk chunk : chunks) {
+            assertThat(decodedBy(decoder, GorillaCodec.encode(chunk))).isEqualTo(chunk);
+            assertThat(decodedBy(decoder, GorillaCodec.encodeVersion1(chunk))).isEqualTo(chunk);
+        }
+    }
+
+    @Test
+    void shouldDecodeEveryGoldenFileIntoReusedArraysAsDecodeDoes() {
+        ChunkDecoder decoder = new ChunkDecoder();
+        goldenFiles().forEach((name, chunk) -> assertThat(decodedBy(decoder, golden(name))).as(name).isEqualTo(chunk));
+        for (String name : List.of("series-chunk-v1-four-points.bin", "series-chunk-v1-empty.bin")) {
+            assertThat(decodedBy(decoder, golden(name))).as(name).isEqualTo(GorillaCodec.decode(golden(name)));
+        }
+    }
+
+    /** Corrupt bytes: the reused decoder gives what decode gives, or fails as it does. */
+    @Property(tries = 1000)
+    void shouldDecodeCorruptBytesIntoReusedArraysAsDecodeDoes(@ForAll("series") Chunk chunk, @ForAll Random random) {
+        byte[] bytes = GorillaCodec.encode(chunk);
+        int flips = 1 + random.nextInt(4);
+        for (int i = 0; i < flips && bytes.length > 1; i++) {
+            int at = 1 + random.nextInt(bytes.length - 1);
+            bytes[at] = (byte) (bytes[at] ^ (1 << random.nextInt(8)));
+        }
+        if (random.nextInt(4) == 0) {
+            bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
+        }
+        byte[] corrupt = bytes;
+        ChunkDecoder decoder = new ChunkDecoder();
+        decodedBy(decoder, GorillaCodec.encode(uniform(200)));
+        Chunk expected;
+        try {
+            expected = GorillaCodec.decode(corrupt);
+        } catch (SerializationException e) {
+            assertThatThrownBy(() -> decoder.decode(corrupt)).isInstanceOf(SerializationException.class)
+                    .hasMessage(e.getMessage());
+            return;
+        }
+        assertThat(decodedBy(decoder, corrupt)).isEqualTo(expected);
     }
 
     @Property(tries = 300)
