@@ -124,13 +124,16 @@ public final class ChunkDecoder {
         }
         long[] times = timestamps;
         IntegerSequences.read(in, times, 1, n - 1);
+        long time = times[0]; // as IntegerSequences: the running sum in a local, not read back from the array
         if (divisor == 1) {
             for (int i = 1; i < n; i++) {
-                times[i] += times[i - 1];
+                time += times[i];
+                times[i] = time;
             }
         } else {
             for (int i = 1; i < n; i++) {
-                times[i] = times[i - 1] + times[i] * divisor;
+                time += times[i] * divisor;
+                times[i] = time;
             }
         }
     }
@@ -144,8 +147,13 @@ public final class ChunkDecoder {
         long[] integers = units(n);
         IntegerSequences.read(in, integers, 0, n);
         double[] decoded = values;
+        // m / 10^k as Java evaluates it (m converted to a double, then an IEEE division), in two loops that the JIT
+        // compiles to vector instructions: one division a value took 14 % of a Flight thread's time as one loop.
         for (int i = 0; i < n; i++) {
-            decoded[i] = integers[i] / power;
+            decoded[i] = integers[i];
+        }
+        for (int i = 0; i < n; i++) {
+            decoded[i] /= power;
         }
     }
 }

@@ -205,20 +205,26 @@ final class IntegerSequences {
                 }
             }
         }
+        // The running sums are kept in locals: a sum read back from the array it was just stored to waits for the
+        // store on every element.
         if (order == DELTAS) {
             values[from] = first;
+            long sum = first;
             for (int i = from + 1; i < end; i++) {
-                values[i] += values[i - 1];
+                sum += values[i];
+                values[i] = sum;
             }
         } else if (order == DELTAS_OF_DELTAS) {
             values[from] = first;
             long delta = firstDelta;
+            long sum = first + delta;
             if (count > 1) {
-                values[from + 1] = first + delta;
+                values[from + 1] = sum;
             }
             for (int i = from + 2; i < end; i++) {
                 delta += values[i];
-                values[i] = values[i - 1] + delta;
+                sum += delta;
+                values[i] = sum;
             }
         }
     }
