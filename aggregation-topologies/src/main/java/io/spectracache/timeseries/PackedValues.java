@@ -28,7 +28,69 @@ final class PackedValues {
     /** The largest prediction a decimal code is written against, so that {@code zigzag(u - p) << 2} fits in 64 bits. */
     private static final long PREDICTABLE = 1L << 54;
 
+    /** What {@link #units} answers for a value that is not such a decimal. */
+    static final long NOT_DECIMAL = Long.MIN_VALUE;
+    private static final long[] TENS = {1, 10, 100, 1000};
+
     private PackedValues() {
+    }
+
+    /**
+     * The integer u with {@code u / 10^k} (IEEE 754 division) equal to the double of {@code bits}, bit for bit, and
+     * |u| &lt;= 2^53; or {@link #NOT_DECIMAL}. For k = 1..3. The same answer as computing
+     * {@code u = (long) Math.rint(v * 10^k)} and checking the division, in integer arithmetic for normal values (a
+     * base packs hundreds of values, and the division was most of their cost): with v = m 2^-s, the quotient rounds
+     * to v exactly when |u 2^s - m 10^k| is under half of 10^k (a quarter below a power of two, where the next double
+     * down is half as far; on a tie, when m is even).
+     */
+    static long units(long bits, int k) {
+        int exponent = (int) (bits >>> 52) & 0x7FF;
+        int s = 1075 - exponent;
+        if (exponent == 0 || exponent == 0x7FF || s >= 63) {
+            // Zeros, subnormals, tiny values, infinities and NaN: rare, by the division itself.
+            return bits == 0 ? 0 : exponent == 0x7FF ? NOT_DECIMAL : dividedUnits(bits, k);
+        }
+        if (s <= 11) {
+            // |v| >= 2^41: v 10^k could lie near half an integer, where the rounded product and the exact one may
+            // round to different integers. Rare; by the division.
+            return dividedUnits(bits, k);
+        }
+        long m = bits & 0xF_FFFF_FFFF_FFFFL | 1L << 52;
+        long p = m * TENS[k]; // under 2^53 * 1000 < 2^63
+        long u = p >>> s;
+        long rest = p - (u << s);
+        long distance; // |u 2^s - p|, u rounded to nearest
+        boolean below; // u / 10^k < v
+        if (rest >= 1L << (s - 1)) {
+            u++;
+            distance = (1L << s) - rest;
+            below = false;
+        } else {
+            distance = rest;
+            below = rest != 0;
+        }
+        if (u > EXACT) {
+            return NOT_DECIMAL;
+        }
+        long twice = 2 * distance;
+        long ten = TENS[k];
+        boolean nearest;
+        if (below && m == 1L << 52) {
+            nearest = 2 * twice <= ten; // the double below is half as far; a tie goes to m, which is even
+        } else {
+            nearest = twice < ten || twice == ten && (m & 1) == 0;
+        }
+        if (!nearest) {
+            return NOT_DECIMAL;
+        }
+        return bits < 0 ? -u : u;
+    }
+
+    /** {@link #units} by the division: the definition. */
+    static long dividedUnits(long bits, int k) {
+        double value = Double.longBitsToDouble(bits);
+        long u = (long) Math.rint(value * POWERS[k]);
+        return u >= -EXACT && u <= EXACT && Double.doubleToRawLongBits(u / POWERS[k]) == bits ? u : NOT_DECIMAL;
     }
 
     /** Writes values one after the other. */
@@ -47,12 +109,11 @@ final class PackedValues {
         }
 
         void writeBits(long bits) {
-            double value = Double.longBitsToDouble(bits);
-            if (previousCode != 0 && decimal(previousCode, value, bits)) {
+            if (previousCode != 0 && decimal(previousCode, bits)) {
                 return;
             }
             for (int k = 1; k < POWERS.length; k++) {
-                if (k != previousCode && decimal(k, value, bits)) {
+                if (k != previousCode && decimal(k, bits)) {
                     return;
                 }
             }
@@ -63,9 +124,9 @@ final class PackedValues {
         }
 
         /** Writes the value as code {@code k} if it is such a decimal (and its prediction in range); whether it did. */
-        private boolean decimal(int k, double value, long bits) {
-            long u = (long) Math.rint(value * POWERS[k]);
-            if (u < -EXACT || u > EXACT || Double.doubleToRawLongBits(u / POWERS[k]) != bits) {
+        private boolean decimal(int k, long bits) {
+            long u = units(bits, k);
+            if (u == NOT_DECIMAL) {
                 return false;
             }
             long p = (long) Math.rint(Double.longBitsToDouble(previousBits) * POWERS[k]);

@@ -42,6 +42,39 @@ class PackedValuesTest {
         assertThat(in.hasRemaining()).isFalse();
     }
 
+    @Property(tries = 1000)
+    void shouldFindExactlyTheDecimalsTheDivisionFinds(@ForAll("values") List<Double> values) {
+        for (double value : values) {
+            long bits = Double.doubleToRawLongBits(value);
+            for (int k = 1; k <= 3; k++) {
+                assertThat(PackedValues.units(bits, k)).as("%s at scale %d", value, k)
+                        .isEqualTo(PackedValues.dividedUnits(bits, k));
+            }
+        }
+    }
+
+    @Test
+    void shouldFindExactlyTheDecimalsTheDivisionFindsAroundPowersOfTwoAndEveryScale() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 2_000_000; i++) {
+            double value;
+            switch (i % 4) {
+                case 0 -> value = random.nextLong(-9_007_199_254_740_992L, 9_007_199_254_740_992L)
+                        / Math.pow(10, random.nextInt(0, 8));
+                case 1 -> value = Math.scalb(1.0, random.nextInt(-80, 60)) * (random.nextBoolean() ? 1 : -1);
+                case 2 -> value = Math.nextAfter(Math.scalb(1.0, random.nextInt(-80, 60)), random.nextBoolean() ? 0 : 1e300);
+                default -> value = Double.longBitsToDouble(random.nextLong());
+            }
+            long bits = Double.doubleToRawLongBits(value);
+            for (int k = 1; k <= 3; k++) {
+                if (PackedValues.units(bits, k) != PackedValues.dividedUnits(bits, k)) {
+                    assertThat(PackedValues.units(bits, k)).as("%s at scale %d", value, k)
+                            .isEqualTo(PackedValues.dividedUnits(bits, k));
+                }
+            }
+        }
+    }
+
     @Test
     void shouldWriteTwoDecimalReadingsInAFewBytesInsteadOfEight() {
         ByteWriter out = new ByteWriter();
