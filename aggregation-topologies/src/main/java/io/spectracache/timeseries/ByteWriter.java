@@ -29,6 +29,20 @@ final class ByteWriter {
         bytes[length++] = (byte) value;
     }
 
+    /** Writes {@code value}'s IEEE 754 bits, big-endian (as {@link java.nio.ByteBuffer#putDouble} does). */
+    void float64(double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        room(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            bytes[length++] = (byte) (bits >>> shift);
+        }
+    }
+
+    /** Bytes written so far. */
+    int length() {
+        return length;
+    }
+
     /** Writes the length of {@code more} (uvarint), then {@code more}. */
     void bytes(byte[] more) {
         unsigned(more.length);

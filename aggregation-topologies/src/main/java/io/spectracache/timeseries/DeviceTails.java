@@ -21,10 +21,14 @@ public final class DeviceTails {
     private final String deviceId;
     private final Bytes devicePrefix;
     private String[] metrics = new String[4];
+    /** The metrics' hash codes: a lookup compares these first and touches only the matching metric's string. */
+    private int[] hashes = new int[4];
     private Bytes[] keys = new Bytes[4];
     private OpenSeries[] series = new OpenSeries[4];
     private int count;
     private long tailBytes;
+    /** Whether the processor used this device since its cache's last eviction pass (stream thread only). */
+    boolean used;
 
     /** @param deviceId the device whose series these are */
     public DeviceTails(String deviceId) {
@@ -75,8 +79,9 @@ public final class DeviceTails {
 
     /** The index of {@code metric}, or -1. */
     int indexOf(String metric) {
+        int hash = metric.hashCode();
         for (int i = 0; i < count; i++) {
-            if (metrics[i].equals(metric)) {
+            if (hashes[i] == hash && metrics[i].equals(metric)) {
                 return i;
             }
         }
@@ -107,10 +112,12 @@ public final class DeviceTails {
     int add(String metric, OpenSeries open) {
         if (count == metrics.length) {
             metrics = Arrays.copyOf(metrics, count * 2);
+            hashes = Arrays.copyOf(hashes, count * 2);
             keys = Arrays.copyOf(keys, count * 2);
             series = Arrays.copyOf(series, count * 2);
         }
         metrics[count] = requireNonNull(metric, "metric");
+        hashes[count] = metric.hashCode();
         keys[count] = null;
         series[count] = requireNonNull(open, "open");
         return count++;
@@ -120,6 +127,7 @@ public final class DeviceTails {
     void remove(int index) {
         count--;
         metrics[index] = metrics[count];
+        hashes[index] = hashes[count];
         keys[index] = keys[count];
         series[index] = series[count];
         metrics[count] = null;

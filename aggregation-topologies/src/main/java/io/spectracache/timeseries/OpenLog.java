@@ -264,12 +264,11 @@ final class OpenLog {
     }
 
     private void writeReading(long mask, long time, long bits) {
-        double value = Double.longBitsToDouble(bits);
         int code = 0;
         long units = 0;
         for (int k = 1; k < POWERS.length; k++) {
-            long u = (long) Math.rint(value * POWERS[k]);
-            if (u >= -EXACT && u <= EXACT && Double.doubleToRawLongBits(u / POWERS[k]) == bits) {
+            long u = PackedValues.units(bits, k);
+            if (u != PackedValues.NOT_DECIMAL) {
                 code = k;
                 units = u;
                 break;

@@ -44,11 +44,11 @@ public final class OpenSeries {
     private volatile boolean complete = true;
     private boolean openParts;
     private int readingsSinceBase;
-    // Readings added to open buckets but not yet folded into them: time, value, and the tiers (bit i = tier i).
-    private long[] addTimes = new long[16];
-    private double[] addValues = new double[16];
-    private long[] addTiers = new long[16];
+    // Readings added to open buckets but not yet folded into them, three longs each (one array: one object fewer per
+    // reading to touch): time, value bits, and the tiers (bit i = tier i).
+    private long[] addBuffer = new long[3 * ADD_BUFFER_READINGS];
     private int adds;
+    private static final int ADD_BUFFER_READINGS = 16;
 
     /** An open bucket of one tier, as a copy. */
     public record Bucket(long start, Rollup rollup) {
@@ -326,28 +326,31 @@ public final class OpenSeries {
     void addToBucket(int tier, long timestamp, double value) {
         log.reading(1L << (tier + 1), timestamp, value);
         long bit = 1L << tier;
-        int last = adds - 1;
-        if (last >= 0 && addTimes[last] == timestamp && (addTiers[last] & bit) == 0
-                && Double.doubleToRawLongBits(addValues[last]) == Double.doubleToRawLongBits(value)) {
-            addTiers[last] |= bit;
+        long bits = Double.doubleToRawLongBits(value);
+        int last = 3 * (adds - 1);
+        if (last >= 0 && addBuffer[last] == timestamp && (addBuffer[last + 2] & bit) == 0
+                && addBuffer[last + 1] == bits) {
+            addBuffer[last + 2] |= bit;
             return;
         }
-        if (adds == addTimes.length) {
+        if (adds == ADD_BUFFER_READINGS) {
             foldAdds();
         }
-        addTimes[adds] = timestamp;
-        addValues[adds] = value;
-        addTiers[adds] = bit;
+        int at = 3 * adds;
+        addBuffer[at] = timestamp;
+        addBuffer[at + 1] = bits;
+        addBuffer[at + 2] = bit;
         adds++;
     }
 
     /** Folds the buffered readings into the open buckets, each tier in arrival order. */
     private void foldAdds() {
-        for (int i = 0; i < adds; i++) {
-            long tiersOf = addTiers[i];
+        for (int i = 0; i < 3 * adds; i += 3) {
+            long tiersOf = addBuffer[i + 2];
+            double value = Double.longBitsToDouble(addBuffer[i + 1]);
             for (int tier = 0; tiersOf != 0; tier++, tiersOf >>>= 1) {
                 if ((tiersOf & 1) != 0) {
-                    buckets[tier].add(addTimes[i], addValues[i]);
+                    buckets[tier].add(addBuffer[i], value);
                 }
             }
         }

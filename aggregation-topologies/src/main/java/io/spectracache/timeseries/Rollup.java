@@ -46,8 +46,28 @@ public final class Rollup {
     /** The stored form this bucket was read with (null if built here or decoded), holding {@link #storedCount} points. */
     private Memory stored;
     private long storedCount;
-    /** Stored forms merged into this bucket and not decoded yet (null when none). */
-    private List<Memory> pendingMerges;
+    /**
+     * The stored form in {@link RollupSerde}'s packed form, put together into {@link #stored} when first needed; null
+     * when not read that way or already put together.
+     */
+    private Packed packed;
+    /** Stored forms ({@link Memory} or {@link Packed}) merged into this bucket and not decoded yet (null when none). */
+    private List<Object> pendingMerges;
+
+    /**
+     * A sketch's compact form as {@link RollupSerde}'s packed form holds it: its head, its {@code count} packed items,
+     * and the points of the bucket it belongs to.
+     */
+    record Packed(byte[] head, byte[] items, int count, long points) {
+        Packed {
+            requireNonNull(head, "head");
+            requireNonNull(items, "items");
+        }
+
+        Memory unpack() {
+            return Memory.wrap(RollupSerde.unpack(head, items, count));
+        }
+    }
 
     private Rollup() {
     }
@@ -67,6 +87,32 @@ public final class Rollup {
         rollup.stored = requireNonNull(sketchForm, "sketchForm");
         rollup.storedCount = count;
         return rollup;
+    }
+
+    /**
+     * A bucket read from {@link RollupSerde}'s packed form, whose sketch's compact form ({@code head} and the
+     * {@code items} values packed in {@code packedItems}) is put together, then decoded, when first needed.
+     */
+    static Rollup restorePacked(long count, double sum, double min, double max, long firstAt, double first,
+                                long lastAt, double last, byte[] head, byte[] packedItems, int items) {
+        Rollup rollup = restore(count, sum, min, max, firstAt, first, lastAt, last, (KllDoublesSketch) null);
+        rollup.packed = new Packed(head, packedItems, items, count);
+        rollup.storedCount = count;
+        return rollup;
+    }
+
+    /** The packed form this bucket was read with, if nothing changed it since and it was not put together; or null. */
+    Packed unchangedPacked() {
+        return sketch == null && pendingMerges == null && stored == null ? packed : null;
+    }
+
+    /** The stored form this bucket was read with, put together from its packed form if it was read that way. */
+    private Memory storedForm() {
+        if (stored == null && packed != null) {
+            stored = packed.unpack();
+            packed = null;
+        }
+        return stored;
     }
 
     static Rollup restore(long count, double sum, double min, double max, long firstAt, double first, long lastAt,
@@ -118,8 +164,11 @@ public final class Rollup {
             if (pendingMerges == null) {
                 pendingMerges = new ArrayList<>();
             }
+            // Packed forms stay packed too: put together only if a quantile is asked for.
             if (other.stored != null) {
                 pendingMerges.add(other.stored);
+            } else if (other.packed != null) {
+                pendingMerges.add(other.packed);
             }
             if (other.pendingMerges != null) {
                 pendingMerges.addAll(other.pendingMerges);
@@ -198,12 +247,15 @@ public final class Rollup {
      */
     KllDoublesSketch sketch() {
         if (sketch == null) {
-            KllDoublesSketch decoded = stored == null ? KllDoublesSketch.newHeapInstance(DEFAULT_K)
-                    : decode(stored, storedCount);
+            Memory form = storedForm();
+            KllDoublesSketch decoded = form == null ? KllDoublesSketch.newHeapInstance(DEFAULT_K)
+                    : decode(form, storedCount);
             if (pendingMerges != null) {
                 // Decoded as the eager path decodes them (not wrapped): the same merge, item for item, byte for byte.
-                for (Memory form : pendingMerges) {
-                    decoded.merge(KllDoublesSketch.heapify(form));
+                for (Object pending : pendingMerges) {
+                    decoded.merge(pending instanceof Packed stillPacked
+                            ? decode(stillPacked.unpack(), stillPacked.points())
+                            : KllDoublesSketch.heapify((Memory) pending));
                 }
             }
             sketch = decoded;
@@ -216,11 +268,12 @@ public final class Rollup {
     /** The sketch's compact serial form: the stored bytes themselves when nothing changed them since they were read. */
     byte[] sketchForm() {
         if (sketch == null && pendingMerges == null) {
-            if (stored == null) {
+            Memory storedForm = storedForm();
+            if (storedForm == null) {
                 return EMPTY_FORM.clone();
             }
-            byte[] form = new byte[Math.toIntExact(stored.getCapacity())];
-            stored.getByteArray(0, form, 0, form.length);
+            byte[] form = new byte[Math.toIntExact(storedForm.getCapacity())];
+            storedForm.getByteArray(0, form, 0, form.length);
             return form;
         }
         return sketch().toByteArray();

@@ -7,6 +7,8 @@ import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.timeseries.codec.Chunks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -88,16 +90,13 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     private final Counter[] tierBeyondRetention;
     private final Counter[] tierLate;
     private int cachedSeries;
-    private final Map<String, DeviceTails> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DeviceTails> eldest) {
-            if (cachedSeries > CACHED_SERIES) {
-                cachedSeries -= eldest.getValue().size();
-                return true;
-            }
-            return false;
-        }
-    };
+    /**
+     * The devices kept as objects, at most about {@link #CACHED_SERIES} series. A plain hash map with a second-chance
+     * eviction ({@link #evict}), not an access-ordered {@code LinkedHashMap}: a lookup per event then reads its entry
+     * and writes only the device's own flag, instead of relinking the entry and its neighbours' (memory stalls over
+     * thousands of entries, measured in helper runs I1–I3).
+     */
+    private final Map<String, DeviceTails> recent = new HashMap<>(2048);
 
     private KeyValueStore<Bytes, OpenSeries> open;
     private KeyValueStore<Bytes, DeviceTails> tails;
@@ -250,8 +249,39 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
                 cachedSeries += device.count();
             }
             recent.put(deviceId, device);
+            if (cachedSeries > CACHED_SERIES) {
+                evict(device);
+            }
         }
+        device.used = true;
         return device;
+    }
+
+    /**
+     * Forgets devices not used since the previous pass (clearing the use flag of the others) until the cached series
+     * are a tenth under {@link #CACHED_SERIES}, so a pass is paid for by many lookups. Never {@code keep}, the device
+     * being used. A forgotten device's tails stay in their store (pending or written out) and are read back if it
+     * sends again.
+     */
+    private void evict(DeviceTails keep) {
+        long target = CACHED_SERIES - CACHED_SERIES / 10;
+        for (int pass = 0; pass < 2 && cachedSeries > target; pass++) {
+            Iterator<DeviceTails> devices = recent.values().iterator();
+            while (devices.hasNext() && cachedSeries > target) {
+                DeviceTails device = devices.next();
+                if (device == keep) {
+                    continue;
+                }
+                if (device.used) {
+                    device.used = false;
+                } else {
+                    devices.remove();
+                    synchronized (device) {
+                        cachedSeries -= device.count();
+                    }
+                }
+            }
+        }
     }
 
     /** A series the device's tails do not hold: its base if it has one (a tail lost under at-least-once), or new. */

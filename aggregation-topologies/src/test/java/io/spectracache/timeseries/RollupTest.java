@@ -33,7 +33,54 @@ class RollupTest implements GoldenFormatContract<Rollup> {
     public Map<String, Rollup> goldenFiles() {
         Rollup one = Rollup.empty();
         one.add(TS, 21.5);
-        return Map.of("rollup-v1-one-point.bin", one, "rollup-v1-empty.bin", Rollup.empty());
+        return Map.of("rollup-v2-one-point.bin", one, "rollup-v2-empty.bin", Rollup.empty());
+    }
+
+    @Test
+    void shouldReadVersionOneBucketsAsTheSameBucketsSoRollupsStoredBeforePackedSketchesStillAnswer() {
+        for (String name : List.of("one-point", "empty")) {
+            Rollup expected = goldenFiles().get("rollup-v2-" + name + ".bin");
+
+            Rollup read = serde.deserialize("t", golden("rollup-v1-" + name + ".bin"));
+
+            assertThat(read).as(name).isEqualTo(expected);
+            assertThat(serde.serialize("t", read)).as(name).isEqualTo(golden("rollup-v2-" + name + ".bin"));
+        }
+    }
+
+    @Property(tries = 200)
+    void shouldReadEveryBucketBackWithTheSameSketchBytesAndWriteItAgainUnchanged(
+            @ForAll @IntRange(min = 0, max = 5_000) int points, @ForAll @IntRange(min = 0, max = 4) int decimals,
+            @ForAll long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double scale = Math.pow(10, decimals);
+        Rollup bucket = Rollup.empty();
+        for (int i = 0; i < points; i++) {
+            bucket.add(TS + i, Math.round(random.nextDouble(-1e4, 1e4) * scale) / scale);
+        }
+
+        byte[] stored = serde.serialize("t", bucket);
+        Rollup read = serde.deserialize("t", stored);
+
+        assertThat(serde.serialize("t", read)).as("written again before its sketch is needed").isEqualTo(stored);
+        assertThat(read).isEqualTo(bucket);
+        assertThat(serde.serialize("t", read)).as("written again after").isEqualTo(stored);
+        assertThat(Double.valueOf(read.quantile(0.5))).isEqualTo(Double.valueOf(bucket.quantile(0.5)));
+    }
+
+    @Test
+    void shouldRefuseAPackedBucketWhoseSketchItemsAreCutShortWhereItIsRead() {
+        Rollup bucket = Rollup.empty();
+        for (int i = 0; i < 300; i++) {
+            bucket.add(TS + i, i * 0.25);
+        }
+        byte[] stored = serde.serialize("t", bucket);
+        byte[] extended = Arrays.copyOf(stored, stored.length + 1);
+
+        assertThatThrownBy(() -> serde.deserialize("t", Arrays.copyOf(stored, stored.length - 1)))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+        assertThatThrownBy(() -> serde.deserialize("t", extended))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
     }
 
     record Point(long at, double value) {

@@ -35,14 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dtest=TimeSeriesProcessorCostBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}; add
  * {@code -Dtimeseries.bench.deviceIntervalMs=1000} for one event per device per second (13 minutes of event time, so
  * minute buckets and chunks seal as they would in production), {@code -Dtimeseries.bench.tiers=1m:30d} for other
- * tiers.
+ * tiers, {@code -Dtimeseries.bench.eventsPerCommit=12000} for the write-outs of a 200 ms commit at 60,000 events/s.
  */
 @Tag("benchmark")
 class TimeSeriesProcessorCostBenchmarkTest {
     private static final int DEVICES = 1_000;
     private static final int WARM_UP = 200_000;
     private static final int MEASURED = 600_000;
-    private static final int EVENTS_PER_COMMIT = 4_000;
+    private static final int EVENTS_PER_COMMIT = Integer.getInteger("timeseries.bench.eventsPerCommit", 4_000);
 
     @TempDir
     Path stateDir;
@@ -63,10 +63,12 @@ class TimeSeriesProcessorCostBenchmarkTest {
         KeyValueStore<Bytes, DeviceTails> tails = WriteBehindStores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME), topology.tailsStore().keySerde(),
                 tailsSerde).withLoggingDisabled().build();
+        Counting<Chunk> chunkSerde = new Counting<>(TimeSeriesTopology.RAW_STORE.valueSerde());
         WindowStore<Bytes, Chunk> raw = Stores.windowStoreBuilder(Stores.persistentWindowStore(
                         TimeSeriesTopology.RAW_STORE.name(), TimeSeriesTopology.rawStoreRetention(settings),
                         settings.chunkMaxSpan(), false), TimeSeriesTopology.RAW_STORE.keySerde(),
-                TimeSeriesTopology.RAW_STORE.valueSerde()).withLoggingDisabled().withCachingDisabled().build();
+                chunkSerde).withLoggingDisabled().withCachingDisabled().build();
+        Counting<Rollup> rollupSerde = new Counting<>(new RollupSerde());
         KeyValueStore<Bytes, OpenSeries> open = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TimeSeriesTopology.OPEN_STORE_NAME),
                 topology.openStore().keySerde(), openSerde)
@@ -80,7 +82,7 @@ class TimeSeriesProcessorCostBenchmarkTest {
         for (RollupTier tier : settings.tiers()) {
             var spec = TimeSeriesTopology.tierStore(tier);
             WindowStore<Bytes, Rollup> store = Stores.windowStoreBuilder(Stores.persistentWindowStore(spec.name(),
-                            tier.retention(), tier.step(), false), spec.keySerde(), spec.valueSerde())
+                            tier.retention(), tier.step(), false), spec.keySerde(), rollupSerde)
                     .withLoggingDisabled().withCachingDisabled().build();
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
@@ -104,6 +106,8 @@ class TimeSeriesProcessorCostBenchmarkTest {
             if (i == WARM_UP) {
                 tailsSerde.reset();
                 openSerde.reset();
+                chunkSerde.reset();
+                rollupSerde.reset();
                 cpuStart = threads.getCurrentThreadCpuTime();
                 wallStart = System.nanoTime();
             }
@@ -133,6 +137,9 @@ class TimeSeriesProcessorCostBenchmarkTest {
         System.out.printf(Locale.ROOT, "  bytes written per event: tails %.1f (%d records), bases %.1f (%d records)%n",
                 (double) tailsSerde.bytes / MEASURED, tailsSerde.records, (double) openSerde.bytes / MEASURED,
                 openSerde.records);
+        System.out.printf(Locale.ROOT, "  and sealed: chunks %.1f (%d records), rollup buckets %.1f (%d records)%n",
+                (double) chunkSerde.bytes / MEASURED, chunkSerde.records, (double) rollupSerde.bytes / MEASURED,
+                rollupSerde.records);
         assertThat(cpuMicros).isPositive();
         tails.close();
         open.close();

@@ -414,6 +414,24 @@ class TimeSeriesTopologyTest {
     }
 
     @Test
+    void shouldKeepEveryPointOfDevicesTheObjectCacheForgotWhenMoreSeriesSendThanItHolds() {
+        // More series than the processor keeps as objects: devices are forgotten (second chance) and read back.
+        start(TimeSeriesSettings.defaults());
+        int devices = TimeSeriesProcessor.CACHED_SERIES / 4 + 500;
+        for (int round = 0; round < 2; round++) {
+            for (int d = 0; d < devices; d++) {
+                send("meter-" + d, T0 + round * SECOND + d,
+                        Map.of("a", round + 0.5, "b", round + 1.5, "c", round + 2.5, "d", (double) d));
+            }
+        }
+
+        for (int d : new int[] {0, 1, devices / 2, devices - 1}) {
+            assertThat(points("meter-" + d, "a").values()).as("meter-%d", d).containsExactly(0.5, 1.5);
+            assertThat(points("meter-" + d, "d").values()).as("meter-%d", d).containsExactly(d, d);
+        }
+    }
+
+    @Test
     void shouldGoOnFromWhatTheBaseStoreHoldsWhenATailsBaseWasLostInsteadOfFailingEveryEvent() {
         // At-least-once after a crash can leave a device's tails in their changelog without the base they continue.
         start(TimeSeriesSettings.defaults());

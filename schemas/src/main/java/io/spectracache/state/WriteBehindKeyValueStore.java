@@ -57,8 +57,26 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
         implements KeyValueStore<K, V> {
 
-    /** A pending write: the value (null: a delete) and the record context it was written under. */
-    private record Pending<V>(V value, ProcessorRecordContext context) {
+    /**
+     * A pending write: the value (null: a delete) and the record context of its last write. The context changes
+     * (stream thread only) when the same value object is written again; queries read only the value.
+     */
+    private static final class Pending<V> {
+        private final V value;
+        private ProcessorRecordContext context;
+
+        Pending(V value, ProcessorRecordContext context) {
+            this.value = value;
+            this.context = context;
+        }
+
+        V value() {
+            return value;
+        }
+
+        ProcessorRecordContext context() {
+            return context;
+        }
     }
 
     private final int maxPendingKeys;
@@ -98,7 +116,16 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     @Override
     public void put(K key, V value) {
         requireNonNull(key, "key");
-        pending.put(key, new Pending<>(value, currentRecordContext()));
+        ProcessorRecordContext context = currentRecordContext();
+        Pending<V> current = pending.get(key);
+        if (current != null && value != null && current.value() == value) {
+            // The same object again (a capability that changes its pending value in place, once per event): only the
+            // context it will be written under moves on, without a map write per event.
+            current.context = context;
+            advancePosition();
+            return;
+        }
+        pending.put(key, new Pending<>(value, context));
         advancePosition();
         if (pending.size() > maxPendingKeys) {
             writeOut();
