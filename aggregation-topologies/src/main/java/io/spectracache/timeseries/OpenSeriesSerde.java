@@ -209,7 +209,7 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
         for (int i = 0; i < points; i++) {
             previousTime += Varints.readVarlong(in);
             if (version == VERSION_2) {
-                previousBits ^= readUnsignedVarlong(in);
+                previousBits ^= PackedValues.readUnsigned(in);
             } else {
                 previousBits = packed.readBits();
             }
@@ -254,17 +254,6 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
         return count;
     }
 
-    private static long readUnsignedVarlong(ByteBuffer in) {
-        long value = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
-            byte b = in.get();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new SerializationException("uvarlong longer than 10 bytes");
-    }
 
     static byte[] readBytes(ByteBuffer in) {
         int length = Varints.readUnsignedVarint(in);

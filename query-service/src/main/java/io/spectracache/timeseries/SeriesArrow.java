@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
@@ -141,18 +142,7 @@ public final class SeriesArrow {
         TimeStampMilliTZVector times = (TimeStampMilliTZVector) root.getVector(2);
         Float8Vector points = (Float8Vector) root.getVector(3);
         int end = row + n;
-        while (devices.getValueCapacity() < end) {
-            devices.reAlloc();
-        }
-        while (metrics.getValueCapacity() < end) {
-            metrics.reAlloc();
-        }
-        while (times.getValueCapacity() < end) {
-            times.reAlloc();
-        }
-        while (points.getValueCapacity() < end) {
-            points.reAlloc();
-        }
+        growTo(end, devices, metrics, times, points);
         times.getDataBuffer().nioBuffer((long) row * TimeStampMilliTZVector.TYPE_WIDTH, n * TimeStampMilliTZVector.TYPE_WIDTH)
                 .order(ByteOrder.nativeOrder()).asLongBuffer().put(timestamps, offset, n);
         points.getDataBuffer().nioBuffer((long) row * Float8Vector.TYPE_WIDTH, n * Float8Vector.TYPE_WIDTH)
@@ -238,18 +228,7 @@ public final class SeriesArrow {
         }
 
         private void grow(int end) {
-            while (devices.getValueCapacity() < end) {
-                devices.reAlloc();
-            }
-            while (metrics.getValueCapacity() < end) {
-                metrics.reAlloc();
-            }
-            while (times.getValueCapacity() < end) {
-                times.reAlloc();
-            }
-            while (points.getValueCapacity() < end) {
-                points.reAlloc();
-            }
+            growTo(end, devices, metrics, times, points);
             views();
         }
 
@@ -303,6 +282,15 @@ public final class SeriesArrow {
                 } else {
                     ((Float8Vector) root.getVector(3 + a)).setSafe(row + i, buckets.values()[a][offset + i]);
                 }
+            }
+        }
+    }
+
+    // Grows each fixed-width vector until it holds rows [0, end).
+    private static void growTo(int end, BaseFixedWidthVector... vectors) {
+        for (BaseFixedWidthVector vector : vectors) {
+            while (vector.getValueCapacity() < end) {
+                vector.reAlloc();
             }
         }
     }
