@@ -124,13 +124,15 @@ public final class HandleStores {
         return context == null ? null : context.taskId().partition();
     }
 
-    /** A key-value store passed on as it is, that also answers handle queries. */
-    static final class HandleKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
-            implements KeyValueStore<K, V> {
+    /**
+     * The layer both kinds share: it passes every call on to the store it wraps, answers handle queries on it (other
+     * queries go on down), and counts the store's lifecycles, so that a handle never reads a closed store.
+     */
+    abstract static class HandleLayer<S extends StateStore, K, V> extends WrappedStateStore<S, K, V> {
         private final StoreHandle.Lifecycle lifecycle = new StoreHandle.Lifecycle();
         private StateStoreContext context;
 
-        HandleKeyValueStore(KeyValueStore<K, V> inner) {
+        HandleLayer(S inner) {
             super(inner);
         }
 
@@ -152,6 +154,14 @@ public final class HandleStores {
             QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, wrapped(),
                     belowMetered(wrapped()), lifecycle, this::getPosition, partitionOf(context));
             return handle != null ? handle : wrapped().query(query, positionBound, config);
+        }
+    }
+
+    /** A key-value store passed on as it is, that also answers handle queries. */
+    static final class HandleKeyValueStore<K, V> extends HandleLayer<KeyValueStore<K, V>, K, V>
+            implements KeyValueStore<K, V> {
+        HandleKeyValueStore(KeyValueStore<K, V> inner) {
+            super(inner);
         }
 
         @Override
@@ -216,33 +226,10 @@ public final class HandleStores {
     }
 
     /** A window store passed on as it is, that also answers handle queries. */
-    static final class HandleWindowStore<K, V> extends WrappedStateStore<WindowStore<K, V>, K, V>
+    static final class HandleWindowStore<K, V> extends HandleLayer<WindowStore<K, V>, K, V>
             implements WindowStore<K, V> {
-        private final StoreHandle.Lifecycle lifecycle = new StoreHandle.Lifecycle();
-        private StateStoreContext context;
-
         HandleWindowStore(WindowStore<K, V> inner) {
             super(inner);
-        }
-
-        @Override
-        public void init(StateStoreContext stateStoreContext, StateStore root) {
-            this.context = stateStoreContext;
-            super.init(stateStoreContext, root);
-            lifecycle.opened();
-        }
-
-        @Override
-        public void close() {
-            lifecycle.closed();
-            super.close();
-        }
-
-        @Override
-        public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-            QueryResult<R> handle = StoreHandle.answer(query, positionBound, config, this, wrapped(),
-                    belowMetered(wrapped()), lifecycle, this::getPosition, partitionOf(context));
-            return handle != null ? handle : wrapped().query(query, positionBound, config);
         }
 
         @Override
