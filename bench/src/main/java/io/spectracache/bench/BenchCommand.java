@@ -137,8 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-series-redis", description = "Skip the fleet's points in Redis sorted sets.")
     boolean noSeriesRedis;
 
-    @Option(names = "--series-rounds", defaultValue = "2", description = "Ingest rounds with series off then on, each on a "
-            + "fresh instance with the same events (2: off, on, off, on). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--series-rounds", defaultValue = "2", description = "Pairs of ingest rounds with series off and on, each on "
+            + "a fresh instance with the same events, the pairs alternating which goes first, after one unmeasured round "
+            + "with series on (2: on; off, on; on, off). Default ${DEFAULT-VALUE}.")
     int seriesRounds;
 
     @Option(names = "--series-points", description = "Raw points of the simulated fleet (its events carry 3 or 4 metrics). "

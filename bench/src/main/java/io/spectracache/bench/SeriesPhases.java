@@ -34,7 +34,8 @@ import org.apache.kafka.streams.errors.StreamsException;
  * Issue 8's time-series benchmark, run by {@link BenchCommand} against its broker after its own phases:
  * <ol>
  *   <li><b>Ingest with series on and off</b>: the bench events into a fresh instance per round (its own application
- *       id, topic prefix and state directory), series off then on, {@code rounds} times, each with the same warm-up
+ *       id, topic prefix and state directory), series off and on in {@code rounds} pairs alternating which goes first, after one unmeasured round with
+ *       series on ({@link OnOffPairs}), each with the same warm-up
  *       and timed like the end-to-end phase (first send → every device's {@code eventCount} queryable); events/s,
  *       CPU per event, the ratio on/off and to the floor application.</li>
  *   <li><b>Bytes per raw point</b>: after the last "on" round, and for the simulated fleet, the instance is stopped
@@ -136,26 +137,35 @@ final class SeriesPhases {
         Events warm = warmPerDevice > 0
                 ? Events.generate(warmPerDevice * options.devices(), options.devices(), options.seed() + 1, now, "warmup-device-")
                 : null;
-        report.settings.put("ingest rounds", options.rounds() + " × (series off, series on), " + Format.count(events.size())
-                + " bench events over " + Format.count(events.devices()) + " devices each (4 metrics, uniform random values "
-                + "with 2 decimals, one event per device per second of event time)"
+        report.settings.put("ingest rounds", options.rounds() + " pairs of rounds (series off and on, the pairs alternating "
+                + "which goes first: off, on, then on, off, ...), after one unmeasured round with series on; "
+                + Format.count(events.size()) + " bench events over " + Format.count(events.devices()) + " devices each "
+                + "(4 metrics, uniform random values with 2 decimals, one event per device per second of event time)"
                 + (warm == null ? "" : ", after a warm-up of " + Format.count(warm.size()) + " events over other devices")
                 + "; `" + TimeSeriesSettings.ENABLED_CONFIG + "` false / true");
-        for (int round = 1; round <= options.rounds(); round++) {
-            for (boolean series : new boolean[] {false, true}) {
-                boolean measureBytes = series && round == options.rounds();
-                ingestRound(round, series, events, warm, measureBytes);
-            }
+        if (options.rounds() <= 0) {
+            return;
+        }
+        ingestRound(0, true, events, warm, false); // unmeasured (OnOffPairs)
+        List<Boolean> order = OnOffPairs.order(options.rounds());
+        for (int i = 0; i < order.size(); i++) {
+            int round = i / 2 + 1;
+            boolean series = order.get(i);
+            boolean measureBytes = series && round == options.rounds();
+            report.rounds.add(ingestRound(round, series, events, warm, measureBytes));
         }
     }
 
-    private void ingestRound(int round, boolean series, Events events, Events warm, boolean measureBytes) throws Exception {
-        String name = "series-" + (series ? "on" : "off") + "-" + round;
+    /** One round on a fresh instance (round 0: the unmeasured one), as its report line. */
+    private SeriesReport.Round ingestRound(int round, boolean series, Events events, Events warm, boolean measureBytes)
+            throws Exception {
+        String name = round == 0 ? "series-warmup" : "series-" + (series ? "on" : "off") + "-" + round;
         Map<String, Object> settings = instanceSettings.apply(name);
         settings.put(TimeSeriesSettings.ENABLED_CONFIG, series);
         String topic = SpectraConfig.of(settings).topicPrefix() + "events.raw";
         log.accept(name + ": starting a fresh instance, series " + (series ? "on" : "off"));
         double chunkCounter;
+        SeriesReport.Round result;
         try (SpectraCache cache = start(settings)) {
             int port = cache.restPort();
             if (warm != null) {
@@ -177,8 +187,7 @@ final class SeriesPhases {
                     options.ingestTimeout(), message -> log.accept(name + ": " + message));
             CpuAccounting.Usage cpu = CpuAccounting.between(before, CpuAccounting.snapshot());
             double seconds = (outcome.completeNanos() - sent.startNanos()) / 1e9;
-            SeriesReport.Round result = new SeriesReport.Round(round, series, events.size(), seconds, sent, cpu);
-            report.rounds.add(result);
+            result = new SeriesReport.Round(round, series, events.size(), seconds, sent, cpu);
             log.accept(name + ": " + Format.rate(result.rate()) + " events/s, " + Format.decimal(result.cpuMicrosPerEvent(), 1)
                     + " µs CPU per event");
             if (outcome.overcounted() > 0) {
@@ -197,6 +206,7 @@ final class SeriesPhases {
             }
         }
         deleteTopics(settings);
+        return result;
     }
 
     private static void model(SealedPoints model, Events events) {

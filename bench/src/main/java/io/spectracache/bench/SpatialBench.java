@@ -107,29 +107,14 @@ final class SpatialBench {
                           Map<CpuAccounting.Stage, Double> stageMicrosPerEvent, Map<String, Double> logBytesPerEvent) {
     }
 
-    /**
-     * The order of the measured ingest rounds: pairs alternating which goes first (off, on, then on, off, ...), so
-     * that whatever drifts along the run (the JIT, the broker's log, the page cache) weighs on both sides alike.
-     */
-    static List<Boolean> onOffOrder(int pairs) {
-        List<Boolean> order = new ArrayList<>(2 * pairs);
-        for (int pair = 0; pair < pairs; pair++) {
-            boolean onFirst = pair % 2 == 1;
-            order.add(onFirst);
-            order.add(!onFirst);
-        }
-        return order;
-    }
-
     private void ingestOffAndOn() throws Exception {
         int pairs = settings.ingestPairs();
         if (pairs <= 0) {
             return;
         }
-        // One unmeasured round with spatial on first: the JIT compiles both paths' common part and the spatial
-        // processor here, not in the first measured round.
+        // One unmeasured round with spatial on first (see OnOffPairs).
         ingest("spatial-warmup", true);
-        List<Boolean> order = onOffOrder(pairs);
+        List<Boolean> order = OnOffPairs.order(pairs);
         List<Ingest> runs = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
             boolean on = order.get(i);

@@ -8,12 +8,12 @@ class SpatialBenchTest {
 
     @Test
     void shouldAlternateWhichSideGoesFirstSoThatDriftWeighsOnBothAlike() {
-        assertThat(SpatialBench.onOffOrder(3)).containsExactly(false, true, true, false, false, true);
+        assertThat(OnOffPairs.order(3)).containsExactly(false, true, true, false, false, true);
     }
 
     @Test
     void shouldRunNoIngestRoundWithoutPairs() {
-        assertThat(SpatialBench.onOffOrder(0)).isEmpty();
+        assertThat(OnOffPairs.order(0)).isEmpty();
     }
 
     @Test
