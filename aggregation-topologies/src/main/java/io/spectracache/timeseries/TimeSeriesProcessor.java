@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * {@code timeseries-raw} and buckets into their tier's store as the series moves on, and merging late readings into
  * what is already sealed. One per task.
  *
- * <p>What a commit writes: one record per device that sent readings, holding each series' tail (its clocks and the
- * operations logged since its base, a few bytes per reading). A series' base, its whole open state, goes to
- * {@code timeseries-open} when the series is created and then every {@value #REBASE_AFTER_READINGS} logged readings,
- * after which its log starts over. So the open chunk and the sketches are serialised once per that many readings,
- * and a commit's record count follows the devices, not their metrics.
+ * <p>What a commit writes: one record per device that sent readings, a segment holding what its series logged since
+ * the device's last record (their clocks and the operations since, a few bytes per reading; {@link TailSegmentsStore}),
+ * or now and then, when it is about as small, a whole record of every series' tail since its base, which replaces the
+ * records before it. A series' base, its whole open state, goes to {@code timeseries-open} when the series is created
+ * and then every {@value #REBASE_AFTER_READINGS} logged readings, after which its log starts over. So the open chunk
+ * and the sketches are serialised once per that many readings, each reading is written to the tails about once, and a
+ * commit's record count follows the devices, not their metrics.
  *
  * <p>The chunks of one series never overlap in time: each holds the points from its start (its first point) up to
  * the next chunk's start, all within {@code chunkMaxSpan} of its start. So the chunk that holds (or must take) a
@@ -511,6 +513,10 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         if (!anyTail) {
             // Nothing to store: every series of the device is its base.
             tails.delete(device.devicePrefix());
+            synchronized (device) {
+                // Its records are gone (or, if it is put again before the commit, looked up again then).
+                device.segmentsOf = null;
+            }
             if (device.size() == 0) {
                 recent.remove(device.deviceId());
             }
