@@ -115,7 +115,7 @@ class TopologyShapeTest {
      */
     private static final Map<String, String> BASE_STORES = Map.of(
             "timeseries-open",
-            "one record when a series is created, then one per 64 of its readings (sooner for a device whose tails pass "
+            "one record when a series is created, then one per 128 of its readings (sooner for a device whose tails pass "
                     + "256 KiB, or when the sweep seals it)");
 
     /**
