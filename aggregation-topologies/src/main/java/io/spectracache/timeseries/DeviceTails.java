@@ -29,6 +29,16 @@ public final class DeviceTails {
     private long tailBytes;
     /** Whether the processor used this device since its cache's last eviction pass (stream thread only). */
     boolean used;
+    // Where this device's tails are stored, for TailSegmentsStore (the stream thread's, or a reader's own copy): the
+    // store opening the fields below describe (another: not known), the run its records belong to (DeviceTailsSerde),
+    // the slot of the run's last record (-1: none) and whether a record of the format before segments is held under the
+    // device prefix itself.
+    Object segmentsOf;
+    long run;
+    int lastSlot = -1;
+    boolean unsegmented;
+    /** Metrics removed since the last record was written, which the next one drops; null for none. */
+    private List<String> dropped;
 
     /** @param deviceId the device whose series these are */
     public DeviceTails(String deviceId) {
@@ -125,6 +135,10 @@ public final class DeviceTails {
 
     /** Removes the series at {@code index}; the last one takes its index. */
     void remove(int index) {
+        if (dropped == null) {
+            dropped = new ArrayList<>(2);
+        }
+        dropped.add(metrics[index]);
         count--;
         metrics[index] = metrics[count];
         hashes[index] = hashes[count];
@@ -135,16 +149,36 @@ public final class DeviceTails {
         series[count] = null;
     }
 
-    /** Equal when the device and every series (as {@link OpenSeries#equals} compares them) are equal, in order. */
+    /** Metrics removed since the last record of these tails was written; never null. */
+    List<String> dropped() {
+        return dropped == null ? List.of() : dropped;
+    }
+
+    /** Records that the last record written said which metrics were removed. */
+    void droppedStored() {
+        dropped = null;
+    }
+
+    /**
+     * Equal when the device and its metrics are equal, each metric's series equal (as {@link OpenSeries#equals} compares
+     * them), in any order.
+     */
     @Override
     public synchronized boolean equals(Object other) {
         if (!(other instanceof DeviceTails that)) {
             return false;
         }
         synchronized (that) {
-            return deviceId.equals(that.deviceId) && count == that.count
-                    && Arrays.equals(metrics, 0, count, that.metrics, 0, count)
-                    && Arrays.equals(series, 0, count, that.series, 0, count);
+            if (!deviceId.equals(that.deviceId) || count != that.count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                int there = that.indexOf(metrics[i]);
+                if (there < 0 || !series[i].equals(that.series[there])) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -142,6 +142,25 @@ final class OpenLog {
         return out;
     }
 
+    /**
+     * Writes the coalesced reading into the bytes, so that everything recorded so far is final: what a device's tail
+     * segment has written must not change afterwards (a later change of another part by the same reading is then a
+     * reading operation of its own, which replays the same).
+     */
+    void flush() {
+        flushPending();
+    }
+
+    /** The length of the encoded operations written so far, the coalesced reading left out ({@link #flush} first). */
+    int length() {
+        return length;
+    }
+
+    /** Writes the encoded operations from byte {@code from} on (as {@link #length()} was then) to {@code out}. */
+    void writeFrom(int from, ByteWriter out) {
+        out.raw(bytes, from, length - from);
+    }
+
     /** Number of operations in {@link #encoded()}, for the stored form. */
     int operations() {
         return operations + (pendingMask != 0 ? 1 : 0);

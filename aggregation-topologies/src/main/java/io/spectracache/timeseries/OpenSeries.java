@@ -49,6 +49,15 @@ public final class OpenSeries {
     private long[] addBuffer = new long[3 * ADD_BUFFER_READINGS];
     private int adds;
     private static final int ADD_BUFFER_READINGS = 16;
+    // What its device's stored tail segments hold of this series (DeviceTailsSerde): the generation, the operations and
+    // bytes of its log, and the change count as of the last record written. A negative stored generation: not known
+    // (never written, or read in a form a segment cannot continue), so the next record writes the series from its base.
+    private long storedGeneration = -1;
+    private int storedOperations;
+    private int storedLength;
+    private int storedChanges;
+    /** Counts every change (each reading processed, each rebase): a series unchanged since its last record is left out. */
+    private int changes;
 
     /** An open bucket of one tier, as a copy. */
     public record Bucket(long start, Rollup rollup) {
@@ -231,6 +240,7 @@ public final class OpenSeries {
     void seen(long timestamp) {
         latest = Math.max(latest, timestamp);
         readingsSinceBase++;
+        changes++;
     }
 
     long newestSealedPoint() {
@@ -293,6 +303,16 @@ public final class OpenSeries {
 
     int tierCount() {
         return tierNames.length;
+    }
+
+    /** The tiers this series is built with, finest first: a copy. */
+    String[] tierNames() {
+        return tierNames.clone();
+    }
+
+    /** Whether this series is built with exactly {@code names}. */
+    boolean hasTiers(String[] names) {
+        return Arrays.equals(tierNames, names);
     }
 
     String tierName(int tier) {
@@ -420,6 +440,41 @@ public final class OpenSeries {
         generation++;
         log.clear();
         readingsSinceBase = 0;
+        changes++;
+    }
+
+    // ---- what its device's stored tail segments hold (the serde's side, holding this object's monitor) ----
+
+    /** Whether this series changed since the last record of its device's tails was written (or that is not known). */
+    boolean changedSinceStored() {
+        return storedGeneration < 0 || changes != storedChanges || generation != storedGeneration
+                || log.operations() != storedOperations;
+    }
+
+    /** Whether the stored records hold a part of this series' current log that the next record can continue. */
+    boolean continuesStored() {
+        return storedGeneration >= 0 && storedGeneration == generation && storedOperations > 0;
+    }
+
+    int storedOperations() {
+        return storedOperations;
+    }
+
+    int storedLength() {
+        return storedLength;
+    }
+
+    /** Records that the stored records now hold this series as it is (its log {@linkplain OpenLog#flush flushed}). */
+    void stored() {
+        storedGeneration = generation;
+        storedOperations = log.operations();
+        storedLength = log.length();
+        storedChanges = changes;
+    }
+
+    /** Forgets what the stored records hold of this series: the next record writes it from its base. */
+    void forgetStored() {
+        storedGeneration = -1;
     }
 
     // ---- the serde's side ----

@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * {@code timeseries-raw} and buckets into their tier's store as the series moves on, and merging late readings into
  * what is already sealed. One per task.
  *
- * <p>What a commit writes: one record per device that sent readings, holding each series' tail (its clocks and the
- * operations logged since its base, a few bytes per reading). A series' base, its whole open state, goes to
- * {@code timeseries-open} when the series is created and then every {@value #REBASE_AFTER_READINGS} logged readings,
- * after which its log starts over. So the open chunk and the sketches are serialised once per that many readings,
- * and a commit's record count follows the devices, not their metrics.
+ * <p>What a commit writes: one record per device that sent readings, a segment holding what its series logged since
+ * the device's last record (their clocks and the operations since, a few bytes per reading; {@link TailSegmentsStore}),
+ * or now and then, when it is about as small, a whole record of every series' tail since its base, which replaces the
+ * records before it. A series' base, its whole open state, goes to {@code timeseries-open} when the series is created
+ * and then every {@value #REBASE_AFTER_READINGS} logged readings, after which its log starts over. So the open chunk
+ * and the sketches are serialised once per that many readings, each reading is written to the tails about once, and a
+ * commit's record count follows the devices, not their metrics.
  *
  * <p>The chunks of one series never overlap in time: each holds the points from its start (its first point) up to
  * the next chunk's start, all within {@code chunkMaxSpan} of its start. So the chunk that holds (or must take) a
@@ -61,9 +63,12 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
     static final int CACHED_SERIES = 10_000;
     /**
      * Logged readings after which a series is written whole to its base and its log starts over. Measured with
-     * {@code TimeSeriesProcessorCostBenchmarkTest}: fewer rewrite the sketches more often, more make every tail longer.
+     * {@code TimeSeriesProcessorCostBenchmarkTest} (helper runs I8–): fewer rewrite the base, whose sketches are most of
+     * it, more often (64: 90 B of bases per event, 128: 42, 256: 23); more cost a read of the open part a longer log to
+     * replay and keep more log bytes per series in memory. A commit writes only the readings since the last one
+     * ({@link TailSegmentsStore}), so the tails' bytes hardly depend on it.
      */
-    static final int REBASE_AFTER_READINGS = 64;
+    static final int REBASE_AFTER_READINGS = 128;
     /**
      * The most a device's tails may take, estimated: past it, the series being changed is rebased at once, so a device
      * with thousands of metrics keeps its one record far below Kafka's 1 MB record limit.
@@ -511,6 +516,10 @@ final class TimeSeriesProcessor implements Processor<String, DeviceEvent, Void, 
         if (!anyTail) {
             // Nothing to store: every series of the device is its base.
             tails.delete(device.devicePrefix());
+            synchronized (device) {
+                // Its records are gone (or, if it is put again before the commit, looked up again then).
+                device.segmentsOf = null;
+            }
             if (device.size() == 0) {
                 recent.remove(device.deviceId());
             }

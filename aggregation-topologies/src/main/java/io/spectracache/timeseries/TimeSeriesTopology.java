@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.state.HandleStores;
-import io.spectracache.state.WriteBehindStores;
 import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.timeseries.codec.GorillaCodec;
 import io.spectracache.topics.StoreSpec;
@@ -14,11 +13,14 @@ import io.spectracache.topology.TopologyContext;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -43,7 +45,8 @@ import org.apache.kafka.streams.state.Stores;
  *       readings (and when the sweep seals it), not per event or per commit.
  *   <li>{@value #TAILS_STORE_NAME}: key-value, write-behind. Key {@link SeriesKeys#devicePrefix(String)}, value the
  *       {@link DeviceTails} of the device: each series' clocks and the operations since its base (a few bytes per
- *       reading). Changelogged once per device per commit, whatever its number of metrics.
+ *       reading). Stored as a run of records per device under keys inside its range ({@link TailSegmentsStore}): a
+ *       commit appends one record per device, whatever its number of metrics, with what changed since the last.
  *   <li>{@code timeseries-raw} ({@link #RAW_STORE}): window store of sealed chunks. Key
  *       {@code seriesPrefix(device, metric)}, window start = the chunk's first point, value the chunk in
  *       {@link GorillaCodec}'s format. A chunk holds at most {@code chunk.max.points} points (twice that after late
@@ -66,7 +69,8 @@ import org.apache.kafka.streams.state.Stores;
  * its start is in range (the open bucket is never also in the store). {@link SeriesReads} does all this. A device's
  * entries of every store are {@code fetch(devicePrefix, deviceRangeEnd, ...)} (see
  * {@link SeriesKeys#deviceRangeEnd(String)}) and the {@code range(devicePrefix, deviceRangeEnd)} of both open
- * stores (in {@code timeseries-open-tails} that is the one entry keyed by the device prefix itself).
+ * stores (in {@code timeseries-open-tails}, read through the store, that is the one entry keyed by the device prefix
+ * itself; below it, the device's records).
  *
  * <p><b>Time.</b> Event time. Retention is measured behind the newest event the task has seen; grace behind the
  * newest point of the same series (see {@link TimeSeriesSettings}). A late reading within grace is merged exactly
@@ -121,6 +125,15 @@ public final class TimeSeriesTopology implements CapabilityTopology {
         return new StoreSpec<>(TAILS_STORE_NAME, Serdes.Bytes(), new DeviceTailsSerde(tierNames(settings)));
     }
 
+    /**
+     * The builder of {@value #TAILS_STORE_NAME} (write-behind {@link DeviceTails} over their stored records, see
+     * {@link TailSegmentsStore}), its records through {@code recordSerde}.
+     */
+    StoreBuilder<KeyValueStore<Bytes, DeviceTails>> tailsStoreBuilder(KeyValueBytesStoreSupplier supplier,
+                                                                      Serde<byte[]> recordSerde) {
+        return new TailSegmentsStore.Builder(supplier, new DeviceTailsSerde(tierNames(settings)), recordSerde);
+    }
+
     /** How long {@code timeseries-raw} keeps a chunk: the raw retention plus one chunk span. */
     public static Duration rawStoreRetention(TimeSeriesSettings settings) {
         return settings.rawRetention().plus(settings.chunkMaxSpan());
@@ -173,10 +186,8 @@ public final class TimeSeriesTopology implements CapabilityTopology {
         public Set<StoreBuilder<?>> stores() {
             Set<StoreBuilder<?>> stores = new HashSet<>();
             // Write-behind: a reading changes the device's series objects; their tails are serialised and changelogged
-            // once per device per commit.
-            StoreSpec<Bytes, DeviceTails> tails = tailsStore();
-            stores.add(WriteBehindStores.keyValueStoreBuilder(Stores.persistentKeyValueStore(tails.name()),
-                    tails.keySerde(), tails.valueSerde()));
+            // once per device per commit, as a segment of what changed since the last one (TailSegmentsStore).
+            stores.add(tailsStoreBuilder(Stores.persistentKeyValueStore(TAILS_STORE_NAME), Serdes.ByteArray()));
             // Written when a series is created or starts a new base (every so many readings), serialised right then:
             // the base is the state at that moment, which the tail's operations continue. A record cache would only
             // copy it once more.

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spectracache.testing.GoldenFormatContract;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stored form of {@link DeviceTails}, with the tail form of {@link OpenSeries} inside it: the golden file was
- * written from {@link DeviceTailsSerde}'s and {@link OpenSeriesSerde}'s Javadoc, not by the encoder.
+ * The stored forms of {@link DeviceTails}: the golden files were written from {@link DeviceTailsSerde}'s,
+ * {@link OpenSeriesSerde}'s and {@link OpenLog}'s Javadoc, not by the encoder (version 3's by
+ * {@code device-tails-v3.py} beside them, from the series of version 2's file).
  */
 class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
     private static final long T0 = 1_795_546_800_000L;
@@ -26,6 +28,11 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
 
     @Override
     public Map<String, DeviceTails> goldenFiles() {
+        return Map.of("device-tails-v3-whole.bin", device());
+    }
+
+    /** The device of every golden file: two series as the processor leaves them, one a few readings after base 1. */
+    private DeviceTails device() {
         // temp: two readings as the processor logs them after base 1, then its chunk and its minute sealed.
         OpenSeries temp = series.empty();
         temp.rebase();
@@ -52,17 +59,67 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
         DeviceTails device = new DeviceTails("truck-1");
         device.add("temp", temp);
         device.add("speed", speed);
-        return Map.of("device-tails-v2.bin", device);
+        return device;
     }
 
     @Test
-    void shouldReadVersionOneTailsAsTheSameSeriesSoStateStoredBeforeDecimalReadingsStillRestores() {
-        DeviceTails expected = goldenFiles().get("device-tails-v2.bin");
+    void shouldWriteASegmentOfOnlyWhatChangedSinceTheRecordBeforeSoACommitAppendsItsReadings() {
+        DeviceTails device = device();
+        byte[] whole;
+        byte[] segment;
+        synchronized (device) {
+            whole = serde.nextRecord(device, true);
+            assertThat(serde.nextRecord(device, false)).as("nothing changed").isNull();
+            OpenSeries temp = device.series("temp");
+            temp.insert(T0 + 2000, 22.25);
+            temp.addToBucket(1, T0 + 2000, 22.25);
+            temp.seen(T0 + 2000);
+            device.remove(device.indexOf("speed"));
+            segment = serde.nextRecord(device, false);
+        }
 
-        DeviceTails read = serde.deserialize("t", golden("device-tails-v1.bin"));
+        assertThat(whole).isEqualTo(golden("device-tails-v3-whole.bin"));
+        assertThat(segment).isEqualTo(golden("device-tails-v3-segment.bin"));
+        DeviceTails read = serde.read(List.of(golden("device-tails-v3-whole.bin"), golden("device-tails-v3-segment.bin")));
+        assertThat(read).isEqualTo(device);
+        assertThat(read.metrics()).containsExactly("temp");
+        assertThat(read.series("temp").latest()).isEqualTo(T0 + 2000);
+    }
 
-        assertThat(read).isEqualTo(expected);
-        assertThat(serde.serialize("t", read)).isEqualTo(golden("device-tails-v2.bin"));
+    @Test
+    void shouldLeaveOutSegmentsOfAnOlderRunThatANewWholeRecordHasNotOverwrittenYet() {
+        byte[] whole = golden("device-tails-v3-whole.bin");
+        byte[] segment = golden("device-tails-v3-segment.bin");
+        byte[] nextRun = whole.clone();
+        nextRun[2] = 1; // run 1
+
+        assertThat(serde.read(List.of(nextRun, segment))).isEqualTo(device());
+        assertThat(serde.read(List.of(nextRun, segment)).lastSlot).isZero();
+        assertThat(serde.read(List.of(whole, segment)).lastSlot).isEqualTo(1);
+        assertThat(serde.read(List.of(golden("device-tails-v2.bin"), whole, segment))).isEqualTo(
+                serde.read(List.of(whole, segment)));
+    }
+
+    @Test
+    void shouldRefuseASegmentThatDoesNotContinueWhatTheRecordsBeforeItHold() {
+        byte[] segment = golden("device-tails-v3-segment.bin");
+
+        assertThat(serde.read(List.of(segment)).metrics()).as("a segment before any whole record is left out")
+                .isEmpty();
+        assertThatThrownBy(() -> serde.read(List.of(golden("device-tails-v3-whole.bin"), segment, segment)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("hold 9 of base 1");
+        assertThatThrownBy(() -> serde.deserialize("t", segment)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("read them together");
+    }
+
+    @Test
+    void shouldReadVersionsOneAndTwoAsTheSameSeriesSoStateStoredBeforeSegmentsStillRestores() {
+        for (String older : List.of("device-tails-v1.bin", "device-tails-v2.bin")) {
+            DeviceTails read = serde.deserialize("t", golden(older));
+
+            assertThat(read).as(older).isEqualTo(device());
+            assertThat(serde.serialize("t", read)).as(older).isEqualTo(golden("device-tails-v3-whole.bin"));
+        }
     }
 
     @Test

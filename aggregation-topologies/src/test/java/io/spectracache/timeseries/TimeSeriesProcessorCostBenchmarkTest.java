@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spectracache.events.DeviceEvent;
 import io.spectracache.state.WriteBehindKeyValueStore;
-import io.spectracache.state.WriteBehindStores;
 import io.spectracache.timeseries.codec.Chunk;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -58,11 +57,11 @@ class TimeSeriesProcessorCostBenchmarkTest {
         TimeSeriesSettings settings = TimeSeriesSettings.defaults()
                 .withTiers(System.getProperty("timeseries.bench.tiers", TimeSeriesSettings.DEFAULT_TIERS));
         TimeSeriesTopology topology = new TimeSeriesTopology(settings);
-        Counting<DeviceTails> tailsSerde = new Counting<>(topology.tailsStore().valueSerde());
+        Counting<byte[]> tailsSerde = new Counting<>(org.apache.kafka.common.serialization.Serdes.ByteArray());
         Counting<OpenSeries> openSerde = new Counting<>(topology.openStore().valueSerde());
-        KeyValueStore<Bytes, DeviceTails> tails = WriteBehindStores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME), topology.tailsStore().keySerde(),
-                tailsSerde).withLoggingDisabled().build();
+        KeyValueStore<Bytes, DeviceTails> tails = topology.tailsStoreBuilder(
+                Stores.persistentKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME), tailsSerde)
+                .withLoggingDisabled().build();
         Counting<Chunk> chunkSerde = new Counting<>(TimeSeriesTopology.RAW_STORE.valueSerde());
         WindowStore<Bytes, Chunk> raw = Stores.windowStoreBuilder(Stores.persistentWindowStore(
                         TimeSeriesTopology.RAW_STORE.name(), TimeSeriesTopology.rawStoreRetention(settings),
@@ -134,9 +133,9 @@ class TimeSeriesProcessorCostBenchmarkTest {
                 wallMicros, DEVICES, deviceIntervalMs, EVENTS_PER_COMMIT, RollupTier.format(settings.tiers()));
         System.out.printf(Locale.ROOT, "  of which the commit's write-out of the tails (serialise, RocksDB put): %.2f µs%n",
                 flushCpu / 1e3 / MEASURED);
-        System.out.printf(Locale.ROOT, "  bytes written per event: tails %.1f (%d records), bases %.1f (%d records)%n",
-                (double) tailsSerde.bytes / MEASURED, tailsSerde.records, (double) openSerde.bytes / MEASURED,
-                openSerde.records);
+        System.out.printf(Locale.ROOT, "  bytes written per event: tails %.1f (%d records, %d deletes), bases %.1f (%d "
+                + "records)%n", (double) tailsSerde.bytes / MEASURED, tailsSerde.records, tailsSerde.deletes,
+                (double) openSerde.bytes / MEASURED, openSerde.records);
         System.out.printf(Locale.ROOT, "  and sealed: chunks %.1f (%d records), rollup buckets %.1f (%d records)%n",
                 (double) chunkSerde.bytes / MEASURED, chunkSerde.records, (double) rollupSerde.bytes / MEASURED,
                 rollupSerde.records);
@@ -151,6 +150,7 @@ class TimeSeriesProcessorCostBenchmarkTest {
         private final org.apache.kafka.common.serialization.Serde<T> inner;
         long bytes;
         long records;
+        long deletes;
 
         Counting(org.apache.kafka.common.serialization.Serde<T> inner) {
             this.inner = inner;
@@ -159,13 +159,16 @@ class TimeSeriesProcessorCostBenchmarkTest {
         void reset() {
             bytes = 0;
             records = 0;
+            deletes = 0;
         }
 
         @Override
         public org.apache.kafka.common.serialization.Serializer<T> serializer() {
             return (topic, value) -> {
                 byte[] out = inner.serializer().serialize(topic, value);
-                if (out != null) {
+                if (out == null) {
+                    deletes++;
+                } else {
                     bytes += out.length;
                     records++;
                 }

@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -192,10 +193,12 @@ class TimeSeriesPropertiesTest {
             open.put(Bytes.wrap(record.key()), topology.openStore().valueSerde().deserializer()
                     .deserialize(changelog(TimeSeriesTopology.OPEN_STORE_NAME), record.value()));
         }
+        // The tails' changelog holds each device's records (TailSegmentsStore), written back as they are, below it.
         KeyValueStore<Bytes, DeviceTails> tails = harness.driver().getKeyValueStore(TimeSeriesTopology.TAILS_STORE_NAME);
+        KeyValueStore<Bytes, byte[]> records = ((TailSegmentsStore) ((WrappedStateStore<?, ?, ?>) tails).wrapped())
+                .wrapped();
         for (TestRecord<byte[], byte[]> record : changelogs.get(TimeSeriesTopology.TAILS_STORE_NAME)) {
-            tails.put(Bytes.wrap(record.key()), topology.tailsStore().valueSerde().deserializer()
-                    .deserialize(changelog(TimeSeriesTopology.TAILS_STORE_NAME), record.value()));
+            records.put(Bytes.wrap(record.key()), record.value());
         }
         restoreWindows(harness.driver().getWindowStore(TimeSeriesTopology.RAW_STORE.name()),
                 TimeSeriesTopology.RAW_STORE.valueSerde(), changelogs.get(TimeSeriesTopology.RAW_STORE.name()));

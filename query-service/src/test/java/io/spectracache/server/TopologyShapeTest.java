@@ -86,8 +86,8 @@ class TopologyShapeTest {
                     + "the commit"),
             "timeseries-open-tails",
             writtenBehind("a reading changes its series' open chunk and buckets (objects) and logs what it "
-                    + "did; each device changed since the last commit is changelogged once, with each series' log since "
-                    + "its base"),
+                    + "did; each device changed since the last commit is changelogged once, with what its series logged "
+                    + "since its last record (TailSegmentsStore)"),
             "spatial-index",
             writtenBehind("a position rewrites its device's index entry (a pending put, and a pending delete "
                     + "when the device changed cell; objects); each key changed since the last commit is changelogged "
@@ -115,7 +115,7 @@ class TopologyShapeTest {
      */
     private static final Map<String, String> BASE_STORES = Map.of(
             "timeseries-open",
-            "one record when a series is created, then one per 64 of its readings (sooner for a device whose tails pass "
+            "one record when a series is created, then one per 128 of its readings (sooner for a device whose tails pass "
                     + "256 KiB, or when the sweep seals it)");
 
     /**
