@@ -34,6 +34,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,9 +126,10 @@ class SketchReadCostBenchmarkTest {
             Bytes lane = SketchKeys.lane(devices.name(), null);
             micros.put("reads alone, forwards", cpuMicros(threads, () -> readAll(forwards, lane, cover)));
             micros.put("reads alone, backwards", cpuMicros(threads, () -> readAll(backwards, lane, cover)));
-            Union union = new Union(DistinctWindow.LG_K);
-            union.update(HllSketch.heapify(before));
-            union.update(HllSketch.heapify(before));
+            micros.put("the answer's runs read backwards as stored bytes (no deserialising)", cpuMicros(threads,
+                    () -> readRuns(partitions, lane, cover, true)));
+            micros.put("the answer's runs read backwards as windows (deserialised)", cpuMicros(threads,
+                    () -> readRuns(partitions, lane, cover, false)));
             micros.put("the union's image (a register walk and a copy), after two dense merges", cpuMicros(threads, () -> {
                 Union again = new Union(DistinctWindow.LG_K);
                 again.update(HllSketch.heapify(before));
@@ -194,6 +196,31 @@ class SketchReadCostBenchmarkTest {
                     newest.get(group.getKey()));
         }
         return union.toCompactByteArray();
+    }
+
+    /** Each size's windows of the cover as one backwards range per partition, as stored bytes or as windows. */
+    @SuppressWarnings("unchecked")
+    private static int readRuns(List<Partition> partitions, Bytes lane, WindowCover cover, boolean bytes) {
+        Map<Long, long[]> runs = new LinkedHashMap<>();
+        for (WindowCover.Window window : cover.windows()) {
+            runs.merge(window.size(), new long[] {window.start(), window.start()},
+                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        int read = 0;
+        for (Partition partition : partitions) {
+            KeyValueStore<Bytes, ?> store = bytes ? (KeyValueStore<Bytes, byte[]>) ((WrappedStateStore<?, ?, ?>)
+                    ((WrappedStateStore<?, ?, ?>) partition.windows()).wrapped()).wrapped() : partition.windows();
+            for (Map.Entry<Long, long[]> run : runs.entrySet()) {
+                try (KeyValueIterator<Bytes, ?> range = store.reverseRange(SketchKeys.window(lane, run.getKey(),
+                        run.getValue()[0]), SketchKeys.window(lane, run.getKey(), run.getValue()[1]))) {
+                    while (range.hasNext()) {
+                        range.next();
+                        read++;
+                    }
+                }
+            }
+        }
+        return read;
     }
 
     private static int readAll(SketchStores stores, Bytes lane, WindowCover cover) {
