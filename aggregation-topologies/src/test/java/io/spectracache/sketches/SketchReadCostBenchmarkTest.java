@@ -234,7 +234,7 @@ class SketchReadCostBenchmarkTest {
 
     /** All partitions' windows as one reader, each partition's in turn, read forwards or backwards. */
     private static SketchStores stores(List<Partition> partitions, boolean backwards) {
-        return new SketchStores() {
+        return new WindowsOnlyStores() {
             @Override
             public KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to) {
                 throw new UnsupportedOperationException();
@@ -253,26 +253,6 @@ class SketchReadCostBenchmarkTest {
                     }
                 }
                 return all;
-            }
-
-            @Override
-            public SeenRange seen(Bytes key) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public KeyValueIterator<Bytes, SeenRange> seen(Bytes from, Bytes to) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public BloomBlock block(Bytes key) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public KeyValueIterator<Bytes, BloomBlock> blocks(Bytes from, Bytes to) {
-                throw new UnsupportedOperationException();
             }
         };
     }

@@ -74,7 +74,7 @@ class SketchStoresForwardsTest {
 
     /** Every partition's range in turn: forwards, backwards then put forwards, or backwards as read (wrong). */
     private static SketchStores reader(List<KeyValueStore<Bytes, SketchWindow>> partitions, String how) {
-        return new SketchStores() {
+        return new WindowsOnlyStores() {
             @Override
             public KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to) {
                 List<KeyValue<Bytes, SketchWindow>> all = new ArrayList<>();
@@ -89,7 +89,7 @@ class SketchStoresForwardsTest {
             @Override
             public List<KeyValue<Bytes, SketchWindow>> allWindows(Bytes from, Bytes to) {
                 if (how.equals("forwards")) {
-                    return SketchStores.super.allWindows(from, to);
+                    return WindowsOnlyStores.super.allWindows(from, to);
                 }
                 List<KeyValueIterator<Bytes, SketchWindow>> backwards = new ArrayList<>();
                 partitions.forEach(partition -> backwards.add(partition.reverseRange(from, to)));
@@ -103,26 +103,6 @@ class SketchStoresForwardsTest {
                     }
                 }
                 return asRead;
-            }
-
-            @Override
-            public SeenRange seen(Bytes key) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public KeyValueIterator<Bytes, SeenRange> seen(Bytes from, Bytes to) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public BloomBlock block(Bytes key) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public KeyValueIterator<Bytes, BloomBlock> blocks(Bytes from, Bytes to) {
-                throw new UnsupportedOperationException();
             }
         };
     }
