@@ -47,6 +47,22 @@ public final class DistinctWindow implements SketchWindow {
     private static final int MODE_BYTE = 7;
     private static final int MODE_MASK = 3;
     private static final int MODE_HLL = 2;
+    /** The rest of the preamble {@link #isOwnDenseImage} reads (DataSketches' {@code PreambleUtil}, 7.0.1). */
+    private static final int PREAMBLE_INTS_BYTE = 0;
+    private static final int SER_VER_BYTE = 1;
+    private static final int FAMILY_BYTE = 2;
+    private static final int LG_K_BYTE = 3;
+    private static final int FLAGS_BYTE = 5;
+    private static final int AUX_COUNT_INT = 36;
+    private static final int HLL_REGISTERS_START = 40;
+    private static final int HLL_PREAMBLE_INTS = 10;
+    private static final int SER_VER = 1;
+    private static final int HLL_FAMILY = 7;
+    private static final int BIG_ENDIAN_FLAG = 1;
+    private static final int COMPACT_FLAG = 8;
+    /** The target type in the mode byte's bits 2–3: 0 is HLL_4. */
+    private static final int TYPE_MASK = 12;
+    private static final int TYPE_HLL_4 = 0;
 
     /** The sketch once updated (or made empty); null while the window is only its {@link #stored} image. */
     private HllSketch sketch;
@@ -69,7 +85,11 @@ public final class DistinctWindow implements SketchWindow {
      * @throws org.apache.datasketches.common.SketchesArgumentException if the bytes are not an HLL image
      */
     public static DistinctWindow fromImage(byte[] image) {
-        HllSketch wrapped = HllSketch.wrap(Memory.wrap(requireNonNull(image, "image")));
+        if (isOwnDenseImage(requireNonNull(image, "image"))) {
+            // Kept as it is without asking DataSketches: wrapping a dense image copies it whole (below).
+            return new DistinctWindow(null, image);
+        }
+        HllSketch wrapped = HllSketch.wrap(Memory.wrap(image));
         // Only a compact image of the window's own shape is kept as it is; anything else is heapified at once.
         return wrapped.isCompact() && wrapped.getLgConfigK() == LG_K && wrapped.getTgtHllType() == TYPE
                 ? new DistinctWindow(null, image) : new DistinctWindow(HllSketch.heapify(image), null);
@@ -107,6 +127,27 @@ public final class DistinctWindow implements SketchWindow {
      */
     public synchronized boolean isDense() {
         return isDense(sketch != null ? sketch.toCompactByteArray() : stored);
+    }
+
+    /**
+     * Whether {@code image} is a compact dense image of the window's own shape (lgK {@value #LG_K}, HLL_4), with
+     * exactly the length its preamble says: what every dense window is stored as. Read from DataSketches' preamble
+     * (serial version 1, family 7; lgK at byte 3, flags at 5, mode and type at 7, the exception count at 36, the
+     * registers from byte 40), because {@code HllSketch.wrap} of a dense image copies it whole (datasketches-memory
+     * 4.1.0's {@code getArray}), which {@link #fromImage} would then pay for every dense window a query reads.
+     * {@code DistinctWindowModeTest} pins it against DataSketches for every mode, type and form.
+     */
+    static boolean isOwnDenseImage(byte[] image) {
+        if (image.length < HLL_REGISTERS_START || image[PREAMBLE_INTS_BYTE] != HLL_PREAMBLE_INTS
+                || image[SER_VER_BYTE] != SER_VER || image[FAMILY_BYTE] != HLL_FAMILY || image[LG_K_BYTE] != LG_K
+                || (image[FLAGS_BYTE] & COMPACT_FLAG) == 0 || (image[FLAGS_BYTE] & BIG_ENDIAN_FLAG) != 0
+                || (image[MODE_BYTE] & (MODE_MASK | TYPE_MASK)) != (MODE_HLL | TYPE_HLL_4)) {
+            return false;
+        }
+        int exceptions = (image[AUX_COUNT_INT] & 0xff) | (image[AUX_COUNT_INT + 1] & 0xff) << 8
+                | (image[AUX_COUNT_INT + 2] & 0xff) << 16 | (image[AUX_COUNT_INT + 3] & 0xff) << 24;
+        return exceptions >= 0 && exceptions <= (1 << LG_K)
+                && image.length == HLL_REGISTERS_START + (1 << LG_K) / 2 + Integer.BYTES * exceptions;
     }
 
     /** Whether an HLL image (compact or updatable) is dense, from its preamble's mode byte. */

@@ -300,13 +300,10 @@ public final class SketchReads {
     private static List<KeyValue<Bytes, DistinctWindow>> distinctWindows(SketchStores stores, Bytes lane,
                                                                         List<WindowCover.Window> run) {
         List<KeyValue<Bytes, DistinctWindow>> windows = new ArrayList<>();
-        try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+        for (KeyValue<Bytes, SketchWindow> window : stores.allWindows(key(lane, run.get(0)),
                 key(lane, run.get(run.size() - 1)))) {
-            while (stored.hasNext()) {
-                KeyValue<Bytes, SketchWindow> window = stored.next();
-                if (window.value instanceof DistinctWindow distinct) {
-                    windows.add(KeyValue.pair(window.key, distinct));
-                }
+            if (window.value instanceof DistinctWindow distinct) {
+                windows.add(KeyValue.pair(window.key, distinct));
             }
         }
         return windows;
@@ -321,14 +318,11 @@ public final class SketchReads {
         int read = 0;
         for (List<List<WindowCover.Window>> runs : runs(cover.windows()).descendingMap().values()) {
             for (List<WindowCover.Window> run : runs) {
-                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                for (KeyValue<Bytes, SketchWindow> stored : stores.allWindows(key(lane, run.get(0)),
                         key(lane, run.get(run.size() - 1)))) {
-                    while (stored.hasNext()) {
-                        SketchWindow window = stored.next().value;
-                        if (type.isInstance(window)) {
-                            merge.accept(type.cast(window));
-                            read++;
-                        }
+                    if (type.isInstance(stored.value)) {
+                        merge.accept(type.cast(stored.value));
+                        read++;
                     }
                 }
             }
@@ -388,17 +382,13 @@ public final class SketchReads {
         for (List<List<WindowCover.Window>> runs : runs(all).descendingMap().values()) {
             for (List<WindowCover.Window> run : runs) {
                 long size = run.get(0).size();
-                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                for (KeyValue<Bytes, SketchWindow> window : stores.allWindows(key(lane, run.get(0)),
                         key(lane, run.get(run.size() - 1)))) {
-                    while (stored.hasNext()) {
-                        KeyValue<Bytes, SketchWindow> window = stored.next();
-                        if (window.value instanceof DistinctWindow distinct) {
-                            WindowCover.Window at = new WindowCover.Window(size,
-                                    SketchKeys.decodeWindow(window.key).start());
-                            for (int b : steps.getOrDefault(at, List.of())) {
-                                distinct.mergeInto(unions.get(b));
-                                read++;
-                            }
+                    if (window.value instanceof DistinctWindow distinct) {
+                        WindowCover.Window at = new WindowCover.Window(size, SketchKeys.decodeWindow(window.key).start());
+                        for (int b : steps.getOrDefault(at, List.of())) {
+                            distinct.mergeInto(unions.get(b));
+                            read++;
                         }
                     }
                 }
@@ -587,12 +577,9 @@ public final class SketchReads {
         for (List<List<WindowCover.Window>> runs : runs(windows).values()) {
             for (List<WindowCover.Window> run : runs) {
                 long size = run.get(0).size();
-                try (KeyValueIterator<Bytes, SketchWindow> stored = stores.windows(key(lane, run.get(0)),
+                for (KeyValue<Bytes, SketchWindow> window : stores.allWindows(key(lane, run.get(0)),
                         key(lane, run.get(run.size() - 1)))) {
-                    while (stored.hasNext()) {
-                        KeyValue<Bytes, SketchWindow> window = stored.next();
-                        found.put(new WindowCover.Window(size, SketchKeys.decodeWindow(window.key).start()), window.value);
-                    }
+                    found.put(new WindowCover.Window(size, SketchKeys.decodeWindow(window.key).start()), window.value);
                 }
             }
         }

@@ -2,7 +2,11 @@ package io.spectracache.sketches;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -19,6 +23,43 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public interface SketchStores {
     /** The windows with keys in {@code [from, to]}; the caller closes it. */
     KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to);
+
+    /**
+     * The windows with keys in {@code [from, to]}, all read at once, as {@link #windows} answers them: for reads that
+     * take every window of a range (a read may then take another way through the store: see {@code LocalSketchStores}).
+     */
+    default List<KeyValue<Bytes, SketchWindow>> allWindows(Bytes from, Bytes to) {
+        List<KeyValue<Bytes, SketchWindow>> all = new ArrayList<>();
+        try (KeyValueIterator<Bytes, SketchWindow> windows = windows(from, to)) {
+            windows.forEachRemaining(all::add);
+        }
+        return all;
+    }
+
+    /**
+     * The entries of several partitions' ranges, each read backwards (in descending key order), in the order
+     * {@link #allWindows} answers: each partition's in key order, the partitions in the order given. Every iterator is
+     * closed, also when one fails (the first failure is thrown).
+     */
+    static <V> List<KeyValue<Bytes, V>> forwards(Iterable<KeyValueIterator<Bytes, V>> backwards) {
+        List<KeyValue<Bytes, V>> forwards = new ArrayList<>();
+        RuntimeException failure = null;
+        for (KeyValueIterator<Bytes, V> partition : backwards) {
+            try (partition) {
+                if (failure == null) {
+                    int first = forwards.size();
+                    partition.forEachRemaining(forwards::add);
+                    Collections.reverse(forwards.subList(first, forwards.size()));
+                }
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return forwards;
+    }
 
     /** One entry of {@code sketches-seen} (a lane, or {@link SketchKeys#CLOCK}), or null. */
     SeenRange seen(Bytes key);

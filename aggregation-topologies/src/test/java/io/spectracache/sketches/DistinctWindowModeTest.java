@@ -30,6 +30,10 @@ class DistinctWindowModeTest {
                             .isEqualTo(printedDense);
                     checked += printedDense ? 1 : 0;
                 }
+                byte[] compact = sketch.toCompactByteArray();
+                assertThat(DistinctWindow.isOwnDenseImage(compact)).as(items + " items, " + type + ", compact")
+                        .isEqualTo(type == DistinctWindow.TYPE && mode(compact).contains(": HLL"));
+                assertThat(DistinctWindow.isOwnDenseImage(sketch.toUpdatableByteArray())).as("updatable").isFalse();
                 if (type == DistinctWindow.TYPE) {
                     assertThat(DistinctWindow.fromImage(sketch.toCompactByteArray()).isDense())
                             .isEqualTo(DistinctWindow.isDense(sketch.toCompactByteArray()));
@@ -37,5 +41,23 @@ class DistinctWindowModeTest {
             }
         }
         assertThat(checked).as("dense ones among them").isPositive();
+    }
+
+    @Test
+    void shouldReadADenseWindowInPlaceExactlyAsDataSketchesWrapsIt() {
+        for (int items : new int[] {3_000, 12_000, 50_000, 1_000_000}) {
+            HllSketch sketch = new HllSketch(DistinctWindow.LG_K, DistinctWindow.TYPE);
+            for (int i = 0; i < items; i++) {
+                sketch.update("device-" + i);
+            }
+            byte[] image = sketch.toCompactByteArray();
+            assertThat(DistinctWindow.isOwnDenseImage(image)).as(items + " items").isTrue();
+            DistinctWindow window = DistinctWindow.fromImage(image);
+            assertThat(window.imageShared()).as("kept as read, not copied").isSameAs(image);
+            assertThat(window.estimate()).isEqualTo(sketch.getEstimate());
+            // Cut short or grown by a byte, the length no longer matches the preamble: not taken in place.
+            assertThat(DistinctWindow.isOwnDenseImage(java.util.Arrays.copyOf(image, image.length - 1))).isFalse();
+            assertThat(DistinctWindow.isOwnDenseImage(java.util.Arrays.copyOf(image, image.length + 1))).isFalse();
+        }
     }
 }

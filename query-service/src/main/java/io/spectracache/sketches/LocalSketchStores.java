@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * request's read-your-writes token and isolation, and fails with a retry-later error (never a Streams exception) when
  * a partition moved. Range reads answer iterators the caller closes ({@link SketchReads} does); over several partitions
  * a range answers each partition's entries in turn (each partition's in key order), and a key read the
- * {@linkplain #seen(Bytes) widest} of the partitions' entries.
+ * {@linkplain #seen(Bytes) widest} of the partitions' entries. The windows a merge takes whole
+ * ({@link #allWindows}) are read backwards, so that no read walks the deleted windows after a range.
  */
 final class LocalSketchStores implements SketchStores {
     private final LocalStores stores;
@@ -52,6 +53,22 @@ final class LocalSketchStores implements SketchStores {
     @Override
     public KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to) {
         return ranges(SketchesTopology.WINDOWS_STORE.name(), RangeQuery.withRange(from, to));
+    }
+
+    /**
+     * Each partition's windows read backwards, then handed out forwards. Why backwards: Kafka Streams' RocksDB
+     * iterator reads an entry and then steps to the next key before it checks the range's end, and that step walks
+     * every deleted key on its way. Right after the newest window of a size come the oldest windows of the next size,
+     * or the next lane's oldest minutes: the windows expiry deleted, one tombstone each until RocksDB compacts them
+     * away (about 7,200 a lane and partition once five days of minutes expired). A 24-hour count ends at today's open
+     * day, the newest window of its lane, so a forward read walked those tombstones on every partition of every
+     * answer. Backwards, the extra step goes to the key before the range's first window: an older window of the same
+     * size, deleted only when the range starts at the oldest window retention keeps.
+     */
+    @Override
+    public List<KeyValue<Bytes, SketchWindow>> allWindows(Bytes from, Bytes to) {
+        return SketchStores.forwards(stores.queryAll(SketchesTopology.WINDOWS_STORE.name(),
+                RangeQuery.<Bytes, SketchWindow>withRange(from, to).withDescendingKeys(), partitions, read).values());
     }
 
     /** The entry of {@code key}; over several partitions, from the earliest {@code first} to the latest {@code last}. */
