@@ -8,10 +8,8 @@ import io.spectracache.state.WriteBehindStores;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,7 +28,6 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
@@ -316,68 +313,14 @@ final class TailSegmentsStore extends WrappedStateStore<KeyValueStore<Bytes, byt
      * Builds {@code timeseries-open-tails}: a {@link WriteBehindKeyValueStore} (pending {@link DeviceTails} objects,
      * written once per commit) over a {@link TailSegmentsStore} over Kafka Streams' own key-value store of records
      * (metered, changelogged, RocksDB, no record cache).
+     *
+     * @param recordSerde the serde of the stored records as bytes ({@code Serdes.ByteArray()}; a test counts them)
      */
-    static final class Builder implements StoreBuilder<KeyValueStore<Bytes, DeviceTails>> {
-        private final KeyValueBytesStoreSupplier supplier;
-        private final DeviceTailsSerde serde;
-        private final Serde<byte[]> recordSerde;
-        private boolean logging = true;
-        private Map<String, String> logConfig = new HashMap<>();
-
-        /** @param recordSerde the serde of the stored records as bytes ({@code Serdes.ByteArray()}; a test counts them) */
-        Builder(KeyValueBytesStoreSupplier supplier, DeviceTailsSerde serde, Serde<byte[]> recordSerde) {
-            this.supplier = requireNonNull(supplier, "supplier");
-            this.serde = requireNonNull(serde, "serde");
-            this.recordSerde = requireNonNull(recordSerde, "recordSerde");
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, DeviceTails>> withCachingEnabled() {
-            throw new UnsupportedOperationException("a write-behind store is its own cache");
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, DeviceTails>> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, DeviceTails>> withLoggingEnabled(Map<String, String> config) {
-            this.logging = true;
-            this.logConfig = new HashMap<>(requireNonNull(config, "config"));
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, DeviceTails>> withLoggingDisabled() {
-            this.logging = false;
-            this.logConfig = new HashMap<>();
-            return this;
-        }
-
-        @Override
-        public KeyValueStore<Bytes, DeviceTails> build() {
-            StoreBuilder<KeyValueStore<Bytes, byte[]>> records = Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(),
-                    recordSerde).withCachingDisabled();
-            records = logging ? records.withLoggingEnabled(logConfig) : records.withLoggingDisabled();
-            return new WriteBehindKeyValueStore<>(new TailSegmentsStore(records.build(), serde),
-                    WriteBehindStores.DEFAULT_MAX_PENDING_KEYS);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return logConfig;
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return logging;
-        }
-
-        @Override
-        public String name() {
-            return supplier.name();
-        }
+    static StoreBuilder<KeyValueStore<Bytes, DeviceTails>> builder(KeyValueBytesStoreSupplier supplier,
+                                                                   DeviceTailsSerde serde, Serde<byte[]> recordSerde) {
+        requireNonNull(serde, "serde");
+        return WriteBehindStores.keyValueStoreBuilder(supplier, Serdes.Bytes(), requireNonNull(recordSerde, "recordSerde"),
+                records -> new TailSegmentsStore(records, serde), WriteBehindStores.DEFAULT_MAX_PENDING_KEYS);
     }
 
     /** A materialised iterator. */

@@ -131,7 +131,7 @@ public final class TimeSeriesTopology implements CapabilityTopology {
      */
     StoreBuilder<KeyValueStore<Bytes, DeviceTails>> tailsStoreBuilder(KeyValueBytesStoreSupplier supplier,
                                                                       Serde<byte[]> recordSerde) {
-        return new TailSegmentsStore.Builder(supplier, new DeviceTailsSerde(tierNames(settings)), recordSerde);
+        return TailSegmentsStore.builder(supplier, new DeviceTailsSerde(tierNames(settings)), recordSerde);
     }
 
     /** How long {@code timeseries-raw} keeps a chunk: the raw retention plus one chunk span. */

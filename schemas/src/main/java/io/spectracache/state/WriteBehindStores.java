@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -39,21 +40,35 @@ public final class WriteBehindStores {
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(KeyValueBytesStoreSupplier supplier,
                                                                               Serde<K> keySerde, Serde<V> valueSerde,
                                                                               int maxPendingKeys) {
-        return new Builder<>(supplier, keySerde, valueSerde, maxPendingKeys);
+        return keyValueStoreBuilder(supplier, keySerde, valueSerde, store -> store, maxPendingKeys);
     }
 
-    private static final class Builder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
+    /**
+     * A builder with one more layer between the write-behind store and Kafka Streams' own: {@code layer} wraps the
+     * store of {@code S} values (as {@code storedSerde} writes them) into the store of {@code V} values the pending
+     * objects are written out to (for example one that keeps a value as several records).
+     */
+    public static <K, S, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(
+            KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<S> storedSerde,
+            Function<KeyValueStore<K, S>, KeyValueStore<K, V>> layer, int maxPendingKeys) {
+        return new Builder<>(supplier, keySerde, storedSerde, layer, maxPendingKeys);
+    }
+
+    private static final class Builder<K, S, V> implements StoreBuilder<KeyValueStore<K, V>> {
         private final KeyValueBytesStoreSupplier supplier;
         private final Serde<K> keySerde;
-        private final Serde<V> valueSerde;
+        private final Serde<S> valueSerde;
+        private final Function<KeyValueStore<K, S>, KeyValueStore<K, V>> layer;
         private final int maxPendingKeys;
         private boolean logging = true;
         private Map<String, String> logConfig = new HashMap<>();
 
-        Builder(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde, int maxPendingKeys) {
+        Builder(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<S> valueSerde,
+                Function<KeyValueStore<K, S>, KeyValueStore<K, V>> layer, int maxPendingKeys) {
             this.supplier = requireNonNull(supplier, "supplier");
             this.keySerde = keySerde;
             this.valueSerde = valueSerde;
+            this.layer = requireNonNull(layer, "layer");
             if (maxPendingKeys < 1) {
                 throw new IllegalArgumentException("maxPendingKeys must be at least 1, was " + maxPendingKeys);
             }
@@ -87,10 +102,10 @@ public final class WriteBehindStores {
 
         @Override
         public KeyValueStore<K, V> build() {
-            StoreBuilder<KeyValueStore<K, V>> inner = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde)
+            StoreBuilder<KeyValueStore<K, S>> inner = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde)
                     .withCachingDisabled();
             inner = logging ? inner.withLoggingEnabled(logConfig) : inner.withLoggingDisabled();
-            return new WriteBehindKeyValueStore<>(inner.build(), maxPendingKeys);
+            return new WriteBehindKeyValueStore<>(layer.apply(inner.build()), maxPendingKeys);
         }
 
         @Override
