@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.spectracache.timeseries.codec.Chunk;
 import io.spectracache.timeseries.codec.ChunkDecoder;
+import io.spectracache.timeseries.codec.Chunks;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -89,33 +90,13 @@ public final class RawPointReader {
 
     /** Hands on the points of {@code [0, n)} (in time order) with {@code from <= t < to}, at most {@code max}. */
     private static int give(long[] timestamps, double[] values, int n, long from, long to, int max, PointSink sink) {
-        int start = lowerBound(timestamps, n, from);
-        int end = lowerBound(timestamps, n, to);
+        int start = Chunks.lowerBound(timestamps, n, from);
+        int end = Chunks.lowerBound(timestamps, n, to);
         int count = Math.min(end - start, max);
         if (count <= 0) {
             return 0;
         }
         sink.accept(timestamps, values, start, count);
         return count;
-    }
-
-    private static int lowerBound(long[] sorted, int n, long key) {
-        if (n > 0 && sorted[0] >= key) {
-            return 0; // the usual case of a read from a chunk on: no search
-        }
-        if (n > 0 && sorted[n - 1] < key) {
-            return n; // and of a read up to now
-        }
-        int low = 0;
-        int high = n;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (sorted[mid] < key) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
     }
 }

@@ -45,8 +45,8 @@ public final class Chunks {
     /** The points of {@code chunk} with {@code from <= timestamp < to}, in time order. */
     public static Chunk between(Chunk chunk, long from, long to) {
         long[] timestamps = chunk.timestampArray();
-        int start = lowerBound(timestamps, from);
-        int end = lowerBound(timestamps, to);
+        int start = lowerBound(timestamps, timestamps.length, from);
+        int end = lowerBound(timestamps, timestamps.length, to);
         if (end <= start) {
             return Chunk.adopt(new long[0], new double[0]);
         }
@@ -76,9 +76,19 @@ public final class Chunks {
         return Chunk.adopt(timestamps, values);
     }
 
-    private static int lowerBound(long[] sorted, long key) {
+    /**
+     * The first index of {@code sorted[0, n)} whose value is at least {@code key} ({@code n} if none): a binary search,
+     * after checking the two ends (a read from a chunk's start on, or up to now, needs no search).
+     */
+    public static int lowerBound(long[] sorted, int n, long key) {
+        if (n > 0 && sorted[0] >= key) {
+            return 0;
+        }
+        if (n > 0 && sorted[n - 1] < key) {
+            return n;
+        }
         int low = 0;
-        int high = sorted.length;
+        int high = n;
         while (low < high) {
             int mid = (low + high) >>> 1;
             if (sorted[mid] < key) {
