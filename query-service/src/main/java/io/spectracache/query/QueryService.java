@@ -151,12 +151,12 @@ public final class QueryService {
     public <P, R> Gathered<R> scatter(ScatterQuery<P, R> query, P params, ReadOptions read) {
         read.after().ifPresent(tokens::check);
         List<Instance> instances = router.instancesOf(query.store());
-        byte[] encoded = query.parameters().encode(params);
+        List<Instance> others = instances.stream().filter(instance -> !instance.equals(router.self())).toList();
+        // Encoded only when another instance is asked: a single instance answers without it.
+        byte[] encoded = others.isEmpty() ? null : query.parameters().encode(params);
         Map<Instance, CompletableFuture<ScatterQuery.Part<R>>> calls = new LinkedHashMap<>();
-        for (Instance instance : instances) {
-            if (!instance.equals(router.self())) {
-                calls.put(instance, CompletableFuture.supplyAsync(() -> askPart(query, instance, encoded, read), scatterPool));
-            }
+        for (Instance instance : others) {
+            calls.put(instance, CompletableFuture.supplyAsync(() -> askPart(query, instance, encoded, read), scatterPool));
         }
         List<R> parts = new ArrayList<>();
         Set<Integer> covered = new TreeSet<>();
