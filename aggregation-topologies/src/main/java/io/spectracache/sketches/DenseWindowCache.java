@@ -33,7 +33,7 @@ import org.apache.kafka.common.utils.Bytes;
  * <p><b>Closed windows as one union.</b> {@link #run} also keeps, once asked, the union of a run's windows (the
  * closed ones of a 24-hour count: yesterday's sparse hours, whose coupons a union otherwise inserts one by one) as one
  * heap HLL_8 sketch, with the same byte-for-byte check. It leaves a union with the same registers, and the same
- * estimate only for a union that is out of order either way: see {@link Run} for when {@link SketchReads} takes it.
+ * estimate for a union still empty or out of order either way: see {@link Run} for when {@link SketchReads} takes it.
  *
  * <p><b>Bounded.</b> At most {@link #maxBytes()} of images, copies and unions (an entry weighs its images plus about
  * 16 KB per copy and per union); the least recently used entries are evicted first; an entry heavier than the whole
@@ -164,8 +164,10 @@ public final class DenseWindowCache {
      * other. Handing it {@link #union} instead leaves it with the same registers but not always the same estimate:
      * DataSketches' union answers with the HIP estimator, which depends on the order coupons arrive, until it has merged
      * two sketches in HLL mode ("out of order"); from then on it answers with the composite estimator, a function of the
-     * registers alone. So the caller takes the union in place of the windows only for an answer that is out of order
-     * either way: one that reads at least two dense windows in all ({@link #dense}).
+     * registers alone. So the caller takes the union in place of the windows only where that is exact: into a union
+     * still empty, which takes a first sketch in HLL mode whole (registers, HIP accumulator, register statistics and
+     * flags: the state the windows merged one by one into an empty union leave, which is how this union was made), or
+     * in an answer that is out of order either way, one that reads at least two dense windows in all ({@link #dense}).
      */
     public final class Run {
         private final Key key;
@@ -205,8 +207,9 @@ public final class DenseWindowCache {
         /**
          * Merges every window into {@code union} as one sketch, their union, made once per entry and kept with it: one
          * pass over the registers instead of inserting each sparse window's coupons one by one. When that union is still
-         * sparse, the windows are merged one by one instead. Only for a {@code union} that is out of order once the
-         * answer's windows are all merged (see {@link Run}): its estimate is then that of the windows merged one by one.
+         * sparse, the windows are merged one by one instead. Only for a {@code union} still empty, or one that is out
+         * of order once the answer's windows are all merged (see {@link Run}): its estimate is then that of the windows
+         * merged one by one.
          */
         public void mergeUnionInto(Union union) {
             HllSketch merged = union();

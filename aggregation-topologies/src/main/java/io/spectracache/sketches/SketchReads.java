@@ -175,18 +175,56 @@ public final class SketchReads {
     }
 
     /**
-     * As {@link #distinctInto(SketchStores, DistinctDefinition, String, WindowCover, Union, DenseWindowCache, Object)},
-     * and, when the answer is out of order whatever the merge order (it reads at least two dense windows: see
-     * {@link DenseWindowCache.Run}), each run's windows that ended by {@code closedBefore} (yesterday's hours in a
-     * 24-hour count: sparse sets whose coupons would be inserted one by one) are merged as one sketch, their union,
-     * kept in {@code cache} with the images it was made from. The union then ends with the same registers as merging
-     * the windows one by one, and, out of order either way, with the same estimate and bounds (the composite
-     * estimator reads the registers only). A closed window changed since (a late event) reads other bytes: the run's
-     * union is made again from what was read, never answered stale. An answer with fewer than two dense windows is
-     * merged window by window in read order, exactly as without a cache.
+     * As {@link #distinctInto(SketchStores, DistinctDefinition, String, WindowCover, Union)}, in the order a read with a
+     * cache merges ({@link #distinctInto(SketchStores, DistinctDefinition, String, WindowCover, Union, DenseWindowCache,
+     * Object, long)}): the windows that ended by {@code closedBefore} first, coarsest first and in read order, then the
+     * others in read order: the estimate and bounds a read with the cache answers, to the last bit, whatever the cache
+     * holds.
      *
-     * @param closedBefore windows that end at or before it are taken as closed (for the hit rate only: every window is
-     *                     checked against what was read either way); {@link Long#MIN_VALUE}: none
+     * @param closedBefore windows that end at or before it are merged first; {@link Long#MIN_VALUE}: none (read order)
+     * @return how many stored windows were read
+     */
+    public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
+                                   Union union, long closedBefore) {
+        Bytes lane = SketchKeys.lane(sketch.name(), group);
+        List<DistinctWindow> open = new ArrayList<>();
+        int read = 0;
+        for (Map.Entry<Long, List<List<WindowCover.Window>>> bySize : runs(cover.windows()).descendingMap().entrySet()) {
+            for (List<WindowCover.Window> run : bySize.getValue()) {
+                for (KeyValue<Bytes, DistinctWindow> window : distinctWindows(stores, lane, run)) {
+                    if (isClosed(window.key, bySize.getKey(), closedBefore)) {
+                        window.value.mergeInto(union);
+                    } else {
+                        open.add(window.value);
+                    }
+                    read++;
+                }
+            }
+        }
+        open.forEach(window -> window.mergeInto(union));
+        return read;
+    }
+
+    /**
+     * As {@link #distinctInto(SketchStores, DistinctDefinition, String, WindowCover, Union, long)}, the closed windows
+     * first, with each dense window handed to the union as its HLL_8 copy from {@code cache}, and a run's closed
+     * windows (yesterday's hours in a 24-hour count: sparse sets whose coupons would be inserted one by one) merged as
+     * one sketch, their union, kept in {@code cache} with the images it was made from, wherever that is exact:
+     * <ul>
+     *   <li>into a union still empty: DataSketches' union takes a first sketch in HLL mode whole, registers, HIP
+     *       accumulator, register statistics and flags, so it is then in the state merging the windows one by one
+     *       would have left (an empty union merging them is how the run's union was made);</li>
+     *   <li>in an answer out of order whatever the merge order (it reads at least two dense windows: see
+     *       {@link DenseWindowCache.Run}), whose estimate and bounds read the registers only.</li>
+     * </ul>
+     * Elsewhere the run's closed windows are merged one by one. In the 24-hour count of the first hours of a UTC day
+     * the closed hours come first into an empty union and today's open day, still sparse, after them: its coupons go
+     * into HLL registers, not into a growing coupon set. A closed window changed since (a late event) reads other
+     * bytes: the run's union is made again from what was read, never answered stale.
+     *
+     * @param closedBefore windows that end at or before it are taken as closed and merged first (which windows are
+     *                     closed decides the merge order, so the answer, with or without a cache; the cache checks
+     *                     every window against what was read either way); {@link Long#MIN_VALUE}: none
      * @return how many stored windows were read
      */
     public static int distinctInto(SketchStores stores, DistinctDefinition sketch, String group, WindowCover cover,
@@ -202,44 +240,45 @@ public final class SketchReads {
                 CachedRun cached = CachedRun.of(distinctWindows(stores, lane, run), size, closedBefore, cache, scope,
                         lane);
                 dense += cached.dense();
-                read += cached.closed.length;
+                read += cached.size();
                 runs.add(cached);
             }
         }
+        boolean outOfOrder = dense >= 2;
         for (CachedRun run : runs) {
-            if (dense >= 2) {
-                run.mergeClosedAsOne(union);
-            } else {
-                run.mergeInReadOrder(union);
-            }
+            run.mergeClosed(union, outOfOrder || union.isEmpty());
+        }
+        for (CachedRun run : runs) {
+            run.mergeOpen(union);
         }
         return read;
     }
 
+    private static boolean isClosed(Bytes key, long size, long closedBefore) {
+        return closedBefore != Long.MIN_VALUE && SketchKeys.decodeWindow(key).start() + size <= closedBefore;
+    }
+
     /**
      * One run of windows as read, split into those closed by then (looked up together: {@link DenseWindowCache#run})
-     * and the open ones (each dense one's copy: {@link DenseWindowCache#copies}).
+     * and the open ones (each dense one's copy: {@link DenseWindowCache#copies}), each part in read order.
      */
-    private record CachedRun(boolean[] closed, DenseWindowCache.Run closedRun, List<DistinctWindow> open,
-                             HllSketch[] openCopies) {
+    private record CachedRun(DenseWindowCache.Run closedRun, List<DistinctWindow> open, HllSketch[] openCopies) {
         static CachedRun of(List<KeyValue<Bytes, DistinctWindow>> windows, long size, long closedBefore,
                             DenseWindowCache cache, Object scope, Bytes lane) {
-            boolean[] closed = new boolean[windows.size()];
             List<DistinctWindow> closedWindows = new ArrayList<>();
             List<DistinctWindow> open = new ArrayList<>();
             long closedFirst = Long.MAX_VALUE;
             long closedLast = Long.MIN_VALUE;
             long openFirst = Long.MAX_VALUE;
             long openLast = Long.MIN_VALUE;
-            for (int i = 0; i < closed.length; i++) {
-                long start = SketchKeys.decodeWindow(windows.get(i).key).start();
-                closed[i] = closedBefore != Long.MIN_VALUE && start + size <= closedBefore;
-                if (closed[i]) {
-                    closedWindows.add(windows.get(i).value);
+            for (KeyValue<Bytes, DistinctWindow> window : windows) {
+                long start = SketchKeys.decodeWindow(window.key).start();
+                if (isClosed(window.key, size, closedBefore)) {
+                    closedWindows.add(window.value);
                     closedFirst = Math.min(closedFirst, start);
                     closedLast = Math.max(closedLast, start);
                 } else {
-                    open.add(windows.get(i).value);
+                    open.add(window.value);
                     openFirst = Math.min(openFirst, start);
                     openLast = Math.max(openLast, start);
                 }
@@ -248,7 +287,11 @@ public final class SketchReads {
                     : cache.run(new DenseWindowCache.Key(scope, lane, size, closedFirst, closedLast), closedWindows);
             HllSketch[] openCopies = open.isEmpty() ? new HllSketch[0]
                     : cache.copies(new DenseWindowCache.Key(scope, lane, size, openFirst, openLast), open);
-            return new CachedRun(closed, closedRun, open, openCopies);
+            return new CachedRun(closedRun, open, openCopies);
+        }
+
+        int size() {
+            return (closedRun == null ? 0 : closedRun.size()) + open.size();
         }
 
         int dense() {
@@ -259,34 +302,28 @@ public final class SketchReads {
             return dense;
         }
 
-        /** The closed windows as their union, then the open ones: for an answer out of order either way. */
-        void mergeClosedAsOne(Union union) {
-            if (closedRun != null) {
+        /** The closed windows: as their union if {@code asOne} (where that is exact), else one by one in read order. */
+        void mergeClosed(Union union, boolean asOne) {
+            if (closedRun == null) {
+                return;
+            }
+            if (asOne) {
                 closedRun.mergeUnionInto(union);
-            }
-            for (int i = 0; i < openCopies.length; i++) {
-                mergeOpen(i, union);
-            }
-        }
-
-        /** Every window in read order, each dense one as its copy: exactly merging the windows as read. */
-        void mergeInReadOrder(Union union) {
-            int c = 0;
-            int o = 0;
-            for (boolean isClosed : closed) {
-                if (isClosed) {
-                    closedRun.mergeInto(c++, union);
-                } else {
-                    mergeOpen(o++, union);
+            } else {
+                for (int i = 0; i < closedRun.size(); i++) {
+                    closedRun.mergeInto(i, union);
                 }
             }
         }
 
-        private void mergeOpen(int i, Union union) {
-            if (openCopies[i] != null) {
-                union.update(openCopies[i]);
-            } else {
-                open.get(i).mergeInto(union);
+        /** The open windows in read order, each dense one as its copy. */
+        void mergeOpen(Union union) {
+            for (int i = 0; i < openCopies.length; i++) {
+                if (openCopies[i] != null) {
+                    union.update(openCopies[i]);
+                } else {
+                    open.get(i).mergeInto(union);
+                }
             }
         }
     }

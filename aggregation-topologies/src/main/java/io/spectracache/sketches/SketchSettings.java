@@ -90,9 +90,9 @@ public record SketchSettings(boolean enabled, List<DistinctDefinition> distinct,
             + "about 17 times slower) and of closed windows' unions (one HLL_8 sketch instead of inserting sparse "
             + "windows' coupons one by one), with the stored images they were made from, least recently used evicted "
             + "first. Anything kept is used only when the images just read are those it was made from, byte for byte, "
-            + "so a window changed by a late event is never answered stale; a union stands in for its windows only in "
-            + "an answer out of order either way (two dense windows), so every estimate and bound is the one without "
-            + "the cache. 0 turns it off.";
+            + "so a window changed by a late event is never answered stale; a union stands in for its windows only "
+            + "where that is exact (into a union still empty, or in an answer out of order either way: two dense "
+            + "windows), so every estimate and bound is the one without the cache. 0 turns it off.";
     /**
      * 64 MiB: a dense window costs about 24 KB (its 8 KB image and a 16 KB copy), a run of closed windows its images and
      * a 16 KB union, a 24-hour count over 4 partitions about 120 KB per lane.

@@ -199,10 +199,21 @@ class DenseWindowCacheTest {
         assertThat(cache.size()).isEqualTo(4);
     }
 
-    /** The union as the query service reads it: closed windows (ended by the partition's clock) as one union. */
+    /** The union as the query service reads it: closed windows (ended by the partition's clock) first, as one union. */
     private HllSketch cachedClosed(String group, WindowCover cover, DenseWindowCache cache) {
+        return cachedClosed(group, cover, cache, SketchReads.clock(stores));
+    }
+
+    private HllSketch cachedClosed(String group, WindowCover cover, DenseWindowCache cache, long closedBefore) {
         Union union = new Union(DistinctWindow.LG_K);
-        SketchReads.distinctInto(stores, DEVICES, group, cover, union, cache, SCOPE, SketchReads.clock(stores));
+        SketchReads.distinctInto(stores, DEVICES, group, cover, union, cache, SCOPE, closedBefore);
+        return union.getResult(TgtHllType.HLL_8);
+    }
+
+    /** The union as the query service reads it with the cache off: closed windows first, every window as read. */
+    private HllSketch uncachedClosed(String group, WindowCover cover, long closedBefore) {
+        Union union = new Union(DistinctWindow.LG_K);
+        SketchReads.distinctInto(stores, DEVICES, group, cover, union, closedBefore);
         return union.getResult(TgtHllType.HLL_8);
     }
 
@@ -251,6 +262,29 @@ class DenseWindowCacheTest {
             assertSameCount(cachedClosed(null, cover, cache), expected);   // byte for byte, HIP included
             assertSameCount(cachedClosed(null, cover, cache), expected);
         }
+    }
+
+    @Test
+    void shouldTakeTheClosedHoursAsOneUnionIntoAnEmptyUnionExactlyAsWithoutTheCache() {
+        // A 24-hour count as at 02:00: yesterday's hours (sparse, but the dense 14:00) closed and merged first, into an
+        // empty union that takes their union whole, then today's first two hours, open, coupon by coupon.
+        long midnight = T0 + 18 * HOUR;
+        WindowCover day = cover(midnight - 22 * HOUR, midnight + 2 * HOUR);
+        DenseWindowCache cache = new DenseWindowCache(64L << 20);
+        HllSketch all = uncachedClosed(null, day, midnight);
+        assertThat(all.getEstimate()).as("in order: HIP, which the merge order moves")
+                .isNotEqualTo(all.getCompositeEstimate());
+        for (String group : new String[] {null, "acme", "globex"}) {
+            HllSketch expected = uncachedClosed(group, day, midnight);
+            long hits = cache.hits();
+            assertSameCount(cachedClosed(group, day, cache, midnight), expected);   // byte for byte, HIP included
+            assertSameCount(cachedClosed(group, day, cache, midnight), expected);
+            assertThat(cache.hits()).as("the second answer takes the kept union").isGreaterThan(hits);
+        }
+        assertThat(cache.bytes()).as("the closed hours' union is kept")
+                .isGreaterThan(HllSketch.getMaxUpdatableSerializationBytes(DistinctWindow.LG_K, TgtHllType.HLL_8));
+        assertThat(uncachedClosed(null, day, Long.MIN_VALUE).toCompactByteArray()).as("no closed window: read order")
+                .isEqualTo(uncached(null, day).toCompactByteArray());
     }
 
     @Test

@@ -16,10 +16,11 @@ import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
 
 /**
- * Why {@link DenseWindowCache.Run#mergeUnionInto} may stand in for its windows only in an answer with two dense
- * windows: DataSketches' HLL union is "out of order" once it merged two sketches in HLL mode, and then answers with
- * the composite estimator, a function of the registers alone, whatever the order the windows came in (partitions,
- * instances, runs). With one dense window it answers with HIP, which depends on the order coupons arrived.
+ * Why {@link DenseWindowCache.Run#mergeUnionInto} may stand in for its windows only into a union still empty or in an
+ * answer with two dense windows: DataSketches' HLL union is "out of order" once it merged two sketches in HLL mode, and
+ * then answers with the composite estimator, a function of the registers alone, whatever the order the windows came in
+ * (partitions, instances, runs). With one dense window it answers with HIP, which depends on the order coupons arrived;
+ * but an empty union takes a first sketch in HLL mode whole, HIP accumulator included.
  */
 class DistinctMergeOrderTest {
     private static final Bytes LANE = Bytes.wrap("devices".getBytes(StandardCharsets.UTF_8));
@@ -86,6 +87,28 @@ class DistinctMergeOrderTest {
             DenseWindowCacheTest.assertSameAnswer(union.getResult(TgtHllType.HLL_8), expected);
         }
         assertThat(cache.hits()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldAnswerByteForByteWithTheClosedHoursAsOneUnionIntoAnEmptyUnion() {
+        Random random = new Random(13);
+        List<DistinctWindow> hours = hours(random);
+        DistinctWindow sparseDay = window(random, 500);
+        assertThat(sparseDay.isDense()).isFalse();
+        List<DistinctWindow> all = new ArrayList<>(hours);
+        all.add(sparseDay);
+        HllSketch expected = oneByOne(all);
+        assertThat(expected.getEstimate()).as("in order: HIP").isNotEqualTo(expected.getCompositeEstimate());
+        DenseWindowCache cache = new DenseWindowCache(64L << 20);
+
+        for (int round = 0; round < 2; round++) {   // the union made, then from the cache
+            Union union = new Union(DistinctWindow.LG_K);
+            cache.run(new DenseWindowCache.Key("partitions 0-3", LANE, 3_600_000, 0, 27), hours).mergeUnionInto(union);
+            sparseDay.mergeInto(union);
+            assertThat(union.getResult(TgtHllType.HLL_8).toCompactByteArray()).as("HIP accumulator included")
+                    .isEqualTo(expected.toCompactByteArray());
+        }
+        assertThat(cache.hits()).isEqualTo(1);
     }
 
     @Test

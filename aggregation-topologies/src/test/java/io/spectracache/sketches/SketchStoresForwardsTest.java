@@ -130,9 +130,13 @@ class SketchStoresForwardsTest {
             byte[] forwards = answer(reader(partitions, "forwards"), cover, cache);
             assertThat(answer(reader(partitions, "backwards, put forwards"), cover, cache))
                     .as("the same answer, byte for byte (cache %s)", cache == null ? "off" : "on").isEqualTo(forwards);
-            // One dense window: the union answers with HIP, so the windows' order shows in the answer.
-            assertThat(answer(reader(partitions, "backwards as read"), cover, cache))
-                    .as("the windows as read backwards: another order, another answer").isNotEqualTo(forwards);
+            if (cache == null) {
+                // One dense window, merged first: the union answers with HIP, so the hours' order shows in the answer.
+                // (With the cache the closed hours come first, as a set of coupons the dense day takes in its own
+                // order, whatever the order they were read in.)
+                assertThat(answer(reader(partitions, "backwards as read"), cover, cache))
+                        .as("the windows as read backwards: another order, another answer").isNotEqualTo(forwards);
+            }
         }
         partitions.forEach(KeyValueStore::close);
     }

@@ -194,6 +194,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "(500 with --quick).")
     Integer sketchEventsPerHour;
 
+    @Option(names = "--sketch-end-hour", description = "End the week of history at this whole UTC hour (0-23) of today, or "
+            + "of yesterday while it is still ahead, instead of at the current hour: the 24 h count reads yesterday's "
+            + "hours and today's day window holding the hours since midnight, so 2 measures the first hours of a UTC day "
+            + "(a sparse day window) at any time. Default: the current hour.")
+    Integer sketchEndHour;
+
     @Option(names = "--ingest-warmup-events", description = "Events (over other device ids) ingested and awaited before the "
             + "measured end-to-end run, so that it measures a warm JVM rather than the JIT compiler. Default 200,000 "
             + "(20,000 with --quick); 0: none.")
@@ -445,7 +451,7 @@ public final class BenchCommand implements Callable<Integer> {
                 sketchDevices != null ? sketchDevices : quick ? 5_000 : 50_000,
                 sketchEventsPerHour != null ? sketchEventsPerHour : quick ? 500 : 3_000, clients, warmup, measure,
                 (ingestWarmupEvents != null ? ingestWarmupEvents : quick ? 20_000 : 200_000) / devices,
-                Duration.ofSeconds(ingestTimeoutSeconds), !noRedis);
+                Duration.ofSeconds(ingestTimeoutSeconds), !noRedis, sketchEndHour);
         return new SketchBench(options, bootstrap, SpectraConfig.of(cacheSettings(bootstrap, dataDir, "spectra.", runId))
                 .kafkaClientOverrides(), name -> {
                     String prefix = embedded ? name + ".spectra." : "bench-" + runId + "." + name + ".spectra.";

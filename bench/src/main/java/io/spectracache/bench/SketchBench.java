@@ -61,7 +61,22 @@ final class SketchBench {
     /** What the phases need to know from the command line. */
     record Options(int events, int devices, long seed, int rounds, int historyDevices, int historyEventsPerHour,
                    List<Integer> clients, Duration warmup, Duration measure, int warmupEventsPerDevice,
-                   Duration ingestTimeout, boolean redis) {
+                   Duration ingestTimeout, boolean redis, Integer endHour) {
+        Options {
+            if (endHour != null && (endHour < 0 || endHour > 23)) {
+                throw new IllegalArgumentException("--sketch-end-hour is a UTC hour from 0 to 23, was " + endHour);
+            }
+        }
+
+        /** The end of the week of history: the current whole hour, or the last {@link #endHour} UTC not ahead. */
+        long historyEnd(long now) {
+            long hour = Math.floorDiv(now, HOUR) * HOUR;
+            if (endHour == null) {
+                return hour;
+            }
+            long end = Math.floorDiv(now, 24 * HOUR) * 24 * HOUR + endHour * HOUR;
+            return end > hour ? end - 24 * HOUR : end;
+        }
     }
 
     /** One ingest round. */
@@ -195,7 +210,7 @@ final class SketchBench {
         for (int d = 0; d < devices; d++) {
             historyIds[d] = String.format(Locale.ROOT, "sketch-device-%06d", d);
         }
-        long end = Math.floorDiv(System.currentTimeMillis(), HOUR) * HOUR;
+        long end = options.historyEnd(System.currentTimeMillis());
         firstHour = end - HISTORY_HOURS * HOUR;
         hourly = new BitSet[HISTORY_HOURS];
         historyEvents = new int[HISTORY_HOURS][];

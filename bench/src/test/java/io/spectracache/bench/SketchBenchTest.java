@@ -17,7 +17,7 @@ class SketchBenchTest {
 
     private static SketchBench bench() {
         return new SketchBench(new SketchBench.Options(1_000, 10, 42, 1, 100, 10, List.of(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, Duration.ofSeconds(10), false), "unused:9092", Map.of(), name -> Map.of(),
+                Duration.ofSeconds(1), 0, Duration.ofSeconds(10), false, null), "unused:9092", Map.of(), name -> Map.of(),
                 (name, factory, clients, keys) -> null, message -> { });
     }
 
@@ -33,6 +33,27 @@ class SketchBenchTest {
         assertThat(skipping.noSketches).isTrue();
         assertThat(skipping.sketchDevices).isEqualTo(7);
         assertThat(skipping.sketchEventsPerHour).isEqualTo(9);
+    }
+
+    @Test
+    void shouldEndTheHistoryAtTheCurrentHourOrAtTheLastEndHourNotAhead() {
+        long hour = 3_600_000L;
+        long day = 24 * hour;
+        long now = 20 * day + 4 * hour + 1_234;   // 04:00:01.234 UTC
+        Duration second = Duration.ofSeconds(1);
+        java.util.function.Function<Integer, SketchBench.Options> at = endHour -> new SketchBench.Options(1, 1, 1, 0, 1,
+                1, List.of(1), second, second, 0, second, false, endHour);
+
+        assertThat(at.apply(null).historyEnd(now)).isEqualTo(20 * day + 4 * hour);
+        assertThat(at.apply(2).historyEnd(now)).as("today's 02:00").isEqualTo(20 * day + 2 * hour);
+        assertThat(at.apply(4).historyEnd(now)).isEqualTo(20 * day + 4 * hour);
+        assertThat(at.apply(5).historyEnd(now)).as("yesterday's 05:00").isEqualTo(19 * day + 5 * hour);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> at.apply(24)))
+                .hasMessageContaining("--sketch-end-hour");
+
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--sketch-end-hour", "2");
+        assertThat(command.sketchEndHour).isEqualTo(2);
     }
 
     @Test

@@ -374,7 +374,8 @@ public final class SketchQueries implements AutoCloseable {
         // One IQv2 request per read for all the partitions that plan the same cover (in steady state, all of them):
         // each KafkaStreams.query takes the state updater's lock and walks every task.
         Map<WindowCover, Set<Integer>> byCover = new LinkedHashMap<>();
-        // The newest event time of each group: the windows that ended before it are cached as one union (closed).
+        // The newest event time of each group: the windows that ended before it are closed, merged first (with or
+        // without the merge cache, so that both answer the same) and cached as one union.
         Map<WindowCover, Long> newest = new LinkedHashMap<>();
         clocks(stores, active, read).forEach((partition, clock) -> {
             WindowCover plan = WindowCover.plan(definition.windows(), request.from(), request.to(), clock);
@@ -390,7 +391,7 @@ public final class SketchQueries implements AutoCloseable {
             windowsRead += mergeCache.maxBytes() > 0
                     ? SketchReads.distinctInto(local, definition, request.group(), cover, union, mergeCache,
                             group.getValue(), newest.get(cover))
-                    : SketchReads.distinctInto(local, definition, request.group(), cover, union);
+                    : SketchReads.distinctInto(local, definition, request.group(), cover, union, newest.get(cover));
             planned = Math.max(planned, cover.windows().size());
             from = Math.min(from, cover.from());
             to = Math.max(to, cover.to());
