@@ -21,6 +21,11 @@ final class ExpiryIndex {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + keyBytes.length).putLong(expiresAt).put(keyBytes).array());
     }
 
+    /** An inclusive range start at or below every row of {@code expiresAt} and later: its bare 8 bytes. */
+    static Bytes lowerBound(long expiresAt) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(expiresAt).array());
+    }
+
     /**
      * An inclusive range end above every row due at {@code now}: the bare 8 bytes of {@code now + 1} sort after
      * every row of {@code now} and before every other row of {@code now + 1} except the one of the empty key, which

@@ -26,6 +26,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Invariant: an index row {@code (t, k)} exists exactly when the cache holds {@code k} with {@code expiresAt = t}.
  * The purge still checks the entry before deleting it, so a stray row can only cost a lookup, never a live entry.
  *
+ * <p>Each purge starts where the last one stopped ({@link #purgedBefore}), not at the index's first row: the rows it
+ * deleted stay in RocksDB as tombstones until a compaction drops them, and a scan from the first row would step over
+ * every one of them again, every second, on every task.
+ *
  * <p>Defence in depth: the check upstream already refused every write that breaks {@link KvWriteRules}, but the size
  * of the entry is checked again right before {@code cache.put}, against what Kafka Streams' producer sends, so no
  * changelog record this processor writes can be refused (which under exactly-once would abort the transaction and
@@ -39,6 +43,12 @@ final class KvWriteProcessor implements Processor<String, byte[], byte[], byte[]
     private KeyValueStore<String, KvEntry> cache;
     private KeyValueStore<Bytes, byte[]> expiryIndex;
     private int maxRecordBytes;
+    /**
+     * No index row expires before this: every row below it was purged, and a row indexed below it since (only a wall
+     * clock set back can do that) lowers it. {@link Long#MIN_VALUE} until the first purge of this task's processor,
+     * which scans from the first row (after a restart or a rebalance).
+     */
+    private long purgedBefore = Long.MIN_VALUE;
 
     KvWriteProcessor(KeyValueSettings settings, KvRejections rejections, MeterRegistry meters) {
         this.settings = settings;
@@ -91,13 +101,18 @@ final class KvWriteProcessor implements Processor<String, byte[], byte[], byte[]
         cache.put(key, entry);
         if (entry.hasExpiry() && (previous == null || previous.expiresAt() != expiresAt)) {
             expiryIndex.put(ExpiryIndex.rowKey(expiresAt, key), ExpiryIndex.PRESENT);
+            purgedBefore = Math.min(purgedBefore, expiresAt);
         }
     }
 
-    /** Deletes up to {@code maxPurgePerRun} entries whose TTL has passed at {@code now}, oldest expiry first. */
+    /**
+     * Deletes up to {@code maxPurgePerRun} entries whose TTL has passed at {@code now}, oldest expiry first, scanning the
+     * index from {@link #purgedBefore}.
+     */
     void purgeExpired(long now) {
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> rows = expiryIndex.range(null, ExpiryIndex.upperBound(now))) {
+        Bytes from = purgedBefore == Long.MIN_VALUE ? null : ExpiryIndex.lowerBound(purgedBefore);
+        try (KeyValueIterator<Bytes, byte[]> rows = expiryIndex.range(from, ExpiryIndex.upperBound(now))) {
             while (rows.hasNext() && due.size() < settings.maxPurgePerRun()) {
                 KeyValue<Bytes, byte[]> row = rows.next();
                 if (ExpiryIndex.expiresAt(row.key) > now) {
@@ -106,6 +121,11 @@ final class KvWriteProcessor implements Processor<String, byte[], byte[], byte[]
                 due.add(row.key);
             }
         }
+        // All due rows taken: none is left at or before now. Else the next purge starts at the last one taken (rows of
+        // the same expiry may remain after it).
+        long scannedTo = due.size() < settings.maxPurgePerRun() ? (now == Long.MAX_VALUE ? now : now + 1)
+                : ExpiryIndex.expiresAt(due.get(due.size() - 1));
+        purgedBefore = Math.max(purgedBefore, scannedTo);
         // Deleting only after the iterator is closed: no store is modified under an open iterator.
         for (Bytes row : due) {
             String key = ExpiryIndex.key(row);
