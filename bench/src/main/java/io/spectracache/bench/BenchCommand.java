@@ -182,8 +182,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "and off, distinct-count, top-K and membership queries on a week of history, Redis PFADD/PFCOUNT/PFMERGE.")
     boolean noSketches;
 
-    @Option(names = "--sketch-rounds", defaultValue = "2", description = "Ingest rounds with sketches off then on, each on "
-            + "a fresh instance with the same events; 0: none. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--sketch-rounds", defaultValue = "2", description = "Pairs of ingest rounds with sketches off and on, "
+            + "alternating which goes first, after one unmeasured round with them on; each round a fresh instance with the "
+            + "same events; 0: none. Default ${DEFAULT-VALUE}.")
     int sketchRounds;
 
     @Option(names = "--sketch-devices", description = "Device pool of the week of history the sketch queries read. "

@@ -38,7 +38,8 @@ import org.apache.kafka.streams.errors.StreamsException;
  * Issue 9's sketch benchmark, run by {@link BenchCommand} against its broker after its own phases:
  * <ol>
  *   <li><b>Ingest with the default sketches on and off</b>: the bench events into a fresh instance per round,
- *       {@value SketchSettings#ENABLED_CONFIG} false then true, {@code rounds} times, timed like the end-to-end phase
+ *       {@value SketchSettings#ENABLED_CONFIG} false and true in {@code rounds} pairs ({@link OnOffPairs}: after one
+ *       unmeasured round with sketches on, pairs alternating which goes first), timed like the end-to-end phase
  *       (first send → every device's {@code eventCount} queryable): events/s, CPU per event, the ratio on/off
  *       (target: at least 0.85).</li>
  *   <li><b>Queries</b> on a fresh instance fed a week of history (a pool of devices, a fixed number of events per
@@ -150,19 +151,20 @@ final class SketchBench {
         Events warm = warmPerDevice > 0
                 ? Events.generate(warmPerDevice * options.devices(), options.devices(), options.seed() + 1, now, "warmup-device-")
                 : null;
-        settings.put("ingest rounds", options.rounds() + " × (sketches off, sketches on), " + Format.count(events.size())
+        settings.put("ingest rounds", options.rounds() + " pairs of rounds with sketches off and on, the pairs alternating which "
+                + "goes first (off, on, then on, off...), after one unmeasured round with sketches on; " + Format.count(events.size())
                 + " bench events over " + Format.count(events.devices()) + " devices each"
                 + (warm == null ? "" : ", after a warm-up of " + Format.count(warm.size()) + " events over other devices")
                 + "; `" + SketchSettings.ENABLED_CONFIG + "` false / true, everything else at its default (time series on)");
-        for (int round = 1; round <= options.rounds(); round++) {
-            for (boolean sketches : new boolean[] {false, true}) {
-                ingestRound(round, sketches, events, warm);
-            }
+        ingestRound(0, true, events, warm, false); // unmeasured (OnOffPairs)
+        List<Boolean> order = OnOffPairs.order(options.rounds());
+        for (int i = 0; i < order.size(); i++) {
+            ingestRound(i / 2 + 1, order.get(i), events, warm, true);
         }
     }
 
-    private void ingestRound(int round, boolean sketches, Events events, Events warm) throws Exception {
-        String name = "sketches-" + (sketches ? "on" : "off") + "-" + round;
+    private void ingestRound(int round, boolean sketches, Events events, Events warm, boolean measured) throws Exception {
+        String name = "sketches-" + (sketches ? "on" : "off") + "-" + round + (measured ? "" : "-unmeasured");
         Map<String, Object> instance = instanceSettings.apply(name);
         instance.put(SketchSettings.ENABLED_CONFIG, sketches);
         String topic = SpectraConfig.of(instance).topicPrefix() + "events.raw";
@@ -188,7 +190,9 @@ final class SketchBench {
                     options.ingestTimeout(), message -> log.accept(name + ": " + message));
             CpuAccounting.Usage cpu = CpuAccounting.between(before, CpuAccounting.snapshot());
             Round result = new Round(round, sketches, events.size(), (outcome.completeNanos() - sent.startNanos()) / 1e9, cpu);
-            rounds.add(result);
+            if (measured) {
+                rounds.add(result);
+            }
             log.accept(name + ": " + Format.rate(result.rate()) + " events/s, " + Format.decimal(result.cpuMicrosPerEvent(), 1)
                     + " µs CPU per event");
         }
@@ -199,6 +203,14 @@ final class SketchBench {
     double ratio() {
         double on = rounds.stream().filter(Round::sketches).mapToDouble(Round::rate).average().orElse(Double.NaN);
         double off = rounds.stream().filter(r -> !r.sketches()).mapToDouble(Round::rate).average().orElse(Double.NaN);
+        return on / off;
+    }
+
+    /** Mean process CPU per event with sketches on over the mean with them off. */
+    double cpuRatio() {
+        double on = rounds.stream().filter(Round::sketches).mapToDouble(Round::cpuMicrosPerEvent).average().orElse(Double.NaN);
+        double off = rounds.stream().filter(r -> !r.sketches()).mapToDouble(Round::cpuMicrosPerEvent).average()
+                .orElse(Double.NaN);
         return on / off;
     }
 
@@ -658,7 +670,7 @@ final class SketchBench {
         settings.forEach((key, value) -> md.append("- ").append(key).append(": ").append(value).append('\n'));
         if (!rounds.isEmpty()) {
             md.append("\n### Ingest with the default sketches on and off\n\n");
-            md.append("| round | sketches | events/s end to end | CPU µs per event (process) | stream threads µs per event |\n");
+            md.append("| pair | sketches | events/s end to end | CPU µs per event (process) | stream threads µs per event |\n");
             md.append("| --- | --- | ---: | ---: | ---: |\n");
             for (Round round : rounds) {
                 md.append("| ").append(round.round()).append(" | ").append(round.sketches() ? "on" : "off").append(" | ")
@@ -666,7 +678,8 @@ final class SketchBench {
                         .append(" | ").append(Format.decimal(round.streamMicrosPerEvent(), 1)).append(" |\n");
             }
             md.append("\nSketches on / off (mean rates): **").append(Format.decimal(ratio(), 2))
-                    .append("×** (target ≥ 0.85×: ").append(ratio() >= 0.85 ? "met" : "NOT met").append(").\n");
+                    .append("×** (target ≥ 0.85×: ").append(ratio() >= 0.85 ? "met" : "NOT met").append("); process CPU per ")
+                    .append("event on / off: ").append(Format.decimal(cpuRatio(), 2)).append("×.\n");
         }
         if (!accuracy.isEmpty()) {
             md.append("\n### Accuracy against the exact count of what was sent\n\n");

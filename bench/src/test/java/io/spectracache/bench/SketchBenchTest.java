@@ -66,7 +66,8 @@ class SketchBenchTest {
 
         assertThat(bench.ratio()).isEqualTo(0.8);
         String markdown = bench.markdown();
-        assertThat(markdown).contains("## Sketches (issue 9)", "| 1 | on | 40,000 | 50.0 |", "**0.80×**", "NOT met");
+        assertThat(markdown).contains("## Sketches (issue 9)", "| 1 | on | 40,000 | 50.0 |", "**0.80×**", "NOT met",
+                "process CPU per event on / off: 1.25×");
     }
 
     @Test
