@@ -47,6 +47,18 @@ public interface SeriesStores {
      */
     DeviceTails tails(Bytes devicePrefix);
 
+    /**
+     * The tail of one series from {@code timeseries-open-tails}, as {@code tails(devicePrefix).series(metric)} gives
+     * it (null when there is none), for a reader of that series alone: stores that can read the stored records decode
+     * only this series' entries, not every series of the device.
+     *
+     * @param devicePrefix {@link SeriesKeys#devicePrefix} of the device
+     */
+    default OpenSeries tail(Bytes devicePrefix, String metric) {
+        DeviceTails tails = tails(devicePrefix);
+        return tails == null ? null : tails.series(metric);
+    }
+
     /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);
 
