@@ -135,7 +135,7 @@ public final class SeriesReads {
             if (tail != null && tail.isComplete()) {
                 return tail.chunk();
             }
-            OpenSeries base = stores.open(key);
+            OpenSeries base = stores.openRaw(key); // its chunk only: a raw read decodes no sketch
             if (base == null || tail == null || base.generation() > tail.generation()) {
                 return base == null ? Chunk.of(new long[0], new double[0]) : base.chunk();
             }

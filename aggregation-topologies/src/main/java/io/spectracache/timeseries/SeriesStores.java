@@ -26,6 +26,15 @@ public interface SeriesStores {
      */
     OpenSeries open(Bytes series);
 
+    /**
+     * The base of one series as {@link #open} reads it, for a raw read: only its generation, clocks and open chunk are
+     * to be read (stores that can read the stored bytes leave the tiers' open buckets undecoded, and the series then
+     * has no tier). Null when the series has no entry.
+     */
+    default OpenSeries openRaw(Bytes series) {
+        return open(series);
+    }
+
     /** The bases of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
     KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
 

@@ -128,6 +128,18 @@ final class HandleSeriesStores implements SeriesStores {
         return open.read(() -> open.store().get(series));
     }
 
+    /** The base's stored bytes read up to its tiers ({@link OpenSeriesSerde#deserializeRaw}). */
+    @Override
+    public OpenSeries openRaw(Bytes series) {
+        StoreHandle<ReadOnlyKeyValueStore<Bytes, OpenSeries>> open = open();
+        Optional<ReadOnlyKeyValueStore<Bytes, byte[]>> below = open == null ? Optional.empty() : open.serialized();
+        if (below.isEmpty()) {
+            return open(series);
+        }
+        byte[] stored = open.read(() -> below.get().get(series));
+        return stored == null ? null : OpenSeriesSerde.deserializeRaw(stored);
+    }
+
     @Override
     public KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to) {
         StoreHandle<ReadOnlyKeyValueStore<Bytes, OpenSeries>> open = open();
