@@ -269,6 +269,23 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
      *                                what the records before it hold
      */
     DeviceTails read(List<byte[]> records) {
+        return read(records, null);
+    }
+
+    /**
+     * The tail of one series of a device from its stored records, as {@code read(records).series(metric)} gives it,
+     * for a reader of that series alone (a bulk read of one metric over many devices): the other series' entries are
+     * checked as they are passed but neither kept nor their logs decoded. Null when the records hold no tail of it.
+     *
+     * @throws SerializationException as {@link #read(List)}
+     */
+    OpenSeries readSeries(List<byte[]> records, String metric) {
+        DeviceTails device = read(records, requireNonNull(metric, "metric"));
+        return device == null ? null : device.series(metric);
+    }
+
+    /** As {@link #read(List)}, keeping only the series of {@code only} when it is not null. */
+    private DeviceTails read(List<byte[]> records, String only) {
         if (records.isEmpty()) {
             return null;
         }
@@ -285,7 +302,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
                     run.unsegmented = true;
                     run.records = 0;
                 } else if (version == VERSION_3) {
-                    id = readRecord(in, parts, run);
+                    id = readRecord(in, parts, run, only);
                 } else {
                     throw new SerializationException("unknown device-tails version " + version);
                 }
@@ -336,7 +353,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         return id;
     }
 
-    private String readRecord(ByteBuffer in, Map<String, Part> parts, Run run) {
+    private String readRecord(ByteBuffer in, Map<String, Part> parts, Run run, String only) {
         byte kind = in.get();
         if (kind != WHOLE && kind != SEGMENT) {
             throw new SerializationException("device tails have a bad record kind " + kind);
@@ -404,6 +421,16 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
             boolean continues = (flags & CONTINUES) != 0;
             int from = continues ? Varints.readUnsignedVarint(in) : 0;
             int operations = Varints.readUnsignedVarint(in);
+            if (only != null && !only.equals(metric)) {
+                // Another series than the one asked: its log is passed, neither copied nor decoded.
+                int length = Varints.readUnsignedVarint(in);
+                if (length < 0 || length > in.remaining() || from < 0 || operations < 0 || operations > length) {
+                    throw new SerializationException("device tails claim " + operations + " operations after " + from
+                            + " in " + length + " bytes for " + metric);
+                }
+                in.position(in.position() + length);
+                continue;
+            }
             byte[] encoded = OpenSeriesSerde.readBytes(in);
             if (from < 0 || operations < 0 || operations > encoded.length) {
                 throw new SerializationException("device tails claim " + operations + " operations after " + from

@@ -151,6 +151,28 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
     }
 
     /**
+     * The raw part of a base, as {@link #deserialize} reads it (generation, clocks and open chunk), without its tiers:
+     * their open buckets' sketches are neither decoded nor checked. For a raw read ({@link SeriesReads#openChunk}),
+     * which needs the open chunk only: the series has no tier, so only its chunk and generation are to be read.
+     *
+     * @throws SerializationException if the bytes up to the tiers are not a base
+     */
+    static OpenSeries deserializeRaw(byte[] data) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            byte version = in.get();
+            if (version != VERSION_2 && version != VERSION_3) {
+                throw new SerializationException("unknown open-series version " + version);
+            }
+            OpenSeries series = new OpenSeries(new String[0]);
+            readChunk(in, version, series);
+            return series;
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new SerializationException("not a valid open series: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads a tail (an incomplete series) as {@link #writeTail} wrote it, its operations in {@code logFormat}
      * ({@link OpenLog#FORMAT_1} or {@link OpenLog#FORMAT_2}).
      */
@@ -194,6 +216,27 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
 
     private OpenSeries readBase(String topic, ByteBuffer in, byte version) {
         OpenSeries series = empty();
+        readChunk(in, version, series);
+        int tiers = count(in, "tiers");
+        for (int i = 0; i < tiers; i++) {
+            String name = new String(readBytes(in), StandardCharsets.UTF_8);
+            long newestSealedBucket = Varints.readVarlong(in);
+            byte hasOpen = in.get();
+            if (hasOpen != 0 && hasOpen != 1) {
+                throw new SerializationException("open series has a bad open-bucket flag " + hasOpen);
+            }
+            long start = hasOpen == 1 ? Varints.readVarlong(in) : 0;
+            Rollup open = hasOpen == 1 ? bucket(topic, readBytes(in), version) : null;
+            int tier = Arrays.asList(tierNames).indexOf(name);
+            if (tier >= 0) {
+                series.restoreTier(tier, newestSealedBucket, start, open);
+            }
+        }
+        return series;
+    }
+
+    /** Reads a base's generation, clocks and open chunk into {@code series}. */
+    private static void readChunk(ByteBuffer in, byte version, OpenSeries series) {
         long generation = Varints.readVarlong(in);
         if (generation < 1) {
             throw new SerializationException("open-series base has generation " + generation);
@@ -220,22 +263,6 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
             values[i] = Double.longBitsToDouble(previousBits);
         }
         series.restoreBase(generation, latest, newestSealedPoint, timestamps, values);
-        int tiers = count(in, "tiers");
-        for (int i = 0; i < tiers; i++) {
-            String name = new String(readBytes(in), StandardCharsets.UTF_8);
-            long newestSealedBucket = Varints.readVarlong(in);
-            byte hasOpen = in.get();
-            if (hasOpen != 0 && hasOpen != 1) {
-                throw new SerializationException("open series has a bad open-bucket flag " + hasOpen);
-            }
-            long start = hasOpen == 1 ? Varints.readVarlong(in) : 0;
-            Rollup open = hasOpen == 1 ? bucket(topic, readBytes(in), version) : null;
-            int tier = Arrays.asList(tierNames).indexOf(name);
-            if (tier >= 0) {
-                series.restoreTier(tier, newestSealedBucket, start, open);
-            }
-        }
-        return series;
     }
 
     private Rollup bucket(String topic, byte[] stored, byte version) {

@@ -51,12 +51,29 @@ public final class RawPointReader {
         Optional<WindowStoreIterator<byte[]>> stored = stores.rawSerialized(key, fromStart, to - 1);
         if (stored.isPresent()) {
             try (WindowStoreIterator<byte[]> chunks = stored.get()) {
+                // Two chunks at a time: decoded together, their codes interleaved (ChunkDecoder), which is faster.
+                byte[] held = null;
                 while (given < limit && chunks.hasNext()) {
                     KeyValue<Long, byte[]> chunk = chunks.next();
-                    if (chunk.key < openFirst) {
-                        int n = decoder.decode(chunk.value);
-                        given += give(decoder.timestamps(), decoder.values(), n, from, to, limit - given, sink);
+                    if (chunk.key >= openFirst) {
+                        continue;
                     }
+                    if (held == null) {
+                        held = chunk.value;
+                        continue;
+                    }
+                    int n = decoder.decode(held, chunk.value);
+                    held = null;
+                    int split = decoder.split();
+                    given += give(decoder.timestamps(), decoder.values(), 0, split, from, to, limit - given, sink);
+                    if (given < limit) {
+                        given += give(decoder.timestamps(), decoder.values(), split, n - split, from, to, limit - given,
+                                sink);
+                    }
+                }
+                if (held != null && given < limit) {
+                    int n = decoder.decode(held);
+                    given += give(decoder.timestamps(), decoder.values(), 0, n, from, to, limit - given, sink);
                 }
             }
         } else {
@@ -85,13 +102,16 @@ public final class RawPointReader {
             values = new double[timestamps.length];
         }
         chunk.copyTo(0, n, timestamps, values, 0);
-        return give(timestamps, values, n, from, to, max, sink);
+        return give(timestamps, values, 0, n, from, to, max, sink);
     }
 
-    /** Hands on the points of {@code [0, n)} (in time order) with {@code from <= t < to}, at most {@code max}. */
-    private static int give(long[] timestamps, double[] values, int n, long from, long to, int max, PointSink sink) {
-        int start = Chunks.lowerBound(timestamps, n, from);
-        int end = Chunks.lowerBound(timestamps, n, to);
+    /**
+     * Hands on the points of {@code [at, at + n)} (in time order) with {@code from <= t < to}, at most {@code max}.
+     */
+    private static int give(long[] timestamps, double[] values, int at, int n, long from, long to, int max,
+                            PointSink sink) {
+        int start = Chunks.lowerBound(timestamps, at, at + n, from);
+        int end = Chunks.lowerBound(timestamps, at, at + n, to);
         int count = Math.min(end - start, max);
         if (count <= 0) {
             return 0;

@@ -101,8 +101,7 @@ public final class SeriesReads {
         Bytes device = SeriesKeys.devicePrefix(id.deviceId());
         for (int attempt = 1; ; attempt++) {
             // The tail first: the base is written before a tail refers to it, so one read after is as new or newer.
-            DeviceTails tails = stores.tails(device);
-            OpenSeries tail = tails == null ? null : tails.series(id.metric());
+            OpenSeries tail = stores.tail(device, id.metric());
             if (tail != null && tail.isComplete()) {
                 return tail;
             }
@@ -131,13 +130,12 @@ public final class SeriesReads {
         SeriesKeys.SeriesId id = SeriesKeys.decodeSeries(key);
         Bytes device = SeriesKeys.devicePrefix(id.deviceId());
         for (int attempt = 1; ; attempt++) {
-            // As open(): the tail first, then the base it continues.
-            DeviceTails tails = stores.tails(device);
-            OpenSeries tail = tails == null ? null : tails.series(id.metric());
+            // As open(): the tail first, then the base it continues. Only this series' tail: a raw read needs no other.
+            OpenSeries tail = stores.tail(device, id.metric());
             if (tail != null && tail.isComplete()) {
                 return tail.chunk();
             }
-            OpenSeries base = stores.open(key);
+            OpenSeries base = stores.openRaw(key); // its chunk only: a raw read decodes no sketch
             if (base == null || tail == null || base.generation() > tail.generation()) {
                 return base == null ? Chunk.of(new long[0], new double[0]) : base.chunk();
             }

@@ -26,6 +26,15 @@ public interface SeriesStores {
      */
     OpenSeries open(Bytes series);
 
+    /**
+     * The base of one series as {@link #open} reads it, for a raw read: only its generation, clocks and open chunk are
+     * to be read (stores that can read the stored bytes leave the tiers' open buckets undecoded, and the series then
+     * has no tier). Null when the series has no entry.
+     */
+    default OpenSeries openRaw(Bytes series) {
+        return open(series);
+    }
+
     /** The bases of every series whose key is in {@code [from, to]}, in key order; the caller closes it. */
     KeyValueIterator<Bytes, OpenSeries> openRange(Bytes from, Bytes to);
 
@@ -46,6 +55,18 @@ public interface SeriesStores {
      * @param devicePrefix {@link SeriesKeys#devicePrefix} of the device
      */
     DeviceTails tails(Bytes devicePrefix);
+
+    /**
+     * The tail of one series from {@code timeseries-open-tails}, as {@code tails(devicePrefix).series(metric)} gives
+     * it (null when there is none), for a reader of that series alone: stores that can read the stored records decode
+     * only this series' entries, not every series of the device.
+     *
+     * @param devicePrefix {@link SeriesKeys#devicePrefix} of the device
+     */
+    default OpenSeries tail(Bytes devicePrefix, String metric) {
+        DeviceTails tails = tails(devicePrefix);
+        return tails == null ? null : tails.series(metric);
+    }
 
     /** The sealed chunks of one series starting in {@code [fromStart, toStart]}, in time order. */
     WindowStoreIterator<Chunk> raw(Bytes series, long fromStart, long toStart);

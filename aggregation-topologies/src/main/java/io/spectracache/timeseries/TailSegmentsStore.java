@@ -86,7 +86,8 @@ final class TailSegmentsStore extends WrappedStateStore<KeyValueStore<Bytes, byt
         return Bytes.wrap(key);
     }
 
-    private static Bytes lastKey(Bytes devicePrefix) {
+    /** The last key a device's records may have: they are the keys from its prefix to this one. */
+    static Bytes lastKey(Bytes devicePrefix) {
         return recordKey(devicePrefix, 0xFF);
     }
 

@@ -13,6 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,18 @@ class OpenSeriesSerdeTest implements GoldenFormatContract<OpenSeries> {
         assertThat(read).isEqualTo(expected);
         assertThat(read.openBucket("1m")).isEqualTo(expected.openBucket("1m"));
         assertThat(bases.serialize("t", read)).isEqualTo(golden("open-series-v3-base.bin"));
+    }
+
+    @Test
+    void shouldReadABasesChunkAndGenerationWithoutItsTiersForARawRead() {
+        OpenSeries expected = goldenFiles().get("open-series-v3-base.bin");
+        for (String name : List.of("open-series-v2-base.bin", "open-series-v3-base.bin")) {
+            OpenSeries raw = OpenSeriesSerde.deserializeRaw(golden(name));
+            assertThat(raw.chunk()).as(name).isEqualTo(expected.chunk());
+            assertThat(raw.generation()).as(name).isEqualTo(expected.generation());
+            assertThat(raw.latest()).as(name).isEqualTo(expected.latest());
+        }
+        assertThatThrownBy(() -> OpenSeriesSerde.deserializeRaw(new byte[] {9})).isInstanceOf(SerializationException.class);
     }
 
     @Property(tries = 200)
@@ -166,6 +179,8 @@ class OpenSeriesSerdeTest implements GoldenFormatContract<OpenSeries> {
             assertThat(read.isComplete()).isFalse();
             assertThat(read.chunkOn(base == null ? null : bases.deserialize("t", base)))
                     .as("the chunk alone, as a raw read takes it").isEqualTo(live.chunk());
+            assertThat(read.chunkOn(base == null ? null : OpenSeriesSerde.deserializeRaw(base)))
+                    .as("the chunk alone on the base read without its tiers").isEqualTo(live.chunk());
             assertThat(read.isComplete()).as("chunkOn leaves the tail as it was").isFalse();
             assertThat(read.completeOn(base == null ? null : bases.deserialize("t", base))).isTrue();
         }

@@ -66,6 +66,7 @@ class TailSegmentsStoreTest {
                     store.put(key, device);
                     copyChangelog(store, key, changelog);
                     assertReadsAsWhole(store.get(key), device);
+                    assertEachSeriesReadsAlone(store, key);
                     wholeBytes += serde.serialize("t", device).length;
                     recordBytes += lastRecord(store, key).length;
                 }
@@ -79,6 +80,7 @@ class TailSegmentsStoreTest {
                     }
                     DeviceTails read = store.get(key);
                     assertReadsAsWhole(read, device);
+                    assertEachSeriesReadsAlone(store, key);
                     device = completed(read == null ? new DeviceTails("truck-1") : read, device, storedBases);
                 }
                 case 3 -> {
@@ -281,6 +283,22 @@ class TailSegmentsStoreTest {
         TailSegmentsStore store = new TailSegmentsStore(records, serde);
         store.init(context.getStateStoreContext(), store);
         return store;
+    }
+
+    /**
+     * A bulk read of one metric reads each series' tail alone from the device's records: the same series as the whole
+     * device read back, for every metric (and none for a metric without a tail).
+     */
+    private void assertEachSeriesReadsAlone(TailSegmentsStore store, Bytes device) {
+        List<byte[]> records = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> stored = store.wrapped().range(device, TailSegmentsStore.lastKey(device))) {
+            stored.forEachRemaining(record -> records.add(record.value));
+        }
+        DeviceTails whole = store.get(device);
+        for (String metric : METRICS) {
+            assertThat(serde.readSeries(records, metric)).as(metric)
+                    .isEqualTo(whole == null ? null : whole.series(metric));
+        }
     }
 
     /** What a compacted changelog keeps of the device's records: the latest value of each key (null: deleted). */

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.spectracache.routing.LocalStores;
 import io.spectracache.routing.ReadOptions;
 import io.spectracache.state.StoreHandle;
+import io.spectracache.state.WriteBehindKeyValueStore;
 import io.spectracache.timeseries.codec.Chunk;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.query.FailureReason;
@@ -34,6 +37,8 @@ final class HandleSeriesStores implements SeriesStores {
     private final ReadOptions read;
     /** Interactive queries: the tiers, and any store that answers no handle. */
     private final SeriesStores queries;
+    /** How the tails' stored records read, for a read of one series' tail from them; null: read whole devices. */
+    private final DeviceTailsSerde tailRecords;
     // Taken on first use: a reader of keys only needs the open store's. Null once taken: see take().
     private boolean tookOpen;
     private boolean tookTails;
@@ -42,11 +47,12 @@ final class HandleSeriesStores implements SeriesStores {
     private StoreHandle<ReadOnlyKeyValueStore<Bytes, DeviceTails>> tails;
     private StoreHandle<ReadOnlyWindowStore<Bytes, Chunk>> raw;
 
-    private HandleSeriesStores(LocalStores stores, int partition, ReadOptions read) {
+    private HandleSeriesStores(LocalStores stores, int partition, ReadOptions read, DeviceTailsSerde tailRecords) {
         this.stores = stores;
         this.partition = partition;
         this.read = read;
         this.queries = new LocalSeriesStores(stores, partition, read);
+        this.tailRecords = tailRecords;
     }
 
     /**
@@ -98,10 +104,19 @@ final class HandleSeriesStores implements SeriesStores {
      * if the partition is not active here, not ready, or behind the read's token.
      */
     static SeriesStores forPage(LocalStores stores, int partition, ReadOptions read) {
+        return forPage(stores, partition, read, null);
+    }
+
+    /**
+     * As {@link #forPage(LocalStores, int, ReadOptions)}, reading one series' {@linkplain #tail tail} from the tails'
+     * stored records with {@code tailRecords} (the serde of {@code timeseries-open-tails}, for the configured tiers)
+     * instead of decoding every series of its device; null to read whole devices.
+     */
+    static SeriesStores forPage(LocalStores stores, int partition, ReadOptions read, DeviceTailsSerde tailRecords) {
         requireNonNull(stores, "stores");
         requireNonNull(read, "read");
         return read.committed() ? new LocalSeriesStores(stores, partition, read)
-                : new HandleSeriesStores(stores, partition, read);
+                : new HandleSeriesStores(stores, partition, read, tailRecords);
     }
 
     @Override
@@ -111,6 +126,18 @@ final class HandleSeriesStores implements SeriesStores {
             return queries.open(series);
         }
         return open.read(() -> open.store().get(series));
+    }
+
+    /** The base's stored bytes read up to its tiers ({@link OpenSeriesSerde#deserializeRaw}). */
+    @Override
+    public OpenSeries openRaw(Bytes series) {
+        StoreHandle<ReadOnlyKeyValueStore<Bytes, OpenSeries>> open = open();
+        Optional<ReadOnlyKeyValueStore<Bytes, byte[]>> below = open == null ? Optional.empty() : open.serialized();
+        if (below.isEmpty()) {
+            return open(series);
+        }
+        byte[] stored = open.read(() -> below.get().get(series));
+        return stored == null ? null : OpenSeriesSerde.deserializeRaw(stored);
     }
 
     @Override
@@ -139,6 +166,33 @@ final class HandleSeriesStores implements SeriesStores {
             return queries.tails(devicePrefix);
         }
         return tails.read(() -> tails.store().get(devicePrefix));
+    }
+
+    /**
+     * One series' tail: when its device's tails are not pending write-out, from their stored records below the
+     * write-behind store, decoding only this series' entries (a device's records hold every series of it, and a bulk
+     * read of one metric would otherwise decode them all for each); else as {@link #tails} reads it.
+     */
+    @Override
+    public OpenSeries tail(Bytes devicePrefix, String metric) {
+        StoreHandle<ReadOnlyKeyValueStore<Bytes, DeviceTails>> tails = tails();
+        if (tailRecords == null || tails == null
+                || !(tails.store() instanceof WriteBehindKeyValueStore.PendingView<Bytes, DeviceTails> view)
+                || tails.read(() -> view.isPending(devicePrefix))) {
+            return SeriesStores.super.tail(devicePrefix, metric);
+        }
+        Optional<ReadOnlyKeyValueStore<Bytes, byte[]>> below = tails.serialized();
+        if (below.isEmpty()) {
+            return SeriesStores.super.tail(devicePrefix, metric);
+        }
+        List<byte[]> records = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> stored = tails.checked(tails.read(() -> below.get().range(devicePrefix,
+                TailSegmentsStore.lastKey(devicePrefix))))) {
+            while (stored.hasNext()) {
+                records.add(stored.next().value);
+            }
+        }
+        return tailRecords.readSeries(records, metric);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.spectracache.flight.FlightBatches;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,9 +171,12 @@ public final class SeriesArrow {
         private int capacity;
         private LongBuffer timeBuffer;
         private DoubleBuffer valueBuffer;
-        private long deviceAddress;
+        private IntBuffer deviceBuffer;
         private int row;
         private int device = -1;
+        /** {@link #device} in {@code [0, deviceFilled)}: a run's indices are copied from here as one block. */
+        private int[] deviceRun = new int[256];
+        private int deviceFilled;
         private long lastTimestamp;
 
         FlightPointsWriter(VectorSchemaRoot root) {
@@ -186,7 +190,10 @@ public final class SeriesArrow {
 
         /** The dictionary index of the device whose points come next. */
         void device(int deviceIndex) {
-            this.device = deviceIndex;
+            if (deviceIndex != device) {
+                this.device = deviceIndex;
+                deviceFilled = 0;
+            }
         }
 
         @Override
@@ -202,11 +209,15 @@ public final class SeriesArrow {
             }
             timeBuffer.put(row, timestamps, offset, n);
             valueBuffer.put(row, values, offset, n);
-            // Capacity checked above for [row, end): unchecked stores of the one index every row of the run shares.
-            long address = deviceAddress + (long) row * IntVector.TYPE_WIDTH;
-            for (int i = 0; i < n; i++) {
-                MemoryUtil.putInt(address + (long) i * IntVector.TYPE_WIDTH, device);
+            // The one index every row of the run shares, as a third block copy (a store per row costs more).
+            if (deviceFilled < n) {
+                if (deviceRun.length < n) {
+                    deviceRun = new int[Math.max(n, deviceRun.length * 2)];
+                }
+                java.util.Arrays.fill(deviceRun, deviceFilled, n, device);
+                deviceFilled = n;
             }
+            deviceBuffer.put(row, deviceRun, 0, n);
             lastTimestamp = timestamps[offset + n - 1];
             row = end;
         }
@@ -239,7 +250,8 @@ public final class SeriesArrow {
                     .order(ByteOrder.nativeOrder()).asLongBuffer();
             valueBuffer = points.getDataBuffer().nioBuffer(0, capacity * Float8Vector.TYPE_WIDTH)
                     .order(ByteOrder.nativeOrder()).asDoubleBuffer();
-            deviceAddress = devices.getDataBuffer().memoryAddress();
+            deviceBuffer = devices.getDataBuffer().nioBuffer(0, capacity * IntVector.TYPE_WIDTH)
+                    .order(ByteOrder.nativeOrder()).asIntBuffer();
         }
     }
 

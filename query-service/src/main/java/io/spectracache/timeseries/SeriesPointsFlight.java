@@ -36,10 +36,13 @@ final class SeriesPointsFlight implements FlightDataset {
 
     private final SeriesServing settings;
     private final Clock clock;
+    /** The tails' records as the topology stores them (its tiers): a page reads each series' tail alone from them. */
+    private final DeviceTailsSerde tailRecords;
 
     SeriesPointsFlight(SeriesServing settings, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.clock = requireNonNull(clock, "clock");
+        this.tailRecords = (DeviceTailsSerde) new TimeSeriesTopology(settings.series()).tailsStore().valueSerde();
     }
 
     @Override
@@ -148,7 +151,7 @@ final class SeriesPointsFlight implements FlightDataset {
             private int writeLocal(VectorSchemaRoot root, SeriesQueries.ScanRequest request) {
                 SeriesArrow.FlightPointsWriter writer = new SeriesArrow.FlightPointsWriter(root);
                 SeriesQueries.ColumnsPage page = pages.page(SeriesQueries.COLUMNS, new SeriesQueries.ColumnsRequest(
-                        request, new SeriesQueries.ColumnWriter() {
+                        request, tailRecords, new SeriesQueries.ColumnWriter() {
                             @Override
                             public boolean startSeries(String deviceId) {
                                 Integer device = deviceIndex.get(deviceId);

@@ -342,10 +342,15 @@ public final class SeriesQueries {
         boolean startSeries(String deviceId);
     }
 
-    /** A {@link #SCAN} request whose points go to {@code writer}. */
-    record ColumnsRequest(ScanRequest scan, ColumnWriter writer) {
+    /**
+     * A {@link #SCAN} request whose points go to {@code writer}; {@code tailRecords} is the serde of
+     * {@code timeseries-open-tails} for the configured tiers, with which each series' tail is read from its device's
+     * stored records alone.
+     */
+    record ColumnsRequest(ScanRequest scan, DeviceTailsSerde tailRecords, ColumnWriter writer) {
         ColumnsRequest {
             requireNonNull(scan, "scan");
+            requireNonNull(tailRecords, "tailRecords");
             requireNonNull(writer, "writer");
         }
     }
@@ -475,7 +480,7 @@ public final class SeriesQueries {
 
     private static ScatterQuery.Part<ScanPage> localScan(ScanRequest request, LocalStores stores, ReadOptions read) {
         List<Block> blocks = new ArrayList<>();
-        PageRead page = readPage(request, stores, read, (series, seriesStores, hex, from, max, last) -> {
+        PageRead page = readPage(request, stores, read, null, (series, seriesStores, hex, from, max, last) -> {
             List<Chunk> parts = SeriesReads.rawParts(seriesStores, request.chunkMaxSpanMs(), series.key(), from,
                     request.to());
             int size = 0;
@@ -515,7 +520,7 @@ public final class SeriesQueries {
             writer.accept(timestamps, values, offset, n);
             lastGiven[0] = timestamps[offset + n - 1];
         };
-        PageRead page = readPage(scan, stores, read, (series, seriesStores, hex, from, max, last) -> {
+        PageRead page = readPage(scan, stores, read, request.tailRecords(), (series, seriesStores, hex, from, max, last) -> {
             if (!writer.startSeries(series.deviceId())) {
                 return 0;
             }
@@ -542,10 +547,11 @@ public final class SeriesQueries {
 
     /**
      * Reads one page of {@code request} on this instance's active partitions: the series in key order from the
-     * request's cursor on, each through {@code seriesRead}, until the page holds {@code request.limit()} points.
+     * request's cursor on, each through {@code seriesRead}, until the page holds {@code request.limit()} points;
+     * series' tails read with {@code tailRecords} ({@link HandleSeriesStores#forPage}; null: whole devices).
      */
     private static PageRead readPage(ScanRequest request, LocalStores stores, ReadOptions read,
-                                     SeriesPageRead seriesRead) {
+                                     DeviceTailsSerde tailRecords, SeriesPageRead seriesRead) {
         Set<Integer> active = new TreeSet<>(stores.activePartitions(TimeSeriesTopology.OPEN_STORE_NAME));
         Cursor after = request.cursor() == null ? null : Cursor.parse(request.cursor());
         int[] points = {0};
@@ -555,7 +561,7 @@ public final class SeriesQueries {
         // a series.
         Map<Integer, SeriesStores> pageStores = new HashMap<>();
         IntFunction<SeriesStores> storesOf = partition -> pageStores.computeIfAbsent(partition,
-                p -> HandleSeriesStores.forPage(stores, p, read));
+                p -> HandleSeriesStores.forPage(stores, p, read, tailRecords));
         // Walked lazily and left as soon as the page is full: a page costs its own series, not every series again.
         Predicate<Local> visit = series -> {
             if (request.filter().needsState() && !request.filter().admitsState(

@@ -46,7 +46,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * sees the state as of the last write-out (at most one commit interval old), exactly as {@code READ_COMMITTED}
  * reads see it anyway. A {@link StoreHandle#query()} is answered with a handle whose key reads are those of a
  * {@link KeyQuery} (pending value first) and whose range reads are the store below's, without an interactive-query
- * request per read.
+ * request per read; the handle's view is a {@link PendingView}, so a reader that decodes only part of a stored value
+ * (from the handle's {@linkplain StoreHandle#serialized() serialized store}) can tell when the key's value is pending
+ * instead.
  *
  * <p>Not for values that are mutated after {@code put}: the object written is the object written out later.
  * One per task, written by its stream thread only; {@link #query} may be called from any thread.
@@ -252,10 +254,15 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
      * {@link KeyQuery} does, else the store below's; ranges read the store below only (as range queries do) and never
      * write out, which only the stream thread may.
      */
-    private final class HandleView implements ReadOnlyKeyValueStore<K, V> {
+    private final class HandleView implements PendingView<K, V> {
         @Override
         public V get(K key) {
             return WriteBehindKeyValueStore.this.get(key); // pending first, never writes out
+        }
+
+        @Override
+        public boolean isPending(K key) {
+            return pending.containsKey(key);
         }
 
         @Override
@@ -272,6 +279,18 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         public long approximateNumEntries() {
             return wrapped().approximateNumEntries();
         }
+    }
+
+    /**
+     * The view a {@link StoreHandle} on a write-behind store gives: a store's reads, and whether a key's value is
+     * pending write-out. When it is not, the store below holds the key's latest value: a reader may read that from the
+     * handle's {@linkplain StoreHandle#serialized() serialized store} and decode only the part it needs; when it is,
+     * {@code get} answers the pending object. (A write-out between the two calls leaves the store below as new as the
+     * pending value was, so either read is current.)
+     */
+    public interface PendingView<K, V> extends ReadOnlyKeyValueStore<K, V> {
+        /** Whether {@code key} has a write (or a delete) waiting for the next write-out. */
+        boolean isPending(K key);
     }
 
     /** The number of keys waiting for the next write-out. */

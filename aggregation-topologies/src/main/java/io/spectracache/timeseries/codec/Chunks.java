@@ -81,14 +81,19 @@ public final class Chunks {
      * after checking the two ends (a read from a chunk's start on, or up to now, needs no search).
      */
     public static int lowerBound(long[] sorted, int n, long key) {
-        if (n > 0 && sorted[0] >= key) {
-            return 0;
+        return lowerBound(sorted, 0, n, key);
+    }
+
+    /** As {@link #lowerBound(long[], int, long)}, in {@code sorted[from, to)}: an index from {@code from} to {@code to}. */
+    public static int lowerBound(long[] sorted, int from, int to, long key) {
+        if (to > from && sorted[from] >= key) {
+            return from;
         }
-        if (n > 0 && sorted[n - 1] < key) {
-            return n;
+        if (to > from && sorted[to - 1] < key) {
+            return to;
         }
-        int low = 0;
-        int high = n;
+        int low = from;
+        int high = to;
         while (low < high) {
             int mid = (low + high) >>> 1;
             if (sorted[mid] < key) {

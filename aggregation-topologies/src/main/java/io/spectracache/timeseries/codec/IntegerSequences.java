@@ -165,66 +165,135 @@ final class IntegerSequences {
 
     /** Reads a sequence of {@code count} integers ({@code count >= 1}) into {@code values[from..from + count)}. */
     static void read(BitInput in, long[] values, int from, int count) {
-        int order = (int) in.read(2);
-        if (order > DELTAS_OF_DELTAS || order > count) {
-            throw new SerializationException("time-series chunk has an integer sequence of unknown order " + order);
+        Layout layout = Layout.read(in, count);
+        layout.readResiduals(in, values, from);
+        layout.sum(values, from);
+    }
+
+    /**
+     * Reads a sequence of {@code aCount} integers from {@code a} into {@code aValues[aFrom..aFrom + aCount)} and one of
+     * {@code bCount} from {@code b} into {@code bValues[bFrom..bFrom + bCount)}, as {@link #read} reads each: the same
+     * integers and errors, but when both are Rice-coded their codes are read interleaved
+     * ({@link BitInput#readRicePair}), which takes about two thirds of the time of reading them one after the other.
+     */
+    static void readPair(BitInput a, long[] aValues, int aFrom, int aCount,
+                         BitInput b, long[] bValues, int bFrom, int bCount) {
+        Layout aLayout = Layout.read(a, aCount);
+        Layout bLayout = Layout.read(b, bCount);
+        if (aLayout.rice() && bLayout.rice()) {
+            BitInput.readRicePair(a, aValues, aFrom + aLayout.order, aFrom + aCount, aLayout.parameter, aLayout.base,
+                    aLayout.coder == RICE_ZIGZAG, b, bValues, bFrom + bLayout.order, bFrom + bCount, bLayout.parameter,
+                    bLayout.base, bLayout.coder == RICE_ZIGZAG, ESCAPE);
+        } else {
+            aLayout.readResiduals(a, aValues, aFrom);
+            bLayout.readResiduals(b, bValues, bFrom);
         }
-        long first = order >= 1 ? readSigned(in) : 0;
-        long firstDelta = order == DELTAS_OF_DELTAS ? readSigned(in) : 0;
-        int residuals = count - order;
-        int end = from + count;
-        if (residuals > 0) {
-            int coder = (int) in.read(2);
-            switch (coder) {
+        aLayout.sum(aValues, aFrom);
+        bLayout.sum(bValues, bFrom);
+    }
+
+    /** A sequence's fields before its residuals, as read: its order, first integers, coder and the coder's parameters. */
+    private static final class Layout {
+        private final int count;
+        private final int order;
+        private final long first;
+        private final long firstDelta;
+        /** The coder, or -1 when no residuals remain. */
+        private int coder = -1;
+        private long base;
+        /** The width in bits (packed or truncated binary), or Rice's k. */
+        private int parameter;
+        private long shortCodes;
+
+        private Layout(int count, int order, long first, long firstDelta) {
+            this.count = count;
+            this.order = order;
+            this.first = first;
+            this.firstDelta = firstDelta;
+        }
+
+        /** Reads the fields of a sequence of {@code count} integers up to its first residual. */
+        static Layout read(BitInput in, int count) {
+            int order = (int) in.read(2);
+            if (order > DELTAS_OF_DELTAS || order > count) {
+                throw new SerializationException("time-series chunk has an integer sequence of unknown order " + order);
+            }
+            long first = order >= 1 ? readSigned(in) : 0;
+            long firstDelta = order == DELTAS_OF_DELTAS ? readSigned(in) : 0;
+            Layout layout = new Layout(count, order, first, firstDelta);
+            if (count - order == 0) {
+                return layout;
+            }
+            layout.coder = (int) in.read(2);
+            switch (layout.coder) {
                 case PACKED -> {
-                    long base = readSigned(in);
-                    int width = (int) in.read(7);
-                    if (width > 64) {
-                        throw new SerializationException("time-series chunk packs integers " + width + " bits wide");
-                    }
-                    in.readPacked(values, from + order, end, width, base);
-                }
-                case RICE_FROM_MIN -> {
-                    long base = readSigned(in);
-                    int k = (int) in.read(6);
-                    in.readRice(values, from + order, end, k, ESCAPE, base, false);
-                }
-                case TRUNCATED_BINARY -> {
-                    long base = readSigned(in);
-                    int width = (int) in.read(7);
-                    if (width == 0 || width > 64) {
-                        throw new SerializationException("time-series chunk has a truncated binary code " + width
+                    layout.base = readSigned(in);
+                    layout.parameter = (int) in.read(7);
+                    if (layout.parameter > 64) {
+                        throw new SerializationException("time-series chunk packs integers " + layout.parameter
                                 + " bits wide");
                     }
-                    long shortCodes = mask(width) - in.read(width);
-                    in.readTruncated(values, from + order, end, width, shortCodes, base);
                 }
-                case RICE_ZIGZAG -> {
-                    int k = (int) in.read(6);
-                    in.readRice(values, from + order, end, k, ESCAPE, 0, true);
+                case RICE_FROM_MIN -> {
+                    layout.base = readSigned(in);
+                    layout.parameter = (int) in.read(6);
+                }
+                case TRUNCATED_BINARY -> {
+                    layout.base = readSigned(in);
+                    layout.parameter = (int) in.read(7);
+                    if (layout.parameter == 0 || layout.parameter > 64) {
+                        throw new SerializationException("time-series chunk has a truncated binary code "
+                                + layout.parameter + " bits wide");
+                    }
+                    layout.shortCodes = mask(layout.parameter) - in.read(layout.parameter);
+                }
+                default -> layout.parameter = (int) in.read(6); // RICE_ZIGZAG
+            }
+            return layout;
+        }
+
+        boolean rice() {
+            return coder == RICE_FROM_MIN || coder == RICE_ZIGZAG;
+        }
+
+        /** Reads the residuals into {@code values[from + order, from + count)}. */
+        void readResiduals(BitInput in, long[] values, int from) {
+            int end = from + count;
+            switch (coder) {
+                case PACKED -> in.readPacked(values, from + order, end, parameter, base);
+                case RICE_FROM_MIN -> in.readRice(values, from + order, end, parameter, ESCAPE, base, false);
+                case TRUNCATED_BINARY -> in.readTruncated(values, from + order, end, parameter, shortCodes, base);
+                case RICE_ZIGZAG -> in.readRice(values, from + order, end, parameter, ESCAPE, 0, true);
+                default -> {
+                    // No residuals.
                 }
             }
         }
-        // The running sums are kept in locals: a sum read back from the array it was just stored to waits for the
-        // store on every element.
-        if (order == DELTAS) {
-            values[from] = first;
-            long sum = first;
-            for (int i = from + 1; i < end; i++) {
-                sum += values[i];
-                values[i] = sum;
-            }
-        } else if (order == DELTAS_OF_DELTAS) {
-            values[from] = first;
-            long delta = firstDelta;
-            long sum = first + delta;
-            if (count > 1) {
-                values[from + 1] = sum;
-            }
-            for (int i = from + 2; i < end; i++) {
-                delta += values[i];
-                sum += delta;
-                values[i] = sum;
+
+        /** Turns the residuals in {@code values[from, from + count)} into the integers, by the order's sums. */
+        void sum(long[] values, int from) {
+            int end = from + count;
+            // The running sums are kept in locals: a sum read back from the array it was just stored to waits for the
+            // store on every element.
+            if (order == DELTAS) {
+                values[from] = first;
+                long sum = first;
+                for (int i = from + 1; i < end; i++) {
+                    sum += values[i];
+                    values[i] = sum;
+                }
+            } else if (order == DELTAS_OF_DELTAS) {
+                values[from] = first;
+                long delta = firstDelta;
+                long sum = first + delta;
+                if (count > 1) {
+                    values[from + 1] = sum;
+                }
+                for (int i = from + 2; i < end; i++) {
+                    delta += values[i];
+                    sum += delta;
+                    values[i] = sum;
+                }
             }
         }
     }

@@ -132,9 +132,16 @@ class GorillaCodecTest implements GoldenFormatContract<Chunk> {
         }
     }
 
-    /** Corrupt bytes: the reused decoder gives what decode gives, or fails as it does. */
-    @Property(tries = 1000)
-    void shouldDecodeCorruptBytesIntoReusedArraysAsDecodeDoes(@ForAll("series") Chunk chunk, @ForAll Random random) {
+    /** What a decoder gives for two chunks decoded together, as a chunk each. */
+    private static List<Chunk> decodedPairBy(ChunkDecoder decoder, byte[] first, byte[] second) {
+        int n = decoder.decode(first, second);
+        int split = decoder.split();
+        return List.of(Chunk.of(Arrays.copyOf(decoder.timestamps(), split), Arrays.copyOf(decoder.values(), split)),
+                Chunk.of(Arrays.copyOfRange(decoder.timestamps(), split, n), Arrays.copyOfRange(decoder.values(), split, n)));
+    }
+
+    /** {@code chunk}'s bytes with one to four bits flipped after the version byte, and now and then cut short. */
+    private static byte[] corrupted(Chunk chunk, Random random) {
         byte[] bytes = GorillaCodec.encode(chunk);
         int flips = 1 + random.nextInt(4);
         for (int i = 0; i < flips && bytes.length > 1; i++) {
@@ -144,7 +151,45 @@ class GorillaCodecTest implements GoldenFormatContract<Chunk> {
         if (random.nextInt(4) == 0) {
             bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
         }
-        byte[] corrupt = bytes;
+        return bytes;
+    }
+
+    /** Two chunks decoded together ({@code RawPointReader} decodes a series' sealed chunks in pairs). */
+    @Property(tries = 500)
+    void shouldDecodeTwoChunksTogetherBitForBitAsEachAlone(@ForAll("series") Chunk first, @ForAll("series") Chunk second,
+                                                         @ForAll boolean firstVersion1, @ForAll boolean secondVersion1) {
+        byte[] a = firstVersion1 ? GorillaCodec.encodeVersion1(first) : GorillaCodec.encode(first);
+        byte[] b = secondVersion1 ? GorillaCodec.encodeVersion1(second) : GorillaCodec.encode(second);
+        ChunkDecoder decoder = new ChunkDecoder();
+        decodedBy(decoder, GorillaCodec.encode(uniform(300))); // arrays left longer than either, as a page leaves them
+        assertThat(decodedPairBy(decoder, a, b)).containsExactly(first, second);
+        assertThat(decoder.split()).isEqualTo(first.size());
+    }
+
+    /** Corrupt bytes in either of two chunks decoded together: what each alone gives, or a failure as each alone. */
+    @Property(tries = 1000)
+    void shouldDecodeCorruptBytesTogetherAsEachAlone(@ForAll("series") Chunk chunk, @ForAll("series") Chunk other,
+                                                     @ForAll boolean corruptFirst, @ForAll Random random) {
+        byte[] bytes = corrupted(chunk, random);
+        byte[] a = corruptFirst ? bytes : GorillaCodec.encode(other);
+        byte[] b = corruptFirst ? GorillaCodec.encode(other) : bytes;
+        ChunkDecoder decoder = new ChunkDecoder();
+        Chunk expectedA;
+        Chunk expectedB;
+        try {
+            expectedA = GorillaCodec.decode(a);
+            expectedB = GorillaCodec.decode(b);
+        } catch (SerializationException e) {
+            assertThatThrownBy(() -> decoder.decode(a, b)).isInstanceOf(SerializationException.class);
+            return;
+        }
+        assertThat(decodedPairBy(decoder, a, b)).containsExactly(expectedA, expectedB);
+    }
+
+    /** Corrupt bytes: the reused decoder gives what decode gives, or fails as it does. */
+    @Property(tries = 1000)
+    void shouldDecodeCorruptBytesIntoReusedArraysAsDecodeDoes(@ForAll("series") Chunk chunk, @ForAll Random random) {
+        byte[] corrupt = corrupted(chunk, random);
         ChunkDecoder decoder = new ChunkDecoder();
         decodedBy(decoder, GorillaCodec.encode(uniform(200)));
         Chunk expected;
