@@ -233,7 +233,7 @@ class SketchesTopologyTest {
             send("truck-" + device, "acme", T0 + device * SECOND);
         }
         SketchStores secondPartition = stores();
-        SketchStores both = new SketchStores() {
+        SketchStores both = new WindowsOnlyStores() {
             @Override
             public KeyValueIterator<Bytes, SketchWindow> windows(Bytes from, Bytes to) {
                 List<KeyValue<Bytes, SketchWindow>> entries = new ArrayList<>();
@@ -242,26 +242,6 @@ class SketchesTopologyTest {
                     second.forEachRemaining(entries::add);
                 }
                 return listed(entries);
-            }
-
-            @Override
-            public SeenRange seen(Bytes key) {
-                throw new UnsupportedOperationException("not read by distinctInto");
-            }
-
-            @Override
-            public KeyValueIterator<Bytes, SeenRange> seen(Bytes from, Bytes to) {
-                throw new UnsupportedOperationException("not read by distinctInto");
-            }
-
-            @Override
-            public BloomBlock block(Bytes key) {
-                throw new UnsupportedOperationException("not read by distinctInto");
-            }
-
-            @Override
-            public KeyValueIterator<Bytes, BloomBlock> blocks(Bytes from, Bytes to) {
-                throw new UnsupportedOperationException("not read by distinctInto");
             }
         };
         WindowCover cover = WindowCover.plan(devices().windows(), T0, T0 + HOUR,
