@@ -8,6 +8,7 @@ import java.nio.DoubleBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
@@ -214,7 +215,7 @@ public final class SeriesArrow {
                 if (deviceRun.length < n) {
                     deviceRun = new int[Math.max(n, deviceRun.length * 2)];
                 }
-                java.util.Arrays.fill(deviceRun, deviceFilled, n, device);
+                Arrays.fill(deviceRun, deviceFilled, n, device);
                 deviceFilled = n;
             }
             deviceBuffer.put(row, deviceRun, 0, n);
