@@ -101,6 +101,7 @@ class SketchProcessorCostBenchmarkTest {
             long t = t0 + i / 20 + random.nextInt(5);
             DeviceEvent event = new DeviceEvent(ids[device], Instant.ofEpochMilli(t), null, "tenant-" + device % 10,
                     Map.of("temp", 21.5), null, Map.of());
+            context.setRecordMetadata("spectra.events.valid", 0, i); // the stores' positions advance as in a task
             processor.process(new Record<>(ids[device], event, t));
             if (i % EVENTS_PER_COMMIT == EVENTS_PER_COMMIT - 1) {
                 stores.forEach(WriteBehindKeyValueStore::flushCache);

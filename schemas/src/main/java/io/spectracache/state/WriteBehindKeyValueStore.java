@@ -84,6 +84,10 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     private final int maxPendingKeys;
     private final Map<K, Pending<V>> pending = new ConcurrentHashMap<>();
     private volatile Position position = Position.emptyPosition();
+    /** The input record {@link #position} was last advanced to (stream thread only): its later puts leave it alone. */
+    private String positionTopic;
+    private int positionPartition;
+    private long positionOffset = -1;
     private long writeOuts;
     private final StoreHandle.Lifecycle lifecycle = new StoreHandle.Lifecycle();
     /** What a {@link StoreHandle} on this store reads: key reads as {@link #query}'s key queries, ranges below. */
@@ -111,6 +115,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         this.internalContext = stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
         pending.clear();
         position = Position.emptyPosition();
+        positionTopic = null;
         super.init(stateStoreContext, root);
         lifecycle.opened();
     }
@@ -349,11 +354,23 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         return internalContext == null ? null : internalContext.recordContext();
     }
 
+    /**
+     * Advances the position to the record being processed, once per record: a capability puts several keys per event
+     * (the sketches nine or ten), and each {@code withComponent} is two concurrent-map writes.
+     */
     private void advancePosition() {
         RecordMetadata metadata = context == null ? null : context.recordMetadata().orElse(null);
-        if (metadata != null && metadata.topic() != null && metadata.offset() >= 0) {
-            // In place: Position is backed by concurrent maps, and queries read it from other threads.
-            position.withComponent(metadata.topic(), metadata.partition(), metadata.offset());
+        if (metadata == null || metadata.topic() == null || metadata.offset() < 0) {
+            return;
         }
+        if (metadata.offset() == positionOffset && metadata.partition() == positionPartition
+                && metadata.topic().equals(positionTopic)) {
+            return;
+        }
+        // In place: Position is backed by concurrent maps, and queries read it from other threads.
+        position.withComponent(metadata.topic(), metadata.partition(), metadata.offset());
+        positionTopic = metadata.topic();
+        positionPartition = metadata.partition();
+        positionOffset = metadata.offset();
     }
 }

@@ -125,6 +125,18 @@ class WriteBehindKeyValueStoreTest {
     }
 
     @Test
+    void shouldMoveThePositionToEachRecordWhateverNumberOfPutsItMakes() {
+        Result result = run(100, 3, (store, out) -> {
+            store.put("a", "1");
+            store.put("b", "2");
+            store.put("a", "3");
+            QueryResult<String> latest = store.query(KeyQuery.withKey("a"), PositionBound.unbounded(), new QueryConfig(false));
+            out.add(latest.getResult() + " at " + latest.getPosition().getPartitionPositions("in"));
+        });
+        assertThat(result.seen).containsExactly("3 at {0=0}", "3 at {0=1}", "3 at {0=2}");
+    }
+
+    @Test
     void shouldRefuseTheRecordCacheBelowIt() {
         assertThatThrownBy(() -> WriteBehindStores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled())
@@ -138,6 +150,12 @@ class WriteBehindKeyValueStoreTest {
     }
 
     private static Result run(int maxPendingKeys, BiConsumer<KeyValueStore<String, String>, List<String>> work) {
+        return run(maxPendingKeys, 1, work);
+    }
+
+    /** Pipes {@code records} records through a processor that calls {@code work} for each. */
+    private static Result run(int maxPendingKeys, int records,
+                              BiConsumer<KeyValueStore<String, String>, List<String>> work) {
         List<String> seen = new ArrayList<>();
         Topology topology = new Topology();
         topology.addSource("source", new StringDeserializer(), new StringDeserializer(), "in");
@@ -203,7 +221,10 @@ class WriteBehindKeyValueStoreTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
-            driver.createInputTopic("in", new StringSerializer(), new StringSerializer()).pipeInput("k", "v");
+            var in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
+            for (int i = 0; i < records; i++) {
+                in.pipeInput("k", "v");
+            }
             List<TestRecord<String, String>> changelog = driver
                     .createOutputTopic(CHANGELOG, new StringDeserializer(), new StringDeserializer()).readRecordsToList();
             return new Result(seen, changelog);
