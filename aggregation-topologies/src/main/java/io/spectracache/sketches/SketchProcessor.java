@@ -31,7 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * current and previous window of that size, updated, and {@code put} back into the write-behind
  * {@code sketches-windows}, which serialises each changed window once per commit (a window nobody touched since the
  * last commit is not written again). A membership filter adds the value only when no layer may hold it, and writes
- * only the block it changed. A watch list costs one lookup in its global store per item and second (answers are
+ * only the block it changed. A device sends many events per window: an item that {@link CountedItems} remembers a
+ * distinct count's lane (in the same finest window) or a filter already holds is not counted again, which changes no
+ * byte of either and costs one lookup instead of hashing and probing each window. A watch list costs one lookup in its global store per item and second (answers are
  * remembered for {@link #WATCH_MEMORY}).
  *
  * <p>Expiry: when the partition's clock (newest event time) passes a finest-window boundary, each lane's windows
@@ -62,6 +64,8 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
     private final Watch[] watches;
     private final long finest;
 
+    /** Items already in every window of their lane's event window, and in their filter: counting them again is a no-op. */
+    private final CountedItems counted = new CountedItems();
     private final String[] values;
     private final byte[][] utf8;
     private final boolean[] read;
@@ -169,6 +173,7 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
             }
             filter.bloom = ScalableBloom.of(filter.definition, stored);
         }
+        counted.clear();
         nextSweep = Long.MIN_VALUE;
         loaded = true;
     }
@@ -191,11 +196,15 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
             }
         }
         for (Filter filter : filters) {
-            byte[] item = bytes(filter.field, event);
-            if (item == null) {
+            String value = value(filter.field, event);
+            if (value == null) {
                 filter.noValue.increment();
                 continue;
             }
+            if (counted.contains(value, filter.bloom, 0)) {
+                continue;
+            }
+            byte[] item = bytes(filter.field, event);
             int layers = filter.bloom.layers();
             List<ScalableBloom.Change> changes = filter.bloom.add(item);
             if (filter.bloom.layers() > layers) {
@@ -204,6 +213,7 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
             for (ScalableBloom.Change change : changes) {
                 blocks.put(SketchKeys.block(filter.definition.name(), change.layer(), change.block()), change.value());
             }
+            counted.add(value, filter.bloom, 0);
         }
         for (Watch watch : watches) {
             String item = value(watch.field, event);
@@ -275,19 +285,14 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
             w.noValue.increment();
             return;
         }
-        byte[] itemBytes = null;
-        if (w.topK) {
-            if (item.length() > MAX_TEXT_BYTES / 3 && bytes(w.field, event).length > MAX_TEXT_BYTES) {
-                w.itemTooLong.increment();
-                return;
-            }
-        } else {
-            itemBytes = bytes(w.field, event);
+        if (w.topK && item.length() > MAX_TEXT_BYTES / 3 && bytes(w.field, event).length > MAX_TEXT_BYTES) {
+            w.itemTooLong.increment();
+            return;
         }
         if (w.all == null) {
             w.all = lane(w, null);
         }
-        updateLane(w, w.all, t, item, itemBytes);
+        updateLane(w, w.all, event, t, item);
         if (w.group >= 0) {
             String group = value(w.group, event);
             if (group != null) {
@@ -300,7 +305,7 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
                     lane = lane(w, group);
                     w.lanes.put(group, lane);
                 }
-                updateLane(w, lane, t, item, itemBytes);
+                updateLane(w, lane, event, t, item);
             }
         }
     }
@@ -316,13 +321,25 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
         return new Lane(prefix, known, w.sizes.length);
     }
 
-    private void updateLane(Windowed w, Lane lane, long t, String item, byte[] itemBytes) {
+    /**
+     * Counts {@code item} in every kept window of {@code lane} that holds {@code t}. A distinct count skips an item
+     * {@link #counted} remembers in the same finest window while that window is kept: the item is then in every window
+     * holding {@code t} (each coarse window is a run of fine ones and is kept at least as long), which only a sweep of
+     * expired windows removes, and counting it again would change no HLL byte.
+     */
+    private void updateLane(Windowed w, Lane lane, DeviceEvent event, long t, String item) {
         touch(lane, t);
+        long finestStart = w.specs[0].startOf(t);
+        if (!w.topK && w.specs[0].isKept(finestStart, clock) && counted.contains(item, lane, finestStart)) {
+            return;
+        }
+        boolean everyWindow = true;
         for (int i = 0; i < w.sizes.length; i++) {
             WindowSpec spec = w.specs[i];
             long start = spec.startOf(t);
             if (!spec.isKept(start, clock)) {
                 w.beyondRetention.increment();
+                everyWindow = false;
                 continue;
             }
             SketchWindow window;
@@ -354,11 +371,14 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
                 }
             }
             if (window instanceof DistinctWindow distinct) {
-                distinct.update(itemBytes);
+                distinct.update(bytes(w.field, event)); // encoded once per event
             } else {
                 ((TopKWindow) window).update(item);
             }
             windows.put(key, window);
+        }
+        if (!w.topK && everyWindow) {
+            counted.add(item, lane, finestStart);
         }
     }
 

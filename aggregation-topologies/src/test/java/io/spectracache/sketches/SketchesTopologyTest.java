@@ -448,6 +448,39 @@ class SketchesTopologyTest {
                 .isEqualTo(2 * eventsBefore);
     }
 
+    /**
+     * A device repeats within a minute far more often than it is new: the processor skips counting a device again in
+     * a window that holds it. That must leave every window byte for byte as counting every event would, HIP
+     * estimator included, in list, set and dense mode, for late events into an earlier minute too.
+     */
+    @Test
+    void shouldLeaveEveryWindowAsCountingEveryEventWouldWhenDevicesRepeat() {
+        start(SketchSettings.defaults().withTopK(List.of()).withFilters(List.of()));
+        Map<Bytes, org.apache.datasketches.hll.HllSketch> expected = new java.util.HashMap<>();
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 6_000; i++) {
+            // 2,000 devices (past the sparse modes) over three minutes, each minute also taking late events.
+            long at = T0 + (i / 2_000) * MINUTE + (i % 2_000) * 20L - (random.nextInt(4) == 0 ? MINUTE : 0);
+            String device = "truck-" + (i < 2_000 ? i : random.nextInt(400));
+            send(device, "acme", at);
+            for (WindowSpec spec : devices().windows()) {
+                for (String group : new String[] {null, "acme"}) {
+                    expected.computeIfAbsent(SketchKeys.window("devices", group, spec.sizeMs(), spec.startOf(at)),
+                            key -> new org.apache.datasketches.hll.HllSketch(DistinctWindow.LG_K, DistinctWindow.TYPE))
+                            .update(device.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        Map<Bytes, byte[]> stored = new java.util.HashMap<>();
+        try (KeyValueIterator<Bytes, SketchWindow> all = windows().all()) {
+            all.forEachRemaining(entry -> stored.put(entry.key, entry.value.image()));
+        }
+        assertThat(stored.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((key, sketch) -> assertThat(stored.get(key)).as("%s", SketchKeys.decodeWindow(key))
+                .isEqualTo(sketch.toCompactByteArray()));
+        assertThat(expected.values()).as("the test reaches dense windows").anyMatch(sketch -> sketch.getEstimate() > 1_900);
+    }
+
     private List<BloomBlock> blocks() {
         List<BloomBlock> blocks = new ArrayList<>();
         KeyValueStore<Bytes, BloomBlock> store = harness.driver().getKeyValueStore(SketchesTopology.FILTERS_STORE.name());
