@@ -45,11 +45,14 @@ import org.apache.kafka.streams.errors.StreamsException;
  *   <li><b>Queries</b> on a fresh instance fed a week of history (a pool of devices, a fixed number of events per
  *       hour, each from a random device of the pool): the 24 h distinct count (target p99 &lt; 5 ms at 1 client), the
  *       7-day hourly series, the top-K of the last hour, one membership lookup, and batches of 10,000 membership
- *       lookups; every estimate compared with the exact count of what was sent. Then the instance is restarted
+ *       lookups; every estimate compared with the exact count of what was sent, and the 24 h count also at every
+ *       whole hour it can end at in the week ({@value #SLIDING_DAYS} counts), so its error is a mean, not one sample.
+ *       Then the instance is restarted
  *       (RocksDB flushes on close) and the sketch stores' size read from Kafka Streams' RocksDB metrics.</li>
  *   <li><b>Redis</b> ({@link #redis}, once the broker is stopped): the same events as {@code PFADD} into one HyperLogLog
  *       per hour; {@code PFCOUNT} over the 24 hour keys, {@code PFMERGE} of them, and 168 pipelined {@code PFCOUNT}s
- *       for the 7-day hourly series, with the same error measure.</li>
+ *       for the 7-day hourly series, with the same error measures (the sliding 24 h counts as {@code PFCOUNT}s of
+ *       their 24 hour keys).</li>
  * </ol>
  */
 final class SketchBench {
@@ -57,6 +60,8 @@ final class SketchBench {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final long HOUR = 3_600_000L;
     private static final int HISTORY_HOURS = 7 * 24;
+    /** The 24 h counts the week holds, one ending at each whole hour from its 24th. */
+    private static final int SLIDING_DAYS = HISTORY_HOURS - 24 + 1;
     private static final int BATCH_ITEMS = 10_000;
 
     /** What the phases need to know from the command line. */
@@ -402,16 +407,38 @@ final class SketchBench {
                 }
             }
             addSeriesAccuracy("SpectraCache", errors, outside + " of " + errors.size() + " hours outside their 95 % bounds");
+
+            List<Double> days = new ArrayList<>();
+            int daysOutside = 0;
+            for (int end = 24; end <= HISTORY_HOURS; end++) {
+                JsonNode count = get(http, port, "/v1/distinct/devices?from=" + (firstHour + (end - 24) * HOUR) + "&to="
+                        + (firstHour + end * HOUR));
+                long truth = union(end - 24, end).cardinality();
+                days.add((count.get("estimate").asDouble() - truth) / truth);
+                if (count.get("lower95").asDouble() > truth || count.get("upper95").asDouble() < truth) {
+                    daysOutside++;
+                }
+            }
+            slidingAccuracy.put("SpectraCache", errorSummary(days, "counts", daysOutside + " of " + days.size()
+                    + " outside their 95 % bounds"));
         }
     }
 
+    /** The 7-day hourly series' error, by system. */
     private final Map<String, String> seriesAccuracy = new LinkedHashMap<>();
+    /** The error of the week's {@link #SLIDING_DAYS} 24 h counts, by system. */
+    private final Map<String, String> slidingAccuracy = new LinkedHashMap<>();
 
     private void addSeriesAccuracy(String system, List<Double> errors, String note) {
+        seriesAccuracy.put(system, errorSummary(errors, "hours", note));
+    }
+
+    /** "mean |error| …, max |error| … over N {what}; {note}" of relative errors. */
+    static String errorSummary(List<Double> errors, String what, String note) {
         double mean = errors.stream().mapToDouble(Math::abs).average().orElse(Double.NaN);
         double max = errors.stream().mapToDouble(Math::abs).max().orElse(Double.NaN);
-        seriesAccuracy.put(system, "mean |error| " + Format.decimal(mean * 100, 3) + " %, max |error| "
-                + Format.decimal(max * 100, 3) + " % over " + errors.size() + " hours" + (note == null ? "" : "; " + note));
+        return "mean |error| " + Format.decimal(mean * 100, 3) + " %, max |error| " + Format.decimal(max * 100, 3)
+                + " % over " + errors.size() + " " + what + (note == null ? "" : "; " + note);
     }
 
     /** The 24-hour count's read phase, on history that does not change while it runs. */
@@ -606,6 +633,16 @@ final class SketchBench {
                     errors.add((Long.parseLong(loader.text()) - truth) / (double) truth);
                 }
                 addSeriesAccuracy("Redis", errors, null);
+                List<Double> days = new ArrayList<>();
+                for (int end = 24; end <= HISTORY_HOURS; end++) {
+                    String[] sliding = new String[25];
+                    sliding[0] = "PFCOUNT";
+                    System.arraycopy(keys, end - 24, sliding, 1, 24);
+                    loader.call(RespConnection.command(sliding));
+                    long truth = union(end - 24, end).cardinality();
+                    days.add((Long.parseLong(loader.text()) - truth) / (double) truth);
+                }
+                slidingAccuracy.put("Redis", errorSummary(days, "counts", null));
                 String[] merge = new String[dayKeys.length + 2];
                 merge[0] = "PFMERGE";
                 merge[1] = "sk:day";
@@ -693,6 +730,8 @@ final class SketchBench {
             }
             seriesAccuracy.forEach((system, text) -> md.append("\n7-day hourly series, ").append(system).append(": ")
                     .append(text).append('.'));
+            slidingAccuracy.forEach((system, text) -> md.append("\n24 h counts ending at each whole hour of the week "
+                    + "from its 24th, ").append(system).append(": ").append(text).append('.'));
             md.append('\n');
         }
         if (!reads.isEmpty()) {

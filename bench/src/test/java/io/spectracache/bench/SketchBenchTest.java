@@ -86,4 +86,10 @@ class SketchBenchTest {
         assertThat(markdown).contains("| 1,000 | 1010.0 | 1.000 % | 990.0 – 1030.0 |", "| -0.500 % | — |",
                 "(target < 5 ms: met)");
     }
+
+    @Test
+    void shouldSummariseManyEstimatesByTheirMeanAndLargestRelativeError() {
+        assertThat(SketchBench.errorSummary(List.of(0.01, -0.02, 0.0), "counts", "1 of 3 outside their 95 % bounds"))
+                .isEqualTo("mean |error| 1.000 %, max |error| 2.000 % over 3 counts; 1 of 3 outside their 95 % bounds");
+    }
 }
