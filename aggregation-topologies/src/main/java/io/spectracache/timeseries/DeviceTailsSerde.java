@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The stored forms of {@link DeviceTails}, what {@code timeseries-open-tails} holds: each open series of one device
@@ -275,13 +276,23 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
     /**
      * The tail of one series of a device from its stored records, as {@code read(records).series(metric)} gives it,
      * for a reader of that series alone (a bulk read of one metric over many devices): the other series' entries are
-     * checked as they are passed but neither kept nor their logs decoded. Null when the records hold no tail of it.
+     * checked as they are passed but neither kept nor their logs decoded, and this series' log is checked as it is
+     * first replayed ({@link OpenLog#checkedOnReplay}: a raw read replays it once, and would otherwise decode it
+     * twice). Null when the records hold no tail of it.
      *
-     * @throws SerializationException as {@link #read(List)}
+     * @param devicePrefix the key the records were read under ({@link SeriesKeys#devicePrefix})
+     * @throws SerializationException   as {@link #read(List)}
+     * @throws IllegalStateException    if the records are another device's (as {@link TailSegmentsStore#get} checks)
      */
-    OpenSeries readSeries(List<byte[]> records, String metric) {
+    OpenSeries readSeries(List<byte[]> records, Bytes devicePrefix, String metric) {
         DeviceTails device = read(records, requireNonNull(metric, "metric"));
-        return device == null ? null : device.series(metric);
+        if (device == null) {
+            return null;
+        }
+        if (!device.devicePrefix().equals(requireNonNull(devicePrefix, "devicePrefix"))) {
+            throw new IllegalStateException(TailSegmentsStore.ANOTHER_DEVICE.formatted(device.deviceId()));
+        }
+        return device.series(metric);
     }
 
     /** As {@link #read(List)}, keeping only the series of {@code only} when it is not null. */
@@ -320,7 +331,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         DeviceTails device = new DeviceTails(deviceId);
         synchronized (device) {
             for (Map.Entry<String, Part> entry : parts.entrySet()) {
-                device.add(entry.getKey(), entry.getValue().series());
+                device.add(entry.getKey(), entry.getValue().series(only != null));
             }
             device.run = run.number;
             device.lastSlot = run.records - 1;
@@ -486,11 +497,13 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
             this.log = new ByteWriter();
         }
 
-        OpenSeries series() {
+        /** @param checkOnReplay whether its log is checked as it is first replayed rather than now */
+        OpenSeries series(boolean checkOnReplay) {
             if (unsegmented != null) {
                 return unsegmented;
             }
-            OpenLog operationsLog = OpenLog.of(log.toByteArray(), operations, tiers.length);
+            OpenLog operationsLog = checkOnReplay ? OpenLog.checkedOnReplay(log.toByteArray(), operations, tiers.length)
+                    : OpenLog.of(log.toByteArray(), operations, tiers.length);
             if (!sameTiers) {
                 operationsLog = operationsLog.remapped(toConfigured);
             }

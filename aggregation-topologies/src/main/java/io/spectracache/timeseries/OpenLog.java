@@ -59,6 +59,11 @@ final class OpenLog {
     private long pendingMask;
     private long pendingTime;
     private long pendingBits;
+    /**
+     * For a log read back but not yet decoded ({@link #checkedOnReplay}): the tiers its operations may name, and
+     * {@link #operations} is what its header claims; -1 once checked (every log the processor builds or reads).
+     */
+    private int uncheckedTiers = -1;
 
     /** Receives decoded operations, in order. */
     interface Replay {
@@ -73,6 +78,7 @@ final class OpenLog {
 
     /** Records that the reading ({@code time}, {@code value}) changed the parts in {@code mask} (not zero). */
     void reading(long mask, long time, double value) {
+        check();
         long bits = Double.doubleToRawLongBits(value);
         // Only changes to other parts coalesce: the same reading sent twice changes the same parts twice.
         if (pendingMask != 0 && (pendingMask & mask) == 0 && time == pendingTime && bits == pendingBits) {
@@ -86,12 +92,14 @@ final class OpenLog {
     }
 
     void takeChunk() {
+        check();
         flushPending();
         writeUnsigned(TAKE_CHUNK);
         operations++;
     }
 
     void openBucket(int tier, long start) {
+        check();
         flushPending();
         writeUnsigned((long) tier << 2 | OPEN_BUCKET);
         writeSigned(start);
@@ -99,6 +107,7 @@ final class OpenLog {
     }
 
     void takeBucket(int tier) {
+        check();
         flushPending();
         writeUnsigned((long) tier << 2 | TAKE_BUCKET);
         operations++;
@@ -106,14 +115,17 @@ final class OpenLog {
 
     /** Readings recorded (coalesced), the measure of how much a base would save. */
     int readings() {
+        check();
         return readings + (pendingMask != 0 ? 1 : 0);
     }
 
     boolean isEmpty() {
+        check();
         return length == 0 && pendingMask == 0;
     }
 
     void clear() {
+        uncheckedTiers = -1;
         length = 0;
         operations = 0;
         readings = 0;
@@ -124,6 +136,7 @@ final class OpenLog {
 
     /** The encoded operations, the coalesced reading included; the log itself is unchanged. */
     byte[] encoded() {
+        check();
         if (pendingMask == 0) {
             return Arrays.copyOf(bytes, length);
         }
@@ -148,21 +161,25 @@ final class OpenLog {
      * reading operation of its own, which replays the same).
      */
     void flush() {
+        check();
         flushPending();
     }
 
     /** The length of the encoded operations written so far, the coalesced reading left out ({@link #flush} first). */
     int length() {
+        check();
         return length;
     }
 
     /** Writes the encoded operations from byte {@code from} on (as {@link #length()} was then) to {@code out}. */
     void writeFrom(int from, ByteWriter out) {
+        check();
         out.raw(bytes, from, length - from);
     }
 
     /** Number of operations in {@link #encoded()}, for the stored form. */
     int operations() {
+        check();
         return operations + (pendingMask != 0 ? 1 : 0);
     }
 
@@ -188,6 +205,47 @@ final class OpenLog {
             return stored.remapped(same);
         }
         return decoded(encoded, operations, tierCount, FORMAT_2);
+    }
+
+    /**
+     * A log holding {@code encoded} (format 2, as {@link #encoded()} gave it; the array is the log's from now on),
+     * checked as it is first decoded instead of before: its first {@link #replay} checks it as {@link #of} would while
+     * it replays it, and throws what {@code of} would have (after replaying the operations before the fault); any other
+     * use checks it first. For a reader that replays a stored log once (a raw read of a series' tail), which would
+     * otherwise decode it twice.
+     */
+    static OpenLog checkedOnReplay(byte[] encoded, int operations, int tierCount) {
+        OpenLog log = new OpenLog();
+        log.bytes = encoded.length == 0 ? new byte[64] : encoded;
+        log.length = encoded.length;
+        log.operations = operations;
+        log.uncheckedTiers = tierCount;
+        return log;
+    }
+
+    /** Checks a log made by {@link #checkedOnReplay} (decodes it once) and takes its counts and last reading. */
+    private void check() {
+        if (uncheckedTiers >= 0) {
+            replayChecked(null);
+        }
+    }
+
+    /** Decodes an unchecked log into {@code replay} (null: none), checking it as {@link #decoded} does; then checked. */
+    private void replayChecked(Replay replay) {
+        Decoder decoder = new Decoder(bytes, length, format);
+        Counter counter = new Counter(uncheckedTiers, replay);
+        int count = 0;
+        while (decoder.hasNext()) {
+            decoder.next(counter);
+            count++;
+        }
+        if (count != operations) {
+            throw new SerializationException("open log holds " + count + " operations, its header says " + operations);
+        }
+        readings = counter.readings;
+        previousTime = decoder.previousTime;
+        previousBits = decoder.previousBits;
+        uncheckedTiers = -1;
     }
 
     private static OpenLog decoded(byte[] encoded, int operations, int tierCount, int format) {
@@ -256,6 +314,10 @@ final class OpenLog {
 
     /** Decodes every operation, the coalesced reading included, into {@code replay}. */
     void replay(Replay replay) {
+        if (uncheckedTiers >= 0) {
+            replayChecked(replay);
+            return; // an unchecked log has no coalesced reading: it was read back whole
+        }
         Decoder decoder = new Decoder(bytes, length, format);
         while (decoder.hasNext()) {
             decoder.next(replay);
@@ -326,13 +388,20 @@ final class OpenLog {
         bytes[length++] = (byte) value;
     }
 
-    /** Counts readings and checks tier indices while a stored log is read. */
+    /** Counts readings and checks tier indices while a stored log is read, passing each operation on if asked. */
     private static final class Counter implements Replay {
         private final int tierCount;
+        /** Where checked operations go on; null: nowhere. */
+        private final Replay next;
         int readings;
 
         Counter(int tierCount) {
+            this(tierCount, null);
+        }
+
+        Counter(int tierCount, Replay next) {
             this.tierCount = tierCount;
+            this.next = next;
         }
 
         @Override
@@ -341,20 +410,32 @@ final class OpenLog {
                 throw new SerializationException("open log reading has a bad mask " + mask);
             }
             readings++;
+            if (next != null) {
+                next.reading(mask, time, value);
+            }
         }
 
         @Override
         public void takeChunk() {
+            if (next != null) {
+                next.takeChunk();
+            }
         }
 
         @Override
         public void openBucket(int tier, long start) {
             checkTier(tier);
+            if (next != null) {
+                next.openBucket(tier, start);
+            }
         }
 
         @Override
         public void takeBucket(int tier) {
             checkTier(tier);
+            if (next != null) {
+                next.takeBucket(tier);
+            }
         }
 
         private void checkTier(int tier) {

@@ -43,12 +43,15 @@ public final class OpenSeries {
     private OpenLog log = new OpenLog();
     private volatile boolean complete = true;
     private boolean openParts;
+    /** Readings since the base; {@link #FROM_LOG} for a series read back from its tail, until asked. */
     private int readingsSinceBase;
     // Readings added to open buckets but not yet folded into them, three longs each (one array: one object fewer per
     // reading to touch): time, value bits, and the tiers (bit i = tier i).
     private long[] addBuffer = new long[3 * ADD_BUFFER_READINGS];
     private int adds;
     private static final int ADD_BUFFER_READINGS = 16;
+    /** {@link #readingsSinceBase}: not counted yet, at least 1, what the log holds (a series read back from its tail). */
+    private static final int FROM_LOG = -1;
     // What its device's stored tail segments hold of this series (DeviceTailsSerde): the generation, the operations and
     // bytes of its log, and the change count as of the last record written. A negative stored generation: not known
     // (never written, or read in a form a segment cannot continue), so the next record writes the series from its base.
@@ -239,7 +242,7 @@ public final class OpenSeries {
     /** Records that a reading at {@code timestamp} was processed (once per reading, whatever it changed). */
     void seen(long timestamp) {
         latest = Math.max(latest, timestamp);
-        readingsSinceBase++;
+        readingsSinceBase = readingsSinceBase() + 1;
         changes++;
     }
 
@@ -419,6 +422,10 @@ public final class OpenSeries {
 
     /** Readings processed since the base, logged or not. */
     int readingsSinceBase() {
+        if (readingsSinceBase == FROM_LOG) {
+            // A stored tail is one that had something to store.
+            readingsSinceBase = Math.max(1, log.readings());
+        }
         return readingsSinceBase;
     }
 
@@ -427,7 +434,7 @@ public final class OpenSeries {
      * and is left out of its device's tails.
      */
     boolean hasTail() {
-        return readingsSinceBase > 0 || !log.isEmpty();
+        return readingsSinceBase != 0 || !log.isEmpty(); // FROM_LOG: at least 1
     }
 
     /**
@@ -515,8 +522,8 @@ public final class OpenSeries {
         this.newestSealedPoint = newestSealed;
         this.openParts = hasOpenParts;
         this.log = tail;
-        // A stored tail is one that had something to store.
-        this.readingsSinceBase = Math.max(1, tail.readings());
+        // Counted from the log when asked: a reader replays it once (OpenLog.checkedOnReplay), and counting decodes it.
+        this.readingsSinceBase = FROM_LOG;
         this.size = 0;
         Arrays.fill(buckets, null);
         this.complete = false;

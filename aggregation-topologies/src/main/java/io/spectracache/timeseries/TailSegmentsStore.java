@@ -60,6 +60,9 @@ final class TailSegmentsStore extends WrappedStateStore<KeyValueStore<Bytes, byt
     static final int RECORD_BYTES = 16;
     private static final byte RECORD_MARK = 0;
 
+    /** The error of a device's records read under another device's key: {@code formatted(theirDeviceId)}. */
+    static final String ANOTHER_DEVICE = "timeseries-open-tails holds the tails of %s under another device's key";
+
     private final DeviceTailsSerde serde;
     /** This opening of the store: what a {@link DeviceTails}' run and slot refer to. */
     private Object opened = new Object();
@@ -199,8 +202,7 @@ final class TailSegmentsStore extends WrappedStateStore<KeyValueStore<Bytes, byt
         if (device != null) {
             synchronized (device) {
                 if (!device.devicePrefix().equals(devicePrefix)) {
-                    throw new IllegalStateException("timeseries-open-tails holds the tails of " + device.deviceId()
-                            + " under another device's key");
+                    throw new IllegalStateException(ANOTHER_DEVICE.formatted(device.deviceId()));
                 }
                 device.segmentsOf = opened;
             }

@@ -101,6 +101,20 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
     }
 
     @Test
+    void shouldReadOneSeriesAloneAsTheWholeDeviceHoldsItButRefuseTheRecordsOfAnotherDevice() {
+        List<byte[]> records = List.of(golden("device-tails-v3-whole.bin"), golden("device-tails-v3-segment.bin"));
+        DeviceTails whole = serde.read(records);
+
+        assertThat(serde.readSeries(records, SeriesKeys.devicePrefix("truck-1"), "temp")).isEqualTo(whole.series("temp"));
+        assertThat(serde.readSeries(records, SeriesKeys.devicePrefix("truck-1"), "speed")).isNull();
+        // A bulk read reads the records below the store, by key: records of another device under it are refused, as
+        // TailSegmentsStore's reads refuse them.
+        assertThatThrownBy(() -> serde.readSeries(records, SeriesKeys.devicePrefix("truck-2"), "temp"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("timeseries-open-tails holds the tails of truck-1 under another device's key");
+    }
+
+    @Test
     void shouldRefuseASegmentThatDoesNotContinueWhatTheRecordsBeforeItHold() {
         byte[] segment = golden("device-tails-v3-segment.bin");
 

@@ -1,6 +1,7 @@
 package io.spectracache.timeseries;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 /** The operation log of an open series: what it replays, and what its readings cost in bytes. */
@@ -66,6 +68,77 @@ class OpenLogTest {
 
         assertThat(replayed(log)).containsExactlyElementsOf(expected);
         assertThat(replayed(stored)).containsExactlyElementsOf(expected);
+    }
+
+    @Property(tries = 200)
+    void shouldReplayAndAppendALogCheckedOnReplayAsOneCheckedFirst(@ForAll("values") List<Double> values) {
+        OpenLog log = new OpenLog();
+        long t = T0;
+        for (int i = 0; i < values.size(); i++) {
+            t += (i * 7919L) % 3001 - 1000;
+            log.reading(1 + (i % 7), t, values.get(i));
+            if (i % 5 == 4) {
+                log.takeChunk();
+            }
+            if (i % 11 == 10) {
+                log.openBucket(i % 2, t);
+                log.takeBucket(1 - i % 2);
+            }
+        }
+        OpenLog checked = OpenLog.of(log.encoded(), log.operations(), 2);
+        OpenLog onReplay = OpenLog.checkedOnReplay(log.encoded(), log.operations(), 2);
+        OpenLog unreplayed = OpenLog.checkedOnReplay(log.encoded(), log.operations(), 2);
+
+        assertThat(replayed(onReplay)).containsExactlyElementsOf(replayed(checked));
+        assertThat(replayed(onReplay)).containsExactlyElementsOf(replayed(checked)); // and again, checked now
+        assertThat(unreplayed.readings()).isEqualTo(checked.readings()); // checked by another use than a replay
+        for (OpenLog appended : List.of(checked, onReplay, unreplayed)) {
+            appended.reading(OpenLog.RAW, t + 1000, 21.75);
+        }
+        assertThat(onReplay.encoded()).isEqualTo(checked.encoded());
+        assertThat(unreplayed.encoded()).isEqualTo(checked.encoded());
+        assertThat(onReplay.operations()).isEqualTo(checked.operations());
+        assertThat(onReplay.readings()).isEqualTo(checked.readings());
+    }
+
+    @Test
+    void shouldFailALogCheckedOnReplayWhereOfFailsItWithTheSameMessage() {
+        OpenLog log = new OpenLog();
+        log.reading(OpenLog.RAW | 2, T0, 21.5);
+        log.openBucket(1, T0);
+        log.reading(OpenLog.RAW, T0 + 1000, 21.75);
+        byte[] good = log.encoded();
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 1);
+        ByteWriter badMask = new ByteWriter();
+        badMask.unsigned(8L << 4); // a reading of tier 2, of a log with 2 tiers
+        badMask.signed(T0);
+        badMask.unsigned(0);
+        List<Object[]> corrupt = List.of(
+                new Object[] {good, 2, 2}, // claims fewer operations than it holds
+                new Object[] {good, 3, 1}, // names tier 1 of 1
+                new Object[] {truncated, 3, 2},
+                new Object[] {badMask.toByteArray(), 1, 2});
+        for (Object[] c : corrupt) {
+            byte[] bytes = (byte[]) c[0];
+            int operations = (int) c[1];
+            int tiers = (int) c[2];
+            String message = catchMessage(() -> OpenLog.of(bytes, operations, tiers));
+
+            assertThatThrownBy(() -> replayed(OpenLog.checkedOnReplay(bytes.clone(), operations, tiers)))
+                    .isInstanceOf(SerializationException.class).hasMessage(message);
+            assertThatThrownBy(() -> OpenLog.checkedOnReplay(bytes.clone(), operations, tiers).readings())
+                    .isInstanceOf(SerializationException.class).hasMessage(message);
+        }
+        assertThat(replayed(OpenLog.checkedOnReplay(good, 3, 2))).hasSize(3);
+    }
+
+    private static String catchMessage(Runnable read) {
+        try {
+            read.run();
+        } catch (SerializationException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no error");
     }
 
     @Provide

@@ -296,7 +296,7 @@ class TailSegmentsStoreTest {
         }
         DeviceTails whole = store.get(device);
         for (String metric : METRICS) {
-            assertThat(serde.readSeries(records, metric)).as(metric)
+            assertThat(serde.readSeries(records, device, metric)).as(metric)
                     .isEqualTo(whole == null ? null : whole.series(metric));
         }
     }

@@ -26,8 +26,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * the figure is rows per second, and the bytes a client receives (Arrow buffers, JSON bodies).
  */
 final class BulkReads {
-    /** One way's figures. */
-    record Result(String name, long rows, long bytes, double seconds, int passes) {
+    /**
+     * One way's figures: {@code rows} and {@code bytes} over {@code seconds} are the measured passes' totals;
+     * {@code medianPassRowsPerSecond} the rows/s of the median pass (NaN where passes are not timed one by one).
+     */
+    record Result(String name, long rows, long bytes, double seconds, int passes, double medianPassRowsPerSecond) {
+        Result(String name, long rows, long bytes, double seconds, int passes) {
+            this(name, rows, bytes, seconds, passes, Double.NaN);
+        }
+
         double rowsPerSecond() {
             return rows / seconds;
         }

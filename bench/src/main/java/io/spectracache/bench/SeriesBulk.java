@@ -184,15 +184,21 @@ final class SeriesBulk {
     }
 
     /**
-     * Runs {@code pass} during {@code warmup} (at least once), then again and again until {@code measure} has passed
-     * (at least once), and gives the measured passes' figures.
+     * Runs {@code warmPass} during {@code warmup} (at least once), then {@code pass} again and again until
+     * {@code measure} has passed and it ran at least {@code minPasses} times, and gives the measured passes' figures:
+     * their totals, and the rows/s of the median pass (one slow pass, a collection or a compilation, moves a total
+     * over few passes; the median not).
      */
-    static BulkReads.Result repeat(String name, Duration warmup, Duration measure, Pass warmPass, Pass pass) throws Exception {
-        return repeat(name, warmup, measure, warmPass, pass, usage -> { });
+    static BulkReads.Result repeat(String name, Duration warmup, Duration measure, int minPasses, Pass warmPass, Pass pass)
+            throws Exception {
+        return repeat(name, warmup, measure, minPasses, warmPass, pass, usage -> { });
     }
 
-    /** As {@link #repeat(String, Duration, Duration, Pass, Pass)}, giving {@code cpu} the CPU used by the measured passes. */
-    static BulkReads.Result repeat(String name, Duration warmup, Duration measure, Pass warmPass, Pass pass,
+    /**
+     * As {@link #repeat(String, Duration, Duration, int, Pass, Pass)}, giving {@code cpu} the CPU used by the measured
+     * passes.
+     */
+    static BulkReads.Result repeat(String name, Duration warmup, Duration measure, int minPasses, Pass warmPass, Pass pass,
                                    java.util.function.Consumer<CpuAccounting.Usage> cpu) throws Exception {
         long warmEnd = System.nanoTime() + warmup.toNanos();
         do {
@@ -200,18 +206,26 @@ final class SeriesBulk {
         } while (System.nanoTime() < warmEnd);
         long rows = 0;
         long bytes = 0;
-        int passes = 0;
+        List<Double> passRates = new ArrayList<>();
         CpuAccounting.Snapshot before = CpuAccounting.snapshot();
         long start = System.nanoTime();
         long end = start + measure.toNanos();
         do {
+            long passStart = System.nanoTime();
             long[] one = pass.run();
+            passRates.add(one[0] / ((System.nanoTime() - passStart) / 1e9));
             rows += one[0];
             bytes += one[1];
-            passes++;
-        } while (System.nanoTime() < end);
+        } while (System.nanoTime() < end || passRates.size() < minPasses);
         double seconds = (System.nanoTime() - start) / 1e9;
         cpu.accept(CpuAccounting.between(before, CpuAccounting.snapshot()));
-        return new BulkReads.Result(name, rows, bytes, seconds, passes);
+        return new BulkReads.Result(name, rows, bytes, seconds, passRates.size(), median(passRates));
+    }
+
+    /** The median of {@code values} (not empty): the middle one, or the mean of the two middle ones. */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }

@@ -46,7 +46,9 @@ import org.apache.kafka.streams.errors.StreamsException;
  *   <li><b>Range queries</b> on the fleet's instance, after a backfill of a month of one-minute history for a few
  *       other devices: 1 h of raw points of one device, 30 days of 1-minute rollups of one device, and a group-by
  *       over every fleet device.</li>
- *   <li><b>Flight against JSON</b>: every raw point of the fleet, both ways ({@link SeriesBulk}).</li>
+ *   <li><b>Flight against JSON</b>: every raw point of the fleet, both ways ({@link SeriesBulk}), each given the same
+ *       treatment: warm-up for the warm-up time (Flight on one metric of one prefix, JSON on a twentieth of the
+ *       series, pass after pass), then whole passes for the measured time and at least {@link #BULK_MIN_PASSES}.</li>
  *   <li><b>Redis</b> ({@link #redis}, once the broker is stopped): the fleet's points in sorted sets, memory per point,
  *       and {@code ZRANGEBYSCORE} over the same 1 h ranges.</li>
  * </ol>
@@ -58,6 +60,8 @@ final class SeriesPhases {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final int ANSWER_SAMPLE = 50;
     private static final int MIN_SEQUENTIAL_REQUESTS = 20;
+    /** Measured passes of each bulk way at least: JSON's take 4–5 s each, and its one pass moved by 1.6× run to run. */
+    static final int BULK_MIN_PASSES = 3;
 
     /** What the phases need to know from the command line. */
     record Options(int events, int devices, long seed, int rounds, long points, long periodMs, int historyDevices,
@@ -395,7 +399,7 @@ final class SeriesPhases {
                 + " series) over Arrow Flight, then JSON");
         try (SeriesBulk.Flight flight = new SeriesBulk.Flight(HOST, flightPort)) {
             BulkReads.Result result = SeriesBulk.repeat("Arrow Flight: GetFlightInfo {\"dataset\":\"series\"} per metric, "
-                            + "DoGet of every endpoint in parallel", options.warmup(), options.measure(),
+                            + "DoGet of every endpoint in parallel", options.warmup(), options.measure(), BULK_MIN_PASSES,
                     () -> flight.read(metrics.subList(0, 1), from, to, "meter-"),
                     () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"), cpu::set);
             report.bulk.add(result);
@@ -406,7 +410,7 @@ final class SeriesPhases {
         try (HttpConnection http = HttpConnection.open(HOST, restPort)) {
             List<SeriesBulk.Series> warm = series.subList(0, Math.max(1, series.size() / 20));
             BulkReads.Result result = SeriesBulk.repeat("JSON REST: GET /v1/devices/{id}/series/{metric} per series, one "
-                            + "keep-alive connection", Duration.ZERO, Duration.ZERO,
+                            + "keep-alive connection", options.warmup(), options.measure(), BULK_MIN_PASSES,
                     () -> SeriesBulk.json(http, HOST, restPort, warm, from, to),
                     () -> checked(SeriesBulk.json(http, HOST, restPort, series, from, to), expectedRows, "JSON"), cpu::set);
             report.bulk.add(result);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spectracache.serialization.Json;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SeriesBulkTest {
@@ -25,5 +28,28 @@ class SeriesBulkTest {
     void shouldAskRestForTheSameHalfOpenRangeOfOneSeries() {
         assertThat(SeriesBulk.seriesPath("truck-0042", "temp", 1_000, 2_000))
                 .isEqualTo("/v1/devices/truck-0042/series/temp?from=1000&to=2000");
+    }
+
+    @Test
+    void shouldMeasureAtLeastTheMinimumPassesAfterOneWarmPassAndGiveTheMedianPass() throws Exception {
+        AtomicInteger warm = new AtomicInteger();
+        AtomicInteger measured = new AtomicInteger();
+
+        BulkReads.Result result = SeriesBulk.repeat("test", Duration.ZERO, Duration.ZERO, 3,
+                () -> new long[] {warm.incrementAndGet(), 0},
+                () -> new long[] {100 * measured.incrementAndGet(), 10});
+
+        assertThat(warm).hasValue(1);
+        assertThat(result.passes()).isEqualTo(3);
+        assertThat(result.rows()).isEqualTo(600);
+        assertThat(result.bytes()).isEqualTo(30);
+        assertThat(result.medianPassRowsPerSecond()).isPositive();
+    }
+
+    @Test
+    void shouldTakeTheMiddleValueOrTheMeanOfTheTwoMiddleOnes() {
+        assertThat(SeriesBulk.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(SeriesBulk.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+        assertThat(SeriesBulk.median(List.of(7.0))).isEqualTo(7.0);
     }
 }

@@ -82,6 +82,19 @@ class SeriesReportTest {
     }
 
     @Test
+    void shouldGiveTheMedianPassesBesideTheTotals() {
+        SeriesReport series = new SeriesReport();
+        series.bulk.add(new BulkReads.Result("Arrow Flight: test", 30_000_000, 600_000_000, 1.5, 3, 21_000_000));
+        series.bulk.add(new BulkReads.Result("JSON REST: test", 30_000_000, 900_000_000, 15.0, 3, 2_000_000));
+        series.bulkExpectedRows = 10_000_000;
+
+        assertThat(series.flightOverJson()).isEqualTo(10.0);
+        assertThat(series.markdown(Double.NaN))
+                .contains("| Arrow Flight: test | 3 | 10,000,000 | 20,000,000 | 400.0 | 10.00× | 21,000,000 | 10.50× |")
+                .contains("| JSON REST: test | 3 | 10,000,000 | 2,000,000 | 60.0 | 1.00× | 2,000,000 | 1.00× |");
+    }
+
+    @Test
     void shouldGiveRedisMemoryPerPointFromTheGrowthOfUsedMemory() {
         SeriesReport series = new SeriesReport();
         series.redis = new SeriesReport.RedisMemory("7.0.15", 1_000_000, 3_850, 1_000_000, 101_000_000, "skiplist", "128", 3.2);

@@ -192,7 +192,7 @@ final class HandleSeriesStores implements SeriesStores {
                 records.add(stored.next().value);
             }
         }
-        return tailRecords.readSeries(records, metric);
+        return tailRecords.readSeries(records, devicePrefix, metric);
     }
 
     @Override
