@@ -33,8 +33,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * last commit is not written again). A membership filter adds the value only when no layer may hold it, and writes
  * only the block it changed. A device sends many events per window: an item that {@link CountedItems} remembers a
  * distinct count's lane (in the same finest window) or a filter already holds is not counted again, which changes no
- * byte of either and costs one lookup instead of hashing and probing each window. A watch list costs one lookup in its global store per item and second (answers are
- * remembered for {@link #WATCH_MEMORY}).
+ * byte of either and costs one lookup instead of hashing and probing each window. A watch list costs one lookup in
+ * its global store per item and second (answers are remembered for {@link #WATCH_MEMORY}).
  *
  * <p>Expiry: when the partition's clock (newest event time) passes a finest-window boundary, each lane's windows
  * whose retention passed are deleted by a range read over that lane and size starting at its oldest window still
@@ -64,7 +64,7 @@ final class SketchProcessor implements Processor<String, DeviceEvent, String, De
     private final Watch[] watches;
     private final long finest;
 
-    /** Items already in every window of their lane's event window, and in their filter: counting them again is a no-op. */
+    /** Items a distinct count's lane or a filter already holds, so that counting them again is skipped. */
     private final CountedItems counted = new CountedItems();
     private final String[] values;
     private final byte[][] utf8;

@@ -9,9 +9,12 @@ import io.spectracache.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import org.apache.datasketches.hll.HllSketch;
 import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -456,8 +459,8 @@ class SketchesTopologyTest {
     @Test
     void shouldLeaveEveryWindowAsCountingEveryEventWouldWhenDevicesRepeat() {
         start(SketchSettings.defaults().withTopK(List.of()).withFilters(List.of()));
-        Map<Bytes, org.apache.datasketches.hll.HllSketch> expected = new java.util.HashMap<>();
-        java.util.Random random = new java.util.Random(11);
+        Map<Bytes, HllSketch> expected = new HashMap<>();
+        Random random = new Random(11);
         for (int i = 0; i < 6_000; i++) {
             // 2,000 devices (past the sparse modes) over three minutes, each minute also taking late events.
             long at = T0 + (i / 2_000) * MINUTE + (i % 2_000) * 20L - (random.nextInt(4) == 0 ? MINUTE : 0);
@@ -466,12 +469,12 @@ class SketchesTopologyTest {
             for (WindowSpec spec : devices().windows()) {
                 for (String group : new String[] {null, "acme"}) {
                     expected.computeIfAbsent(SketchKeys.window("devices", group, spec.sizeMs(), spec.startOf(at)),
-                            key -> new org.apache.datasketches.hll.HllSketch(DistinctWindow.LG_K, DistinctWindow.TYPE))
+                            key -> new HllSketch(DistinctWindow.LG_K, DistinctWindow.TYPE))
                             .update(device.getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
-        Map<Bytes, byte[]> stored = new java.util.HashMap<>();
+        Map<Bytes, byte[]> stored = new HashMap<>();
         try (KeyValueIterator<Bytes, SketchWindow> all = windows().all()) {
             all.forEachRemaining(entry -> stored.put(entry.key, entry.value.image()));
         }

@@ -644,7 +644,7 @@ final class SketchBench {
                 addSeriesAccuracy("Redis", errors, null);
                 List<Double> days = new ArrayList<>();
                 for (int end = 24; end <= HISTORY_HOURS; end++) {
-                    String[] sliding = new String[25];
+                    String[] sliding = new String[1 + 24];
                     sliding[0] = "PFCOUNT";
                     System.arraycopy(keys, end - 24, sliding, 1, 24);
                     loader.call(RespConnection.command(sliding));
