@@ -115,6 +115,47 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
     }
 
     @Test
+    void shouldLeaveTheLogOfOneSeriesReadAloneUncheckedUntilItsReplaySoABulkReadDecodesItOnce() {
+        byte[] whole = golden("device-tails-v3-whole.bin");
+        byte[] log;
+        DeviceTails device = device();
+        synchronized (device) {
+            log = device.series("temp").log().encoded();
+        }
+        int at = indexOf(whole, log);
+        assertThat(at).as("temp's log in the record").isPositive();
+        byte[] corrupt = whole.clone();
+        corrupt[at] = 2 << 2 | OpenLog.OPEN_BUCKET; // its first operation now opens a bucket of tier 2, of 2 tiers
+        List<byte[]> records = List.of(corrupt);
+        String message = catchMessage(() -> serde.read(records));
+        OpenSeries base = series.empty();
+        base.rebase();
+
+        OpenSeries alone = serde.readSeries(records, SeriesKeys.devicePrefix("truck-1"), "temp");
+
+        assertThat(message).contains("tier");
+        assertThatThrownBy(() -> alone.chunkOn(base)).isInstanceOf(SerializationException.class).hasMessage(message);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String catchMessage(Runnable read) {
+        try {
+            read.run();
+        } catch (SerializationException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected a SerializationException");
+    }
+
+    @Test
     void shouldRefuseASegmentThatDoesNotContinueWhatTheRecordsBeforeItHold() {
         byte[] segment = golden("device-tails-v3-segment.bin");
 
