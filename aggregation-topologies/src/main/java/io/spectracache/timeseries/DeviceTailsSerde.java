@@ -303,6 +303,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         String deviceId = null;
         Map<String, Part> parts = new LinkedHashMap<>();
         Run run = new Run();
+        byte[] onlyName = only == null ? null : only.getBytes(StandardCharsets.UTF_8);
         for (byte[] record : records) {
             try {
                 ByteBuffer in = ByteBuffer.wrap(record);
@@ -313,7 +314,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
                     run.unsegmented = true;
                     run.records = 0;
                 } else if (version == VERSION_3) {
-                    id = readRecord(in, parts, run, only);
+                    id = readRecord(in, parts, run, only, onlyName);
                 } else {
                     throw new SerializationException("unknown device-tails version " + version);
                 }
@@ -364,7 +365,8 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         return id;
     }
 
-    private String readRecord(ByteBuffer in, Map<String, Part> parts, Run run, String only) {
+    /** Reads a record of version 3; with {@code only} (its UTF-8 bytes {@code onlyName}), that series' entries alone. */
+    private String readRecord(ByteBuffer in, Map<String, Part> parts, Run run, String only, byte[] onlyName) {
         byte kind = in.get();
         if (kind != WHOLE && kind != SEGMENT) {
             throw new SerializationException("device tails have a bad record kind " + kind);
@@ -397,24 +399,38 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         // Once each, but for a series dropped and added again since the record before.
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int e = 0; e < entries; e++) {
-            String metric = new String(OpenSeriesSerde.readBytes(in), StandardCharsets.UTF_8);
+            int nameLength = Varints.readUnsignedVarint(in);
+            if (nameLength < 0 || nameLength > in.remaining()) {
+                throw new SerializationException("open series field of " + nameLength + " bytes exceeds the record");
+            }
+            int nameAt = in.arrayOffset() + in.position();
+            in.position(in.position() + nameLength);
+            // Reading one series, the other names are compared where they lie: made into strings only for an error.
+            boolean asked = onlyName == null
+                    || Arrays.equals(in.array(), nameAt, nameAt + nameLength, onlyName, 0, onlyName.length);
+            String metric = !asked ? null
+                    : onlyName != null ? only : new String(in.array(), nameAt, nameLength, StandardCharsets.UTF_8);
             int flags = in.get();
-            if (flags != NO_TAIL && !seen.add(metric)) {
+            if (flags != NO_TAIL && asked && !seen.add(metric)) {
                 throw new SerializationException("device tails hold metric " + metric + " twice");
             }
             if ((flags & ~(OPEN_PARTS | NO_TAIL | CONTINUES)) != 0 || (flags & NO_TAIL) != 0 && flags != NO_TAIL
                     || kind == WHOLE && (flags & CONTINUES) != 0) {
-                throw new SerializationException("device tails have bad flags " + flags + " for " + metric);
+                throw new SerializationException("device tails have bad flags " + flags + " for "
+                        + name(in, nameAt, nameLength));
             }
             if (flags == NO_TAIL) {
                 Varints.readVarlong(in);
-                parts.remove(metric);
+                if (asked) {
+                    parts.remove(metric);
+                }
                 continue;
             }
             long latest = Varints.readVarlong(in);
             long none = PackedValues.readUnsigned(in);
             if ((none >>> 1) >>> tierCount != 0) {
-                throw new SerializationException("device tails have a bad none mask " + none + " for " + metric);
+                throw new SerializationException("device tails have a bad none mask " + none + " for "
+                        + name(in, nameAt, nameLength));
             }
             long sealedPoint = (none & 1) != 0 ? Long.MIN_VALUE : latest - Varints.readVarlong(in);
             long[] sealedBuckets = new long[tierNames.length];
@@ -432,12 +448,12 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
             boolean continues = (flags & CONTINUES) != 0;
             int from = continues ? Varints.readUnsignedVarint(in) : 0;
             int operations = Varints.readUnsignedVarint(in);
-            if (only != null && !only.equals(metric)) {
+            if (!asked) {
                 // Another series than the one asked: its log is passed, neither copied nor decoded.
                 int length = Varints.readUnsignedVarint(in);
                 if (length < 0 || length > in.remaining() || from < 0 || operations < 0 || operations > length) {
                     throw new SerializationException("device tails claim " + operations + " operations after " + from
-                            + " in " + length + " bytes for " + metric);
+                            + " in " + length + " bytes for " + name(in, nameAt, nameLength));
                 }
                 in.position(in.position() + length);
                 continue;
@@ -468,6 +484,11 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
             part.log.raw(encoded, 0, encoded.length);
         }
         return id;
+    }
+
+    /** The name at {@code [at, at + length)} of {@code in}'s array, for a message. */
+    private static String name(ByteBuffer in, int at, int length) {
+        return new String(in.array(), at, length, StandardCharsets.UTF_8);
     }
 
     /** One series while a device's records are read: its newest clocks and its log so far. */

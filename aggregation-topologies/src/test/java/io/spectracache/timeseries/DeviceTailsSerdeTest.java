@@ -220,5 +220,9 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
 
         assertThatThrownBy(() -> serde.deserialize("t", twice)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("temp twice");
+        // A read of one series refuses its own name twice; another series' names are passed, not kept.
+        assertThatThrownBy(() -> serde.readSeries(List.of(twice), SeriesKeys.devicePrefix("truck-1"), "temp"))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("temp twice");
+        assertThat(serde.readSeries(List.of(twice), SeriesKeys.devicePrefix("truck-1"), "speed")).isNull();
     }
 }
