@@ -15,6 +15,7 @@ import io.spectracache.routing.ReadOptions;
 import io.spectracache.serialization.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,13 +53,16 @@ import org.slf4j.LoggerFactory;
  * endpoint per partition at the instance that owns it (or, while ownership moves, one endpoint at this instance,
  * which gathers the answer from every instance page by page); bounded memory: one page
  * of {@value #ROWS_PER_BATCH} rows at a time ({@link FlightDataset#rowsPerBatch()}: 32,768 for {@code series}), one
- * record batch per page. A read that would miss an instance's part
+ * record batch per page, sent once the client has room for it ({@link BatchSender}: a slow client slows its stream
+ * down instead of filling the server's memory). A read that would miss an instance's part
  * fails with {@code UNAVAILABLE} rather than return fewer rows. Errors a client can cause answer
  * {@code INVALID_ARGUMENT} with the same sentence REST would.
  */
 final class FlightApi extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FlightApi.class);
     static final int ROWS_PER_BATCH = 10_000;
+    /** How long a client may read nothing before its stream is ended ({@link BatchSender}). */
+    static final Duration STALLED_AFTER = Duration.ofMinutes(5);
     /** The ticket field naming the partitions of an owner's part; set by GetFlightInfo, not by clients. */
     static final String PARTITIONS = "partitions";
     private static final int MAX_TICKET_BYTES = 8 * 1024;
@@ -174,16 +178,13 @@ final class FlightApi extends NoOpFlightProducer {
             } else {
                 listener.start(root, dictionaries);
             }
-            while (!listener.isCancelled() && open.next(root, rowsPerBatch)) {
-                listener.putNext();
-                rows.increment(root.getRowCount());
-            }
-            if (listener.isCancelled()) {
-                streams(name, "cancelled").increment();
-                return;
-            }
-            listener.completed();
-            streams(name, "completed").increment();
+            BatchSender.Outcome outcome = BatchSender.send(listener, open, root, rowsPerBatch, STALLED_AFTER,
+                    rows::increment);
+            streams(name, switch (outcome) {
+                case COMPLETED -> "completed";
+                case CANCELLED -> "cancelled";
+                case STALLED -> "failed";
+            }).increment();
         } catch (RuntimeException e) {
             streams(name, "failed").increment();
             listener.error(status(e));

@@ -26,6 +26,11 @@ import org.apache.arrow.memory.RootAllocator;
  * }</pre>
  */
 public final class FlightEndpointServer implements AutoCloseable {
+    /**
+     * The most a stream may have queued for its client before the next batch waits ({@link BatchSender}): a few
+     * batches of the widest dataset (a {@code series} batch is about 700 KB), enough to keep a fast link busy.
+     */
+    static final int QUEUED_BYTES_PER_STREAM = 4 * 1024 * 1024;
     private final BufferAllocator allocator;
     private final FlightServer server;
 
@@ -47,7 +52,8 @@ public final class FlightEndpointServer implements AutoCloseable {
         requireNonNull(advertisedHost, "advertisedHost");
         BufferAllocator allocator = new RootAllocator();
         FlightApi api = new FlightApi(allocator, queries, datasets, meters, flightPortOf);
-        FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(bindHost, port), api).build();
+        FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(bindHost, port), api)
+                .backpressureThreshold(QUEUED_BYTES_PER_STREAM).build();
         try {
             server.start();
         } catch (IOException e) {
