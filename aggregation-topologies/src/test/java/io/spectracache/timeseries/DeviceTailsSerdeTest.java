@@ -127,7 +127,7 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
         byte[] corrupt = whole.clone();
         corrupt[at] = 2 << 2 | OpenLog.OPEN_BUCKET; // its first operation now opens a bucket of tier 2, of 2 tiers
         List<byte[]> records = List.of(corrupt);
-        String message = catchMessage(() -> serde.read(records));
+        String message = OpenLogTest.catchMessage(() -> serde.read(records));
         OpenSeries base = series.empty();
         base.rebase();
 
@@ -144,15 +144,6 @@ class DeviceTailsSerdeTest implements GoldenFormatContract<DeviceTails> {
             }
         }
         return -1;
-    }
-
-    private static String catchMessage(Runnable read) {
-        try {
-            read.run();
-        } catch (SerializationException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("expected a SerializationException");
     }
 
     @Test

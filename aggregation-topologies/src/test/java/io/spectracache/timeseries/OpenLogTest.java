@@ -132,7 +132,8 @@ class OpenLogTest {
         assertThat(replayed(OpenLog.checkedOnReplay(good, 3, 2))).hasSize(3);
     }
 
-    private static String catchMessage(Runnable read) {
+    /** The message of the {@link SerializationException} {@code read} throws. */
+    static String catchMessage(Runnable read) {
         try {
             read.run();
         } catch (SerializationException e) {
