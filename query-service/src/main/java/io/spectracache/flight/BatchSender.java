@@ -36,8 +36,13 @@ final class BatchSender {
         STALLED
     }
 
-    /** How often a waiting stream looks for room: a 4 MiB queue takes milliseconds to drain over a fast link. */
-    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    /**
+     * How often a waiting stream looks for room: first after 100 µs (a 4 MiB queue drains in milliseconds over a fast
+     * link), then twice as long each time up to 10 ms, so a client that reads slowly costs a waiting stream a hundred
+     * wake-ups a second, not thousands.
+     */
+    private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long LONGEST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private BatchSender() {
     }
@@ -77,6 +82,7 @@ final class BatchSender {
      */
     private static Outcome waitForRoom(ServerStreamListener listener, Duration stalledAfter) {
         long deadline = System.nanoTime() + stalledAfter.toNanos();
+        long pause = FIRST_POLL_NANOS;
         while (!listener.isReady()) {
             if (listener.isCancelled()) {
                 return Outcome.CANCELLED;
@@ -93,7 +99,8 @@ final class BatchSender {
                         .toRuntimeException());
                 return Outcome.STALLED;
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            LockSupport.parkNanos(pause);
+            pause = Math.min(2 * pause, LONGEST_POLL_NANOS);
         }
         return null;
     }
