@@ -34,17 +34,27 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dtest=TimeSeriesProcessorCostBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}; add
  * {@code -Dtimeseries.bench.deviceIntervalMs=1000} for one event per device per second (13 minutes of event time, so
  * minute buckets and chunks seal as they would in production), {@code -Dtimeseries.bench.tiers=1m:30d} for other
- * tiers, {@code -Dtimeseries.bench.eventsPerCommit=12000} for the write-outs of a 200 ms commit at 60,000 events/s.
+ * tiers, {@code -Dtimeseries.bench.eventsPerCommit=12000} for the write-outs of a 200 ms commit at 60,000 events/s,
+ * {@code -Dtimeseries.bench.devices=20} for a fleet whose series all stay in the CPU's caches (each series still one
+ * reading per {@code deviceIntervalMs} of event time). {@link #main} runs it outside Surefire, on a copied classpath, so
+ * builds can be compared back to back.
  */
 @Tag("benchmark")
 class TimeSeriesProcessorCostBenchmarkTest {
-    private static final int DEVICES = 1_000;
+    private static final int DEVICES = Integer.getInteger("timeseries.bench.devices", 1_000);
     private static final int WARM_UP = 200_000;
     private static final int MEASURED = 600_000;
     private static final int EVENTS_PER_COMMIT = Integer.getInteger("timeseries.bench.eventsPerCommit", 4_000);
 
     @TempDir
     Path stateDir;
+
+    /** Runs {@link #shouldReportCpuPerEvent()} once, in a temporary state directory. */
+    public static void main(String[] args) throws Exception {
+        TimeSeriesProcessorCostBenchmarkTest test = new TimeSeriesProcessorCostBenchmarkTest();
+        test.stateDir = Files.createTempDirectory("timeseries-cost");
+        test.shouldReportCpuPerEvent();
+    }
 
     @Test
     void shouldReportCpuPerEvent() throws Exception {
@@ -103,6 +113,8 @@ class TimeSeriesProcessorCostBenchmarkTest {
         long wallStart = 0;
         for (int i = 0; i < WARM_UP + MEASURED; i++) {
             if (i == WARM_UP) {
+                // A commit here, so the measured events are exactly those written out (and applied) in the window.
+                ((WriteBehindKeyValueStore<Bytes, DeviceTails>) tails).flushCache();
                 tailsSerde.reset();
                 openSerde.reset();
                 chunkSerde.reset();
@@ -118,7 +130,7 @@ class TimeSeriesProcessorCostBenchmarkTest {
                     "battery", 80.0 - i / 100_000.0,
                     "fuel", Math.round(random.nextDouble() * 1000) / 10.0));
             processor.process(new Record<>(id, event, t));
-            if (i % EVENTS_PER_COMMIT == EVENTS_PER_COMMIT - 1) {
+            if (i % EVENTS_PER_COMMIT == EVENTS_PER_COMMIT - 1 && i < WARM_UP + MEASURED - 1) {
                 long flushStart = threads.getCurrentThreadCpuTime();
                 ((WriteBehindKeyValueStore<Bytes, DeviceTails>) tails).flushCache();
                 if (i >= WARM_UP) {
@@ -126,12 +138,15 @@ class TimeSeriesProcessorCostBenchmarkTest {
                 }
             }
         }
+        long flushStart = threads.getCurrentThreadCpuTime();
+        ((WriteBehindKeyValueStore<Bytes, DeviceTails>) tails).flushCache();
+        flushCpu += threads.getCurrentThreadCpuTime() - flushStart;
         double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / MEASURED;
         double wallMicros = (System.nanoTime() - wallStart) / 1e3 / MEASURED;
         System.out.printf(Locale.ROOT, "time series processor: %.2f µs CPU (%.2f µs wall) per event of 4 readings, "
                 + "%d devices (one event each per %d ms), write-behind flush every %d events, tiers \"%s\"%n", cpuMicros,
                 wallMicros, DEVICES, deviceIntervalMs, EVENTS_PER_COMMIT, RollupTier.format(settings.tiers()));
-        System.out.printf(Locale.ROOT, "  of which the commit's write-out of the tails (serialise, RocksDB put): %.2f µs%n",
+        System.out.printf(Locale.ROOT, "  of which the commits (the tails serialised and put in RocksDB, and any readings applied then): %.2f µs%n",
                 flushCpu / 1e3 / MEASURED);
         System.out.printf(Locale.ROOT, "  bytes written per event: tails %.1f (%d records, %d deletes), bases %.1f (%d "
                 + "records)%n", (double) tailsSerde.bytes / MEASURED, tailsSerde.records, tailsSerde.deletes,
