@@ -226,9 +226,12 @@ final class SeriesReport {
             }
             md.append("\nEvery pass reads every point of the fleet (").append(Format.count(bulkExpectedRows))
                     .append(" rows). One client, loopback, the same instance; MB/s counts what the client receives "
-                            + "(Arrow buffers, or JSON bodies). Each way warms up for the warm-up time, then reads whole "
-                            + "passes for the measured time and at least " + SeriesPhases.BULK_MIN_PASSES + ": rows/s is "
-                            + "their total over their time, the median pass's beside it.\n\n");
+                            + "(Arrow buffers, or JSON bodies). Each way warms up on its measured pass itself, again and "
+                            + "again, for the warm-up time and at least " + SeriesPhases.BULK_MIN_WARMUP.toSeconds()
+                            + " s (until the JIT compiler has all but finished with it: see each way's JIT compilation "
+                            + "below), then reads whole passes for the measured time and at least "
+                            + SeriesPhases.BULK_MIN_PASSES + ": rows/s is their total over their time, the median pass's "
+                            + "beside it.\n\n");
         }
         if (redis != null) {
             md.append("### Redis: the same points in sorted sets\n\n")
