@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * {@code ListFlights} lists every dataset with its schema and a ready descriptor; {@code GetFlightInfo} answers one
  * endpoint per partition at the instance that owns it (or, while ownership moves, one endpoint at this instance,
  * which gathers the answer from every instance page by page); bounded memory: one page
- * of {@value #ROWS_PER_BATCH} rows at a time ({@link FlightDataset#rowsPerBatch()}: 32,768 for {@code series}), one
+ * of {@value #ROWS_PER_BATCH} rows at a time ({@link FlightDataset#rowsPerBatch()}: 65,536 for {@code series}), one
  * record batch per page, sent once the client has room for it ({@link BatchSender}: a slow client slows its stream
  * down instead of filling the server's memory). A read that would miss an instance's part
  * fails with {@code UNAVAILABLE} rather than return fewer rows. Errors a client can cause answer

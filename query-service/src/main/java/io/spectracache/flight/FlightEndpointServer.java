@@ -28,7 +28,7 @@ import org.apache.arrow.memory.RootAllocator;
 public final class FlightEndpointServer implements AutoCloseable {
     /**
      * The most a stream may have queued for its client before the next batch waits ({@link BatchSender}): a few
-     * batches of the widest dataset (a {@code series} batch is about 700 KB), enough to keep a fast link busy.
+     * batches of the widest dataset (a {@code series} batch is about 1.4 MB), enough to keep a fast link busy.
      */
     static final int QUEUED_BYTES_PER_STREAM = 4 * 1024 * 1024;
     private final BufferAllocator allocator;

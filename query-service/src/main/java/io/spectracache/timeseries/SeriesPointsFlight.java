@@ -32,7 +32,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class SeriesPointsFlight implements FlightDataset {
     /** Rows per record batch and page. */
-    static final int ROWS_PER_BATCH = 32_768;
+    static final int ROWS_PER_BATCH = 65_536;
 
     private final SeriesServing settings;
     private final Clock clock;
@@ -66,9 +66,10 @@ final class SeriesPointsFlight implements FlightDataset {
     }
 
     /**
-     * 32,768 rows (about 700 KB on the wire at 21.5 bytes a row, well under gRPC's 4 MiB message limit): a page's
-     * fixed costs (three store handles per partition read, the batch's allocation and send) over three times the rows
-     * of the default batch.
+     * 65,536 rows (about 1.4 MB on the wire at 21.5 bytes a row, under gRPC's 4 MiB message limit): a page's fixed
+     * costs (three store handles per partition read, the batch's allocation and send, the series a page boundary cuts
+     * in two and reads again) over six times the rows of the default batch. At 32,768 the bench's fleet cost 3 % more
+     * CPU a row, within the 7 % that separates two runs (BENCHMARKS.md, runs 86–90).
      */
     @Override
     public int rowsPerBatch() {
