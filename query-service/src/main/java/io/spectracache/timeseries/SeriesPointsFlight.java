@@ -68,8 +68,8 @@ final class SeriesPointsFlight implements FlightDataset {
     /**
      * 65,536 rows (about 1.4 MB on the wire at 21.5 bytes a row, under gRPC's 4 MiB message limit): a page's fixed
      * costs (three store handles per partition read, the batch's allocation and send, the series a page boundary cuts
-     * in two and reads again) over six times the rows of the default batch. At 32,768 the bench's fleet cost 3 % more
-     * CPU a row, within the 7 % that separates two runs (BENCHMARKS.md, runs 86–90).
+     * in two and reads again) over six times the rows of the default batch. On the bench's fleet it costs the same CPU a
+     * row as 32,768 did, within the noise between runs (0.080 against 0.081 µs, BENCHMARKS.md runs 85–93).
      */
     @Override
     public int rowsPerBatch() {
