@@ -399,10 +399,7 @@ public final class DeviceTailsSerde extends StatelessSerde<DeviceTails> {
         // Once each, but for a series dropped and added again since the record before.
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int e = 0; e < entries; e++) {
-            int nameLength = Varints.readUnsignedVarint(in);
-            if (nameLength < 0 || nameLength > in.remaining()) {
-                throw new SerializationException("open series field of " + nameLength + " bytes exceeds the record");
-            }
+            int nameLength = OpenSeriesSerde.readLength(in);
             int nameAt = in.arrayOffset() + in.position();
             in.position(in.position() + nameLength);
             // Reading one series, the other names are compared where they lie: made into strings only for an error.

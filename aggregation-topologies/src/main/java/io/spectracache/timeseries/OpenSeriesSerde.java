@@ -283,12 +283,17 @@ public final class OpenSeriesSerde extends StatelessSerde<OpenSeries> {
 
 
     static byte[] readBytes(ByteBuffer in) {
+        byte[] bytes = new byte[readLength(in)];
+        in.get(bytes);
+        return bytes;
+    }
+
+    /** Reads a field's length, checked to fit in what is left of the record; the field's bytes follow. */
+    static int readLength(ByteBuffer in) {
         int length = Varints.readUnsignedVarint(in);
         if (length < 0 || length > in.remaining()) {
             throw new SerializationException("open series field of " + length + " bytes exceeds the record");
         }
-        byte[] bytes = new byte[length];
-        in.get(bytes);
-        return bytes;
+        return length;
     }
 }

@@ -113,7 +113,7 @@ class TimeSeriesProcessorCostBenchmarkTest {
         long wallStart = 0;
         for (int i = 0; i < WARM_UP + MEASURED; i++) {
             if (i == WARM_UP) {
-                // A commit here, so the measured events are exactly those written out (and applied) in the window.
+                // A commit here, so the measured events are exactly those written out in the window.
                 ((WriteBehindKeyValueStore<Bytes, DeviceTails>) tails).flushCache();
                 tailsSerde.reset();
                 openSerde.reset();
@@ -146,7 +146,7 @@ class TimeSeriesProcessorCostBenchmarkTest {
         System.out.printf(Locale.ROOT, "time series processor: %.2f µs CPU (%.2f µs wall) per event of 4 readings, "
                 + "%d devices (one event each per %d ms), write-behind flush every %d events, tiers \"%s\"%n", cpuMicros,
                 wallMicros, DEVICES, deviceIntervalMs, EVENTS_PER_COMMIT, RollupTier.format(settings.tiers()));
-        System.out.printf(Locale.ROOT, "  of which the commits (the tails serialised and put in RocksDB, and any readings applied then): %.2f µs%n",
+        System.out.printf(Locale.ROOT, "  of which the commits' write-out of the tails (serialise, RocksDB put): %.2f µs%n",
                 flushCpu / 1e3 / MEASURED);
         System.out.printf(Locale.ROOT, "  bytes written per event: tails %.1f (%d records, %d deletes), bases %.1f (%d "
                 + "records)%n", (double) tailsSerde.bytes / MEASURED, tailsSerde.records, tailsSerde.deletes,
