@@ -3,6 +3,8 @@ package io.spectracache.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -184,6 +188,45 @@ final class SeriesBulk {
     }
 
     /**
+     * How long a way is warmed up before it is measured: at least {@code least}, then on until the JIT compiler has
+     * settled (it compiled for less than {@link #SETTLED_SHARE} of the wall time of the last {@link #SETTLE_WINDOW} of
+     * passes), but no longer than {@code most}. On our 2-core machines a compilation is CPU a measured pass does not
+     * get: after 60 s of Flight's passes the compiler still ran for 2.4–3.3 s of the 15 measured seconds (runs 85–94),
+     * C2 compiling the methods called once a request or a stream (gRPC's header handling, Arrow's schema writing) that
+     * reach its thresholds last. A server that has run for a while has compiled them.
+     */
+    record Warmup(Duration least, Duration most, Duration window) {
+        /** The share of a window's wall time the compiler may still take once it is taken as settled. */
+        static final double SETTLED_SHARE = 0.02;
+        /** The passes over which the compiler's share is judged. */
+        static final Duration SETTLE_WINDOW = Duration.ofSeconds(10);
+
+        Warmup {
+            if (most.compareTo(least) < 0 || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("warm-up of at least " + least + ", at most " + most
+                        + ", judged over " + window);
+            }
+        }
+
+        /** At least {@code least}, then until settled over {@link #SETTLE_WINDOW}, at most {@code most}. */
+        Warmup(Duration least, Duration most) {
+            this(least, most, SETTLE_WINDOW);
+        }
+
+        /** Exactly {@code duration}, settled or not. */
+        static Warmup exactly(Duration duration) {
+            return new Warmup(duration, duration);
+        }
+    }
+
+    /**
+     * What a warm-up took, and whether the compiler had settled at its end: its share of the last window (NaN when no
+     * window was judged, the warm-up being exact).
+     */
+    record Warmed(Duration took, boolean settled, double lastWindowJitShare) {
+    }
+
+    /**
      * Runs {@code warmPass} during {@code warmup} (at least once), then {@code pass} again and again until
      * {@code measure} has passed and it ran at least {@code minPasses} times, and gives the measured passes' figures:
      * their totals, and the rows/s of the median pass (one slow pass, a collection or a compilation, moves a total
@@ -191,19 +234,20 @@ final class SeriesBulk {
      */
     static BulkReads.Result repeat(String name, Duration warmup, Duration measure, int minPasses, Pass warmPass, Pass pass)
             throws Exception {
-        return repeat(name, warmup, measure, minPasses, warmPass, pass, usage -> { });
+        return repeat(name, Warmup.exactly(warmup), measure, minPasses, warmPass, pass, usage -> { }, warmed -> { },
+                SeriesBulk::jitMillis);
     }
 
     /**
-     * As {@link #repeat(String, Duration, Duration, int, Pass, Pass)}, giving {@code cpu} the CPU used by the measured
-     * passes.
+     * As {@link #repeat(String, Duration, Duration, int, Pass, Pass)}, warmed up as {@code warmup} says (the JIT
+     * compiler's time from {@code jitMillis}), giving {@code warmed} what the warm-up took and {@code cpu} the CPU used
+     * by the measured passes.
      */
-    static BulkReads.Result repeat(String name, Duration warmup, Duration measure, int minPasses, Pass warmPass, Pass pass,
-                                   java.util.function.Consumer<CpuAccounting.Usage> cpu) throws Exception {
-        long warmEnd = System.nanoTime() + warmup.toNanos();
-        do {
-            warmPass.run();
-        } while (System.nanoTime() < warmEnd);
+    static BulkReads.Result repeat(String name, Warmup warmup, Duration measure, int minPasses, Pass warmPass, Pass pass,
+                                   Consumer<CpuAccounting.Usage> cpu,
+                                   Consumer<Warmed> warmed,
+                                   LongSupplier jitMillis) throws Exception {
+        warmed.accept(warmUp(warmup, warmPass, jitMillis));
         long rows = 0;
         long bytes = 0;
         List<Double> passRates = new ArrayList<>();
@@ -220,6 +264,35 @@ final class SeriesBulk {
         double seconds = (System.nanoTime() - start) / 1e9;
         cpu.accept(CpuAccounting.between(before, CpuAccounting.snapshot()));
         return new BulkReads.Result(name, rows, bytes, seconds, passRates.size(), median(passRates));
+    }
+
+    private static Warmed warmUp(Warmup warmup, Pass warmPass, LongSupplier jitMillis) throws Exception {
+        long start = System.nanoTime();
+        long leastEnd = start + warmup.least().toNanos();
+        long mostEnd = start + warmup.most().toNanos();
+        do {
+            warmPass.run();
+        } while (System.nanoTime() < leastEnd);
+        double share = Double.NaN;
+        while (System.nanoTime() < mostEnd) {
+            long windowStart = System.nanoTime();
+            long jitBefore = jitMillis.getAsLong();
+            long windowEnd = Math.min(mostEnd, windowStart + warmup.window().toNanos());
+            do {
+                warmPass.run();
+            } while (System.nanoTime() < windowEnd);
+            share = (jitMillis.getAsLong() - jitBefore) * 1e6 / (System.nanoTime() - windowStart);
+            if (share < Warmup.SETTLED_SHARE) {
+                return new Warmed(Duration.ofNanos(System.nanoTime() - start), true, share);
+            }
+        }
+        return new Warmed(Duration.ofNanos(System.nanoTime() - start), false, share);
+    }
+
+    /** The JIT compiler's total time in this JVM so far, in ms (0 where the JVM does not say). */
+    static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** The median of {@code values} (not empty): the middle one, or the mean of the two middle ones. */

@@ -68,9 +68,13 @@ final class SeriesPhases {
     /**
      * The least warm-up of the bulk phase, whatever {@code --warmup-seconds} says: on our 2-core machines the JIT
      * compiler was still compiling the Flight path for 14 of the 15 measured seconds after a 20 s warm-up (runs 83–84),
-     * 2.4 s after 60 s (run 85); JSON's 1.2 and 0.4 s. A bulk read is measured at steady state, as a server runs.
+     * 2.4 s after 60 s (run 85); JSON's 1.2 and 0.4 s. A bulk read is measured at steady state, as a server runs: after
+     * this, each way warms up on until the compiler has settled ({@link SeriesBulk.Warmup}), for at most
+     * {@link #BULK_MAX_WARMUP}.
      */
     static final Duration BULK_MIN_WARMUP = Duration.ofSeconds(60);
+    /** The most a bulk way warms up waiting for the JIT compiler to settle; each way's note says what it took. */
+    static final Duration BULK_MAX_WARMUP = Duration.ofSeconds(300);
 
     /** What the phases need to know from the command line. */
     record Options(int events, int devices, long seed, int rounds, long points, long periodMs, int historyDevices,
@@ -403,17 +407,20 @@ final class SeriesPhases {
             devicesByMetric.get(metric).forEach(device -> series.add(new SeriesBulk.Series(device, metric)));
         }
         report.bulkExpectedRows = expectedRows;
-        Duration bulkWarmup = options.warmup().compareTo(BULK_MIN_WARMUP) < 0 ? BULK_MIN_WARMUP : options.warmup();
-        java.util.concurrent.atomic.AtomicReference<CpuAccounting.Usage> cpu = new java.util.concurrent.atomic.AtomicReference<>();
+        Duration least = options.warmup().compareTo(BULK_MIN_WARMUP) < 0 ? BULK_MIN_WARMUP : options.warmup();
+        SeriesBulk.Warmup bulkWarmup = new SeriesBulk.Warmup(least, least.compareTo(BULK_MAX_WARMUP) < 0 ? BULK_MAX_WARMUP : least);
+        AtomicReference<CpuAccounting.Usage> cpu = new AtomicReference<>();
+        AtomicReference<SeriesBulk.Warmed> warmed = new AtomicReference<>();
         log.accept("bulk: every raw point of the fleet (" + Format.count(expectedRows) + " rows, " + series.size()
                 + " series) over Arrow Flight, then JSON");
         try (SeriesBulk.Flight flight = new SeriesBulk.Flight(HOST, flightPort)) {
             BulkReads.Result result = SeriesBulk.repeat("Arrow Flight: GetFlightInfo {\"dataset\":\"series\"} per metric, "
                             + "DoGet of every endpoint in parallel", bulkWarmup, options.measure(), BULK_MIN_PASSES,
                     () -> flight.read(metrics, from, to, null),
-                    () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"), cpu::set);
+                    () -> checked(flight.read(metrics, from, to, null), expectedRows, "Flight"), cpu::set, warmed::set,
+                    SeriesBulk::jitMillis);
             report.bulk.add(result);
-            bulkCpu("Flight", result, cpu.get());
+            bulkCpu("Flight", result, cpu.get(), warmed.get());
             report.notes.add("Flight: " + flight.endpoints() + " endpoint(s) per GetFlightInfo (one per partition, at its owner), pulled in parallel.");
             log.accept("bulk: Flight " + Format.rate(result.rowsPerSecond()) + " rows/s");
         }
@@ -421,16 +428,25 @@ final class SeriesPhases {
             BulkReads.Result result = SeriesBulk.repeat("JSON REST: GET /v1/devices/{id}/series/{metric} per series, one "
                             + "keep-alive connection", bulkWarmup, options.measure(), BULK_MIN_PASSES,
                     () -> SeriesBulk.json(http, HOST, restPort, series, from, to),
-                    () -> checked(SeriesBulk.json(http, HOST, restPort, series, from, to), expectedRows, "JSON"), cpu::set);
+                    () -> checked(SeriesBulk.json(http, HOST, restPort, series, from, to), expectedRows, "JSON"), cpu::set,
+                    warmed::set, SeriesBulk::jitMillis);
             report.bulk.add(result);
-            bulkCpu("JSON", result, cpu.get());
+            bulkCpu("JSON", result, cpu.get(), warmed.get());
             log.accept("bulk: JSON " + Format.rate(result.rowsPerSecond()) + " rows/s");
         }
     }
 
-    /** CPU per row of one way's measured passes: this JVM (server and client), its three largest groups, the machine. */
-    private void bulkCpu(String way, BulkReads.Result result, CpuAccounting.Usage usage) {
-        StringBuilder note = new StringBuilder(way + ": CPU per row " + Format.decimal(usage.processSeconds() * 1e6 / result.rows(), 3)
+    /**
+     * CPU per row of one way's measured passes: this JVM (server and client), its three largest groups, the machine;
+     * and what its warm-up took.
+     */
+    private void bulkCpu(String way, BulkReads.Result result, CpuAccounting.Usage usage, SeriesBulk.Warmed warmup) {
+        String settled = Double.isNaN(warmup.lastWindowJitShare()) ? ""
+                : (warmup.settled() ? ", until the JIT compiler took " : ", the most it may: the JIT compiler still took ")
+                        + Format.decimal(100 * warmup.lastWindowJitShare(), 1) + " % of its last "
+                        + SeriesBulk.Warmup.SETTLE_WINDOW.toSeconds() + " s";
+        StringBuilder note = new StringBuilder(way + ": warmed up " + Format.seconds(warmup.took().toNanos() / 1e9)
+                + settled + "; CPU per row " + Format.decimal(usage.processSeconds() * 1e6 / result.rows(), 3)
                 + " µs in this JVM (server and client; " + Format.decimal(usage.processSeconds() / usage.wallSeconds(), 2)
                 + " cores over " + Format.decimal(usage.wallSeconds(), 1) + " s), of which");
         usage.groups().entrySet().stream().limit(3).forEach(group -> note.append(" ").append(group.getKey()).append(" ")

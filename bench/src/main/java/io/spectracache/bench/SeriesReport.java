@@ -228,8 +228,11 @@ final class SeriesReport {
                     .append(" rows). One client, loopback, the same instance; MB/s counts what the client receives "
                             + "(Arrow buffers, or JSON bodies). Each way warms up on its measured pass itself, again and "
                             + "again, for the warm-up time and at least " + SeriesPhases.BULK_MIN_WARMUP.toSeconds()
-                            + " s (until the JIT compiler has all but finished with it: see each way's JIT compilation "
-                            + "below), then reads whole passes for the measured time and at least "
+                            + " s, then on until the JIT compiler has settled (under "
+                            + Format.decimal(100 * SeriesBulk.Warmup.SETTLED_SHARE, 0) + " % of the last "
+                            + SeriesBulk.Warmup.SETTLE_WINDOW.toSeconds() + " s) or " + SeriesPhases.BULK_MAX_WARMUP.toSeconds()
+                            + " s have passed (each way's note below says which, and the compilation during its measured "
+                            + "passes), then reads whole passes for the measured time and at least "
                             + SeriesPhases.BULK_MIN_PASSES + ": rows/s is their total over their time, the median pass's "
                             + "beside it.\n\n");
         }

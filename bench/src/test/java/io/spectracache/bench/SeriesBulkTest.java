@@ -7,6 +7,8 @@ import io.spectracache.serialization.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class SeriesBulkTest {
@@ -44,6 +46,47 @@ class SeriesBulkTest {
         assertThat(result.rows()).isEqualTo(600);
         assertThat(result.bytes()).isEqualTo(30);
         assertThat(result.medianPassRowsPerSecond()).isPositive();
+    }
+
+    @Test
+    void shouldWarmUpUntilTheCompilerSettles() throws Exception {
+        AtomicLong jit = new AtomicLong();
+        AtomicInteger warm = new AtomicInteger();
+        AtomicReference<SeriesBulk.Warmed> warmed = new AtomicReference<>();
+        // The compiler takes 10 ms a pass for the first 20 passes (each pass sleeps 1 ms: far over 2 %), then nothing.
+        SeriesBulk.Pass warmPass = () -> {
+            Thread.sleep(1);
+            if (warm.incrementAndGet() <= 20) {
+                jit.addAndGet(10);
+            }
+            return new long[] {1, 0};
+        };
+
+        SeriesBulk.repeat("test", new SeriesBulk.Warmup(Duration.ZERO, Duration.ofSeconds(30), Duration.ofMillis(5)),
+                Duration.ZERO, 1, warmPass, () -> new long[] {1, 0}, usage -> { }, warmed::set, jit::get);
+
+        assertThat(warm.get()).isGreaterThan(20);
+        assertThat(warmed.get().settled()).isTrue();
+        assertThat(warmed.get().lastWindowJitShare()).isLessThan(SeriesBulk.Warmup.SETTLED_SHARE);
+        assertThat(warmed.get().took()).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shouldStopWarmingUpAtTheMostAndSayTheCompilerHadNotSettled() throws Exception {
+        AtomicLong jit = new AtomicLong();
+        AtomicReference<SeriesBulk.Warmed> warmed = new AtomicReference<>();
+        SeriesBulk.Pass compiling = () -> {
+            Thread.sleep(1);
+            jit.addAndGet(10);
+            return new long[] {1, 0};
+        };
+
+        SeriesBulk.repeat("test", new SeriesBulk.Warmup(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(10)),
+                Duration.ZERO, 1, compiling, () -> new long[] {1, 0}, usage -> { }, warmed::set, jit::get);
+
+        assertThat(warmed.get().settled()).isFalse();
+        assertThat(warmed.get().lastWindowJitShare()).isGreaterThan(1.0);
+        assertThat(warmed.get().took()).isBetween(Duration.ofMillis(200), Duration.ofSeconds(10));
     }
 
     @Test
