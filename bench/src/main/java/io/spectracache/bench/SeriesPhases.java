@@ -50,8 +50,10 @@ import org.apache.kafka.streams.errors.StreamsException;
  *       treatment: the measured pass itself, again and again for the warm-up time and at least
  *       {@link #BULK_MIN_WARMUP} (so that the JIT compiler has
  *       seen every metric's points before the measurement: warmed up on one metric, Flight's passes compiled the
- *       other metrics' paths while measured), then whole passes for the measured time and at least
- *       {@link #BULK_MIN_PASSES}. Each way's note says how long the JIT compiled during its measured passes.</li>
+ *       other metrics' paths while measured), then on until the compiler has settled ({@link SeriesBulk.Warmup}, at
+ *       most {@link #BULK_MAX_WARMUP}), then whole passes for the measured time and at least
+ *       {@link #BULK_MIN_PASSES}. Each way's note says what its warm-up took and how long the JIT compiled during its
+ *       measured passes.</li>
  *   <li><b>Redis</b> ({@link #redis}, once the broker is stopped): the fleet's points in sorted sets, memory per point,
  *       and {@code ZRANGEBYSCORE} over the same 1 h ranges.</li>
  * </ol>
