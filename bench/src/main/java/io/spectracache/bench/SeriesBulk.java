@@ -220,10 +220,14 @@ final class SeriesBulk {
     }
 
     /**
-     * What a warm-up took, and whether the compiler had settled at its end: its share of the last window (NaN when no
-     * window was judged, the warm-up being exact).
+     * What a warm-up took, and the compiler's share of its last window (NaN when no window was judged, the warm-up
+     * being exact).
      */
-    record Warmed(Duration took, boolean settled, double lastWindowJitShare) {
+    record Warmed(Duration took, double lastWindowJitShare) {
+        /** Whether the compiler had settled at the warm-up's end (false when no window was judged). */
+        boolean settled() {
+            return lastWindowJitShare < Warmup.SETTLED_SHARE;
+        }
     }
 
     /**
@@ -283,10 +287,10 @@ final class SeriesBulk {
             } while (System.nanoTime() < windowEnd);
             share = (jitMillis.getAsLong() - jitBefore) * 1e6 / (System.nanoTime() - windowStart);
             if (share < Warmup.SETTLED_SHARE) {
-                return new Warmed(Duration.ofNanos(System.nanoTime() - start), true, share);
+                break;
             }
         }
-        return new Warmed(Duration.ofNanos(System.nanoTime() - start), false, share);
+        return new Warmed(Duration.ofNanos(System.nanoTime() - start), share);
     }
 
     /** The JIT compiler's total time in this JVM so far, in ms (0 where the JVM does not say). */
